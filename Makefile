@@ -1,0 +1,36 @@
+# Every target sets itself up first (scripts/setup.sh is idempotent and fast when nothing changed).
+VENV := .venv
+BIN  := $(VENV)/bin
+PORT ?= 8888
+
+.PHONY: setup lab test test-fast bench exercises lint present export clean
+
+setup:
+	@bash scripts/setup.sh
+
+## Start the course in JupyterLab.
+lab: setup
+	$(BIN)/jupyter lab --notebook-dir=. notebooks/
+
+## The full test suite: minigrad, grader, widgets, every notebook cell (nbval), browser end-to-end.
+test: setup
+	$(BIN)/python -m pytest
+
+## Library tests only (no notebooks, no browser): the quick loop while editing minigrad.
+test-fast: setup
+	$(BIN)/python -m pytest tests -m "not browser" -q
+
+## Side-by-side benchmarks against PyTorch CPU, micrograd and hand-written numpy.
+bench: setup
+	bash bench/run.sh
+
+## Regenerate the student notebooks in exercises/ from solutions/.
+exercises: setup
+	$(BIN)/python -m grader.generate solutions exercises
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check minigrad grader tests bench tools
+
+clean:
+	rm -rf $(VENV) .venv-bench .pytest_cache test-artifacts site

@@ -1,0 +1,187 @@
+"""Ways to make tensors: ``tensor``, ``zeros``, ``ones``, ``full``, ``arange``, ``linspace``, ``eye``,
+``randn``, ``rand``, ... with PyTorch's signatures and default dtypes."""
+
+import builtins
+
+import numpy as np
+
+from . import _dtypes
+from .tensor import Tensor
+
+# PyTorch's default generator starts from a fixed seed, so unseeded runs repeat too.
+_DEFAULT_SEED = 67280421310721
+_generator = {"rng": np.random.default_rng(_DEFAULT_SEED)}
+
+
+def manual_seed(seed):
+    """Reset the random number generator, so that ``randn``/``rand`` repeat their numbers."""
+    _generator["rng"] = np.random.default_rng(int(seed))
+    return None
+
+
+def _infer_dtype(data):
+    """PyTorch's rule: Python floats become float32 (the default), ints int64, bools bool; numpy
+    arrays keep their own dtype."""
+    if isinstance(data, np.ndarray | np.generic):
+        return _dtypes.from_numpy_dtype(data.dtype)
+    arr = np.asarray(data)
+    if arr.dtype == np.bool_:
+        return _dtypes.bool
+    if arr.dtype.kind in "iu":
+        return _dtypes.int64
+    if arr.dtype.kind == "f":
+        return _dtypes.float32
+    raise TypeError(f"Could not infer dtype of {type(data).__name__}")
+
+
+def _size(size):
+    if len(size) == 1 and isinstance(size[0], tuple | list):
+        size = tuple(size[0])
+    return tuple(int(s) for s in size)
+
+
+def _check_requires_grad(dtype, requires_grad):
+    if requires_grad and not dtype.is_floating_point:
+        raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
+
+
+def _new(array, dtype, requires_grad):
+    _check_requires_grad(dtype, requires_grad)
+    t = Tensor._make(np.asarray(array, dtype=dtype.numpy, order="C"), dtype)
+    t._requires_grad = bool(requires_grad)
+    return t
+
+
+def tensor(data, dtype=None, requires_grad=False):
+    """Make a new leaf tensor holding a copy of ``data`` (a number, a nested list, a numpy array)."""
+    if isinstance(data, Tensor):
+        data = data._data
+    elif isinstance(data, list | tuple) and any(isinstance(d, Tensor) for d in data):
+        data = [d.item() if isinstance(d, Tensor) and d.ndim == 0 else
+                (d.tolist() if isinstance(d, Tensor) else d) for d in data]
+    dtype = dtype or _infer_dtype(data)
+    return _new(np.array(data, dtype=dtype.numpy), dtype, requires_grad)
+
+
+def as_tensor(data, dtype=None):
+    if isinstance(data, Tensor) and (dtype is None or data.dtype is dtype):
+        return data
+    return tensor(data, dtype=dtype)
+
+
+def from_numpy(array):
+    """A tensor that shares memory with a numpy array."""
+    dtype = _dtypes.from_numpy_dtype(array.dtype)
+    if array.dtype != dtype.numpy:
+        array = array.astype(dtype.numpy)
+    return Tensor._make(array, dtype)
+
+
+def zeros(*size, dtype=None, requires_grad=False):
+    dtype = dtype or _dtypes.float32
+    return _new(np.zeros(_size(size), dtype=dtype.numpy), dtype, requires_grad)
+
+
+def ones(*size, dtype=None, requires_grad=False):
+    dtype = dtype or _dtypes.float32
+    return _new(np.ones(_size(size), dtype=dtype.numpy), dtype, requires_grad)
+
+
+def empty(*size, dtype=None, requires_grad=False):
+    return zeros(*size, dtype=dtype, requires_grad=requires_grad)
+
+
+def full(size, fill_value, dtype=None, requires_grad=False):
+    if dtype is None:
+        dtype = _infer_dtype(fill_value)
+    return _new(np.full(_size((size,)), fill_value, dtype=dtype.numpy), dtype, requires_grad)
+
+
+def zeros_like(t, dtype=None, requires_grad=False):
+    return zeros(t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
+
+
+def ones_like(t, dtype=None, requires_grad=False):
+    return ones(t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
+
+
+def full_like(t, fill_value, dtype=None, requires_grad=False):
+    return full(t.shape, fill_value, dtype=dtype or t.dtype, requires_grad=requires_grad)
+
+
+def arange(start, end=None, step=1, dtype=None, requires_grad=False):
+    """Numbers from ``start`` up to (not including) ``end``; int64 unless a bound is a float."""
+    if end is None:
+        start, end = 0, start
+    if dtype is None:
+        is_float = any(isinstance(v, float) for v in (start, end, step))
+        dtype = _dtypes.float32 if is_float else _dtypes.int64
+    return _new(np.arange(start, end, step, dtype=np.float64).astype(dtype.numpy), dtype, requires_grad)
+
+
+def linspace(start, end, steps, dtype=None, requires_grad=False):
+    dtype = dtype or _dtypes.float32
+    return _new(np.linspace(start, end, steps), dtype, requires_grad)
+
+
+def eye(n, m=None, dtype=None, requires_grad=False):
+    dtype = dtype or _dtypes.float32
+    return _new(np.eye(n, m), dtype, requires_grad)
+
+
+def randn(*size, dtype=None, requires_grad=False):
+    """Samples from the standard normal distribution (minigrad's own generator: the numbers differ
+    from PyTorch's for the same seed)."""
+    dtype = dtype or _dtypes.float32
+    return _new(_generator["rng"].standard_normal(_size(size)), dtype, requires_grad)
+
+
+def rand(*size, dtype=None, requires_grad=False):
+    """Samples uniformly from [0, 1)."""
+    dtype = dtype or _dtypes.float32
+    return _new(_generator["rng"].random(_size(size)), dtype, requires_grad)
+
+
+def randint(low, high=None, size=(), dtype=None):
+    if high is None:
+        low, high = 0, low
+    dtype = dtype or _dtypes.int64
+    return _new(_generator["rng"].integers(low, high, size=_size((size,))), dtype, False)
+
+
+def randperm(n):
+    return _new(_generator["rng"].permutation(n), _dtypes.int64, False)
+
+
+def numel(t):
+    return t.numel()
+
+
+def is_tensor(obj):
+    return isinstance(obj, Tensor)
+
+
+def stack(tensors, dim=0):
+    from .ops.shape import Stack
+
+    return Stack.apply(dim, *tensors)
+
+
+def cat(tensors, dim=0):
+    from .ops.shape import Cat
+
+    return Cat.apply(dim, *tensors)
+
+
+def where(condition, input, other):
+    from .ops.elementwise import Where
+    from .tensor import _wrap_number
+
+    return Where.apply(condition, _wrap_number(input, condition), _wrap_number(other, condition))
+
+
+builtins_max = builtins.max
+
+from .autograd import function as _function  # noqa: E402
+
+_function.zeros = zeros

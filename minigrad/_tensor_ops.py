@@ -1,0 +1,413 @@
+"""The operators and methods of ``Tensor``: thin wrappers that pick the ``Function`` from
+:mod:`minigrad.ops` and call its ``apply``. In-place methods (``add_``, ``+=``, ...) are here too."""
+
+import operator
+from collections import namedtuple
+
+import numpy as np
+
+from . import _dtypes
+from .autograd import grad_mode
+from .ops import arithmetic as ar
+from .ops import elementwise as el
+from .ops import linalg, reductions, softmax
+from .ops import shape as shape_ops
+from .tensor import Tensor, _normalize_dim, _wrap_number
+
+# --- arithmetic -----------------------------------------------------------------------------------
+
+
+def add(self, other, alpha=1):
+    other = _wrap_number(other, self)
+    return ar.Add.apply(self, other if alpha == 1 else other * alpha)
+
+
+def sub(self, other, alpha=1):
+    other = _wrap_number(other, self)
+    return ar.Sub.apply(self, other if alpha == 1 else other * alpha)
+
+
+def mul(self, other):
+    return ar.Mul.apply(self, _wrap_number(other, self))
+
+
+def div(self, other):
+    return ar.Div.apply(self, _wrap_number(other, self))
+
+
+def pow(self, exponent):
+    if isinstance(exponent, Tensor):
+        return ar.PowTensor.apply(self, exponent)
+    return ar.Pow.apply(self, exponent)
+
+
+def _rsub(self, other):
+    return ar.RSub.apply(self, other)
+
+
+def _rtruediv(self, other):
+    return ar.Mul.apply(ar.Reciprocal.apply(self), _wrap_number(other, self))
+
+
+def _rpow(self, other):
+    return ar.RPow.apply(other, self)
+
+
+def matmul(self, other):
+    return linalg.matmul(self, other)
+
+
+Tensor.add, Tensor.sub, Tensor.mul, Tensor.div, Tensor.pow = add, sub, mul, div, pow
+Tensor.__add__ = Tensor.__radd__ = add
+Tensor.__sub__, Tensor.__rsub__ = sub, _rsub
+Tensor.__mul__ = Tensor.__rmul__ = mul
+Tensor.__truediv__, Tensor.__rtruediv__ = div, _rtruediv
+Tensor.__pow__, Tensor.__rpow__ = pow, _rpow
+Tensor.__matmul__ = Tensor.matmul = Tensor.mm = matmul
+Tensor.__neg__ = Tensor.neg = lambda self: ar.Neg.apply(self)
+Tensor.reciprocal = lambda self: ar.Reciprocal.apply(self)
+Tensor.square = lambda self: ar.Pow.apply(self, 2)
+Tensor.subtract, Tensor.multiply, Tensor.divide = sub, mul, div
+
+# --- elementwise functions ------------------------------------------------------------------------
+Tensor.exp = lambda self: el.Exp.apply(self)
+Tensor.log = lambda self: el.Log.apply(self)
+Tensor.sin = lambda self: el.Sin.apply(self)
+Tensor.cos = lambda self: el.Cos.apply(self)
+Tensor.tanh = lambda self: el.Tanh.apply(self)
+Tensor.sigmoid = lambda self: el.Sigmoid.apply(self)
+Tensor.relu = lambda self: el.Relu.apply(self)
+Tensor.sqrt = lambda self: el.Sqrt.apply(self)
+Tensor.abs = Tensor.__abs__ = lambda self: el.Abs.apply(self)
+Tensor.sign = lambda self: el.Sign.apply(self)
+Tensor.clone = lambda self: el.Clone.apply(self)
+
+
+def clamp(self, min=None, max=None):
+    return el.Clamp.apply(self, min, max)
+
+
+Tensor.clamp = Tensor.clip = clamp
+
+
+def maximum(self, other):
+    return el.Maximum.apply(self, _wrap_number(other, self))
+
+
+def minimum(self, other):
+    return el.Minimum.apply(self, _wrap_number(other, self))
+
+
+Tensor.maximum, Tensor.minimum = maximum, minimum
+
+# --- comparisons and logic (results are bool tensors, outside the graph) -------------------------
+
+
+def _comparison(numpy_op):
+    def compare(self, other):
+        if other is None:
+            return numpy_op is operator.ne
+        return el.comparison(self, other, numpy_op)
+
+    return compare
+
+
+Tensor.__lt__, Tensor.__le__ = _comparison(np.less), _comparison(np.less_equal)
+Tensor.__gt__, Tensor.__ge__ = _comparison(np.greater), _comparison(np.greater_equal)
+Tensor.__eq__, Tensor.__ne__ = _comparison(np.equal), _comparison(np.not_equal)
+Tensor.eq, Tensor.ne, Tensor.lt, Tensor.le, Tensor.gt, Tensor.ge = (
+    Tensor.__eq__, Tensor.__ne__, Tensor.__lt__, Tensor.__le__, Tensor.__gt__, Tensor.__ge__)
+
+
+def _logical(numpy_op):
+    def logical(self, other):
+        return Tensor._make(numpy_op(self._data, _wrap_number(other, self)._data))
+
+    return logical
+
+
+Tensor.__and__ = Tensor.__rand__ = _logical(np.logical_and)
+Tensor.__or__ = Tensor.__ror__ = _logical(np.logical_or)
+Tensor.__xor__ = _logical(np.logical_xor)
+Tensor.logical_not = Tensor.__invert__ = lambda self: Tensor._make(np.logical_not(self._data))
+Tensor.isnan = lambda self: Tensor._make(np.isnan(self._data))
+Tensor.isfinite = lambda self: Tensor._make(np.isfinite(self._data))
+Tensor.any = lambda self: Tensor._make(np.any(self._data))
+Tensor.all = lambda self: Tensor._make(np.all(self._data))
+
+
+def allclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    return bool(np.allclose(self._data, _wrap_number(other, self)._data, rtol, atol, equal_nan))
+
+
+def equal(self, other):
+    return self.shape == other.shape and bool(np.array_equal(self._data, other._data))
+
+
+Tensor.allclose, Tensor.equal = allclose, equal
+
+# --- reductions -----------------------------------------------------------------------------------
+return_types_max = namedtuple("max", ["values", "indices"])
+return_types_min = namedtuple("min", ["values", "indices"])
+for _rt in (return_types_max, return_types_min):
+    _rt.__repr__ = lambda self: (f"minigrad.return_types.{type(self).__name__}(\n"
+                                 f"values={self.values!r},\nindices={self.indices!r})")
+
+
+def sum(self, dim=None, keepdim=False):
+    if dim is None:
+        return reductions.Sum.apply(self)
+    return reductions.SumDim.apply(self, dim, keepdim)
+
+
+def mean(self, dim=None, keepdim=False):
+    if dim is None:
+        return reductions.Mean.apply(self)
+    return reductions.MeanDim.apply(self, dim, keepdim)
+
+
+def max(self, dim=None, keepdim=False):
+    if isinstance(dim, Tensor):
+        return maximum(self, dim)
+    if dim is None:
+        return reductions.Max.apply(self)
+    return return_types_max(*reductions.MaxDim.apply(self, dim, keepdim))
+
+
+def min(self, dim=None, keepdim=False):
+    if isinstance(dim, Tensor):
+        return minimum(self, dim)
+    if dim is None:
+        return reductions.Min.apply(self)
+    return return_types_min(*reductions.MinDim.apply(self, dim, keepdim))
+
+
+def argmax(self, dim=None, keepdim=False):
+    if dim is None:
+        return Tensor._make(np.argmax(self._data).astype(np.int64))
+    return max(self, dim, keepdim).indices
+
+
+def argmin(self, dim=None, keepdim=False):
+    if dim is None:
+        return Tensor._make(np.argmin(self._data).astype(np.int64))
+    return min(self, dim, keepdim).indices
+
+
+Tensor.sum, Tensor.mean, Tensor.max, Tensor.min = sum, mean, max, min
+Tensor.argmax, Tensor.argmin = argmax, argmin
+
+
+def norm(self, p=2):
+    """The p-norm of all elements (default: Euclidean)."""
+    if p == 2:
+        return (self * self).sum().sqrt()
+    return (self.abs() ** p).sum() ** (1.0 / p)
+
+
+Tensor.norm = norm
+
+# --- shapes ---------------------------------------------------------------------------------------
+
+
+def _shape_args(shape):
+    if len(shape) == 1 and isinstance(shape[0], tuple | list):
+        return tuple(shape[0])
+    return tuple(shape)
+
+
+def reshape(self, *shape):
+    return shape_ops.View.apply(self, tuple(int(s) for s in _shape_args(shape)))
+
+
+def flatten(self, start_dim=0, end_dim=-1):
+    if self.ndim == 0:
+        return self.reshape(1)
+    start, end = _normalize_dim(start_dim, self.ndim), _normalize_dim(end_dim, self.ndim)
+    new = self.shape[:start] + (int(np.prod(self.shape[start:end + 1])),) + self.shape[end + 1:]
+    return self.reshape(new)
+
+
+def expand(self, *sizes):
+    return shape_ops.Expand.apply(self, _shape_args(sizes))
+
+
+def permute(self, *dims):
+    dims = tuple(_normalize_dim(d, self.ndim) for d in _shape_args(dims))
+    return shape_ops.Permute.apply(self, dims)
+
+
+def transpose(self, dim0, dim1):
+    return shape_ops.Transpose.apply(self, _normalize_dim(dim0, self.ndim), _normalize_dim(dim1, self.ndim))
+
+
+def t(self):
+    if self.ndim > 2:
+        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {self.ndim}D")
+    return shape_ops.T.apply(self, 0, self.ndim - 1 if self.ndim == 2 else 0)
+
+
+def _T(self):
+    return permute(self, *reversed(range(self.ndim)))
+
+
+def unsqueeze(self, dim):
+    return shape_ops.Unsqueeze.apply(self, _normalize_dim(dim, self.ndim + 1))
+
+
+def squeeze(self, dim=None):
+    if dim is None:
+        return shape_ops.Squeeze.apply(self)
+    dims = (dim,) if isinstance(dim, int) else tuple(dim)
+    return shape_ops.SqueezeDim.apply(self, tuple(_normalize_dim(d, self.ndim) for d in dims))
+
+
+def select(self, dim, index):
+    return shape_ops.Select.apply(self, _normalize_dim(dim, self.ndim), index)
+
+
+Tensor.reshape = Tensor.view = reshape
+Tensor.flatten, Tensor.expand, Tensor.permute, Tensor.transpose = flatten, expand, permute, transpose
+Tensor.t, Tensor.T, Tensor.mT = t, property(_T), property(lambda self: transpose(self, -2, -1))
+Tensor.unsqueeze, Tensor.squeeze, Tensor.select = unsqueeze, squeeze, select
+Tensor.expand_as = lambda self, other: expand(self, other.shape)
+Tensor.view_as = Tensor.reshape_as = lambda self, other: reshape(self, other.shape)
+
+
+def softmax_method(self, dim):
+    return softmax.Softmax.apply(self, _normalize_dim(dim, self.ndim))
+
+
+def log_softmax_method(self, dim):
+    return softmax.LogSoftmax.apply(self, _normalize_dim(dim, self.ndim))
+
+
+Tensor.softmax, Tensor.log_softmax = softmax_method, log_softmax_method
+
+# --- indexing -------------------------------------------------------------------------------------
+
+
+def _is_basic(part):
+    return part is None or part is Ellipsis or isinstance(part, int | slice) and not isinstance(part, bool)
+
+
+def _numpy_key(key):
+    if isinstance(key, Tensor):
+        return key._data
+    if isinstance(key, tuple):
+        return tuple(_numpy_key(k) for k in key)
+    if isinstance(key, list):
+        return np.asarray([k.item() if isinstance(k, Tensor) else k for k in key])
+    return key
+
+
+def getitem(self, key):
+    """Indexing as PyTorch records it: ``x[0, 1:3]`` is a Select then a Slice (two nodes);
+    indexing with a list, a tensor or a mask is one Index node (a copy)."""
+    parts = key if isinstance(key, tuple) else (key,)
+    if not all(_is_basic(p) for p in parts):
+        return shape_ops.Index.apply(self, _numpy_key(key))
+    n_real = len([p for p in parts if p is not None and p is not Ellipsis])
+    if n_real > self.ndim:
+        raise IndexError(f"too many indices for tensor of dimension {self.ndim}")
+    if Ellipsis in parts:
+        at = parts.index(Ellipsis)
+        parts = parts[:at] + (slice(None),) * (self.ndim - n_real) + parts[at + 1:]
+    result, dim = self, 0
+    for part in parts:
+        if part is None:
+            result = shape_ops.Unsqueeze.apply(result, dim)
+            dim += 1
+        elif isinstance(part, int):
+            result = shape_ops.Select.apply(result, dim, part)
+        else:
+            if part != slice(None):
+                result = shape_ops.Slice.apply(result, dim, part)
+            dim += 1
+    if result is self:  # x[:] or x[...]: still a new view, as in PyTorch
+        result = shape_ops.Slice.apply(self, 0, slice(None)) if self.ndim else shape_ops.View.apply(self, ())
+    return result
+
+
+def setitem(self, key, value):
+    value = _wrap_number(value, self)
+    if value.dtype is not self.dtype:
+        value = value.to(self.dtype)
+    return _inplace(self, lambda src: shape_ops.CopySlices.apply(src, value, _numpy_key(key)), value)
+
+
+Tensor.__getitem__, Tensor.__setitem__ = getitem, setitem
+
+# --- in-place operations --------------------------------------------------------------------------
+_LEGACY = {"float32": "Float", "float64": "Double", "int64": "Long", "bool": "Bool"}
+
+
+def _inplace(self, compute, *others):
+    """Do an operation in place, the way PyTorch does: compute the result out of place (from a copy
+    of ``self`` that keeps its place in the graph), write it into ``self``'s storage, bump the version
+    counter, and make the new node ``self``'s ``grad_fn``."""
+    recording = grad_mode._state["enabled"]
+    if recording and self._requires_grad and self._grad_fn is None:
+        raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+    if self._is_inference and not grad_mode._state["inference"]:
+        raise RuntimeError("Inplace update to inference tensor outside InferenceMode is not allowed."
+                           "You can make a clone to get a normal tensor before doing inplace update."
+                           "See https://github.com/pytorch/rfcs/pull/17 for more details.")
+    track = recording and (self._requires_grad or any(o._requires_grad for o in others))
+    if track and self._base is not None:
+        raise RuntimeError("minigrad does not support in-place operations on a view that takes part in "
+                           "autograd (PyTorch rewrites the view's history; minigrad does not). Use an "
+                           "out-of-place operation instead, e.g. y = y * 2.")
+    source = self
+    if track:
+        source = Tensor._make(self._data.copy(), self._dtype)
+        source._grad_fn, source._output_nr = self._grad_fn, self._output_nr
+        source._requires_grad = self._requires_grad
+    result = compute(source)
+    if result.dtype is not self._dtype and (
+            _dtypes._category(result.dtype) > _dtypes._category(self._dtype)):
+        raise RuntimeError(f"result type {_LEGACY[result.dtype.name]} can't be cast to the desired "
+                           f"output type {_LEGACY[self._dtype.name]}")
+    if result.shape != self.shape:
+        raise RuntimeError(f"output with shape {list(self.shape)} doesn't match the broadcast shape "
+                           f"{list(result.shape)}")
+    np.copyto(self._data, result._data, casting="unsafe")
+    self._version_counter.value += 1
+    if track and result._grad_fn is not None:
+        self._grad_fn, self._output_nr, self._requires_grad = result._grad_fn, result._output_nr, True
+        if self._retains_grad:
+            self._retains_grad = False
+            self.retain_grad()
+    return self
+
+
+def _others(*values):
+    return [v for v in values if isinstance(v, Tensor)]
+
+
+Tensor.add_ = lambda self, other, alpha=1: _inplace(self, lambda s: add(s, other, alpha), *_others(other))
+Tensor.sub_ = lambda self, other, alpha=1: _inplace(self, lambda s: sub(s, other, alpha), *_others(other))
+Tensor.mul_ = lambda self, other: _inplace(self, lambda s: mul(s, other), *_others(other))
+Tensor.div_ = lambda self, other: _inplace(self, lambda s: div(s, other), *_others(other))
+Tensor.clamp_ = lambda self, min=None, max=None: _inplace(self, lambda s: clamp(s, min, max))
+Tensor.relu_ = lambda self: _inplace(self, lambda s: el.Relu.apply(s))
+Tensor.exp_ = lambda self: _inplace(self, lambda s: el.Exp.apply(s))
+Tensor.__iadd__, Tensor.__isub__ = Tensor.add_, Tensor.sub_
+Tensor.__imul__, Tensor.__itruediv__ = Tensor.mul_, Tensor.div_
+
+
+def zero_(self):
+    """Fill with zeros, in place (``x.grad.zero_()`` resets an accumulated gradient)."""
+    return _inplace(self, lambda s: el.Fill.apply(s, 0))
+
+
+def fill_(self, value):
+    return _inplace(self, lambda s: el.Fill.apply(s, value))
+
+
+def copy_(self, src):
+    src = _wrap_number(src, self)
+    return _inplace(self, lambda s: el.CopyFrom.apply(s, src), src)
+
+
+Tensor.zero_, Tensor.fill_, Tensor.copy_ = zero_, fill_, copy_

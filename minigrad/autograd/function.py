@@ -1,0 +1,388 @@
+"""The backward graph's building blocks: ``Function``, its nodes, ``AccumulateGrad``, saved tensors.
+
+Every differentiable operation in minigrad is a ``Function`` subclass with two static methods, exactly as
+you write your own in the custom-Function lesson::
+
+    class MyReLU(Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x.clamp(min=0)
+
+        @staticmethod
+        def backward(ctx, grad_output):
+            (x,) = ctx.saved_tensors
+            return grad_output * (x > 0)
+
+``MyReLU.apply(x)`` runs ``forward`` with recording switched off, then, if any input requires grad,
+links the result into the graph: the result's ``grad_fn`` becomes a *node* (here of class
+``MyReLUBackward``) whose ``next_functions`` point to the nodes that produced the inputs. The node is
+also the ``ctx`` that ``forward`` filled in, so ``backward`` finds what ``forward`` saved.
+
+Leaves that require grad end in an ``AccumulateGrad`` node, which adds what arrives into ``leaf.grad``.
+"""
+
+import itertools
+import math
+import traceback
+import weakref
+
+from . import anomaly_mode, grad_mode
+
+_sequence_counter = itertools.count()
+
+# minigrad.tensor and this module need each other; tensor.py fills these in once Tensor exists
+# (importing inside each function instead would cost microseconds on every operation).
+Tensor = None
+zeros = None
+
+_FREED_MESSAGE = (
+    "Trying to backward through the graph a second time (or directly access saved tensors after they "
+    "have already been freed). Saved intermediate values of the graph are freed when you call "
+    ".backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the "
+    "graph a second time or if you need to access saved tensors after calling backward."
+)
+
+
+class RemovableHandle:
+    """Returned by ``register_hook``: call ``.remove()`` to take the hook off again."""
+
+    def __init__(self, hooks, key):
+        self._hooks_ref = weakref.ref(hooks) if not isinstance(hooks, list) else None
+        self._hooks = hooks if isinstance(hooks, list) else None
+        self._key = key
+
+    def remove(self):
+        hooks = self._hooks if self._hooks is not None else self._hooks_ref()
+        if hooks is None:
+            return
+        for i, (key, _) in enumerate(hooks):
+            if key == self._key:
+                del hooks[i]
+                return
+
+
+_hook_ids = itertools.count()
+
+
+class Node:
+    """A node of the backward graph: what a tensor's ``grad_fn`` points to.
+
+    ``next_functions`` is a tuple with one ``(node, input_nr)`` pair per tensor input of the forward
+    operation: the node that will receive the gradient for that input, and which of that node's
+    outputs the input was (``None`` where the input needs no gradient).
+    """
+
+    #: Nodes created later run earlier when several are ready (PyTorch's order).
+    _priority = 0
+
+    def __init__(self):
+        self.next_functions = ()
+        self._sequence_nr = next(_sequence_counter)
+        self._tensor_pre_hooks = {}  # output_nr -> list of (hook id, fn): hooks registered on tensors
+        self._retain_grad_refs = {}  # output_nr -> weakref of the tensor that called retain_grad()
+        self._input_meta = ()  # (shape, dtype) of each tensor input: gradients must match them
+        self._output_meta = ()  # (shape, dtype) of each output
+        self._released = False
+        self._forward_trace = None  # set in anomaly mode: where the forward op was called
+        self.metadata = {}
+
+    def name(self):
+        """The node's class name, e.g. ``MulBackward0``."""
+        return type(self).__name__
+
+    def __repr__(self):
+        # PyTorch prints '<MulBackward0 object at 0x7f...>'; minigrad leaves the address out so that
+        # notebook outputs are the same in every run.
+        return f"<{self.name()} object>"
+
+    def _register_tensor_hook(self, output_nr, fn):
+        hooks = self._tensor_pre_hooks.setdefault(output_nr, [])
+        key = next(_hook_ids)
+        hooks.append((key, fn))
+        return RemovableHandle(hooks, key)
+
+    def apply(self, grad_outputs):  # pragma: no cover - every node type defines it
+        raise NotImplementedError
+
+    def _release_saved(self):
+        self._released = True
+
+
+class AccumulateGrad(Node):
+    """The node at the end of every path: adds the arriving gradient into ``variable.grad``.
+
+    The first gradient is stored as a copy; later ones are added in place (that is why gradients
+    *accumulate* across ``backward()`` calls until you zero them). With ``create_graph=True`` the sum
+    is taken out of place, so that ``.grad`` keeps its own ``grad_fn``.
+    """
+
+    _priority = math.inf  # a leaf's gradient is stored as soon as it is complete
+
+    def __init__(self, variable):
+        super().__init__()
+        self.variable = variable
+        self._input_meta = ((variable.shape, variable.dtype),)
+
+    def name(self):
+        return "minigrad::autograd::AccumulateGrad"
+
+    def __repr__(self):
+        return "<AccumulateGrad object>"
+
+    def accumulate(self, grad):
+        """Add ``grad`` into ``variable.grad``; returns the new ``.grad``."""
+        var = self.variable
+        create_graph = grad_mode.is_grad_enabled()
+        if var._grad is None:
+            var._grad = grad if create_graph else Tensor._make(grad._data.copy(), grad.dtype)
+        elif create_graph:
+            var._grad = var._grad + grad
+        else:
+            # In place, as PyTorch does: a reference taken earlier with g = x.grad sees the sum too.
+            var._grad._data += grad._data
+            var._grad._version_counter.value += 1
+        return var._grad
+
+
+class SavedTensor:
+    """A tensor stored by ``ctx.save_for_backward``, with the version it had when saved.
+
+    Unpacking checks two things PyTorch checks: that the graph was not freed by an earlier backward
+    (``retain_graph``), and that nobody modified the tensor in place since it was saved (its version
+    counter moved on), which would make the gradient silently wrong.
+    An output of the node itself is stored without the tensor object (just its numbers and version
+    counter), so that node and output do not keep each other alive.
+    """
+
+    __slots__ = ("tensor", "data", "dtype", "version_counter", "saved_version", "output_nr",
+                 "requires_grad", "grad_fn_name", "shape")
+
+    def __init__(self, tensor, output_of=None):
+        self.version_counter = tensor._version_counter
+        self.saved_version = tensor._version_counter.value
+        self.shape = tensor.shape
+        self.dtype = tensor.dtype
+        self.requires_grad = tensor.requires_grad
+        if output_of is not None:
+            self.tensor = None
+            self.data = tensor._data
+            self.output_nr = tensor._output_nr
+            self.grad_fn_name = output_of.name()
+        else:
+            self.tensor = tensor
+            self.data = None
+            self.output_nr = tensor._output_nr
+            self.grad_fn_name = tensor._grad_fn.name() if tensor._grad_fn is not None else None
+
+    def unpack(self, node):
+        if node._released:
+            raise RuntimeError(_FREED_MESSAGE)
+        current = self.version_counter.value
+        if current != self.saved_version:
+            shape = "[" + ", ".join(str(s) for s in self.shape) + "]"
+            message = ("one of the variables needed for gradient computation has been modified by an "
+                       f"inplace operation: [minigrad.{self.dtype.legacy_name} {shape}]")
+            if self.grad_fn_name is not None:
+                message += f", which is output {self.output_nr} of {self.grad_fn_name},"
+            message += f" is at version {current}; expected version {self.saved_version} instead."
+            if anomaly_mode.is_anomaly_enabled():
+                message += (" Hint: the backtrace further above shows the operation that failed to "
+                            "compute its gradient. The variable in question was changed in there or "
+                            "anywhere later. Good luck!")
+            else:
+                message += (" Hint: enable anomaly detection to find the operation that failed to "
+                            "compute its gradient, with minigrad.autograd.set_detect_anomaly(True).")
+            raise RuntimeError(message)
+        if self.tensor is not None:
+            return self.tensor
+        out = Tensor._make(self.data, self.dtype)
+        out._version_counter = self.version_counter
+        if self.requires_grad:
+            out._requires_grad = True
+            out._grad_fn = node
+            out._output_nr = self.output_nr
+        return out
+
+
+class BackwardNode(Node):
+    """The node (and ``ctx``) of a ``Function`` call. Its class is made per Function:
+    ``MyReLU`` gets ``MyReLUBackward``; built-in ops give PyTorch's names, e.g. ``MulBackward0``."""
+
+    _forward_cls = None
+
+    def __init__(self):
+        super().__init__()
+        self.needs_input_grad = ()
+        self._to_save = ()
+        self._saved = ()
+        self._non_differentiable = ()
+        self._materialize_grads = True
+        self._tensor_arg_positions = ()  # forward argument index of each edge
+
+    # --- the ctx API used inside forward and backward -------------------------------------------
+    def save_for_backward(self, *tensors):
+        """Keep tensors for ``backward``. Use this (not ``ctx.x = x``) for tensors: it lets minigrad
+        free them after backward and detect in-place changes made to them in between."""
+        self._to_save = tensors
+
+    @property
+    def saved_tensors(self):
+        """The tensors given to ``save_for_backward``, checked and unpacked."""
+        return tuple(None if s is None else s.unpack(self) for s in self._saved)
+
+    def mark_non_differentiable(self, *tensors):
+        """Declare outputs that have no gradient (e.g. the indices returned by ``max``)."""
+        self._non_differentiable = tensors
+
+    def set_materialize_grads(self, value):
+        """With True (the default), ``backward`` receives zeros instead of None for unused outputs."""
+        self._materialize_grads = bool(value)
+
+    def _release_saved(self):
+        self._released = True
+        self._saved = tuple(None for _ in self._saved)
+
+    # --- what the engine calls --------------------------------------------------------------
+    def apply(self, grad_outputs):
+        """Run the Function's ``backward`` for the gradients of its outputs; return one gradient per
+        edge in ``next_functions``, checked against the inputs' shapes and dtypes."""
+        grads = []
+        for g, (shape, dtype) in zip(grad_outputs, self._output_meta):
+            if g is None and self._materialize_grads and dtype is not None and dtype.is_floating_point:
+                g = zeros(shape, dtype=dtype)
+            grads.append(g)
+        result = self._forward_cls.backward(self, *grads)
+        if not isinstance(result, tuple):
+            result = (result,)
+        n_args = len(self.needs_input_grad)
+        if len(result) != n_args:
+            if len(result) > n_args and all(r is None for r in result[n_args:]):
+                result = result[:n_args]
+            else:
+                raise RuntimeError(f"function {self.name()} returned an incorrect number of gradients "
+                                   f"(expected {n_args}, got {len(result)})")
+        tensor_positions = set(self._tensor_arg_positions)
+        for i, r in enumerate(result):
+            if i not in tensor_positions and r is not None:
+                raise RuntimeError(f"function {self.name()} returned a gradient different than None at "
+                                   f"position {i + 1}, but the corresponding forward input was not a "
+                                   "Variable")
+        out = []
+        for edge, arg_index in enumerate(self._tensor_arg_positions):
+            g = result[arg_index] if self.needs_input_grad[arg_index] else None
+            out.append(None if g is None else _validate_grad(self, edge, g))
+        return out
+
+
+def _validate_grad(node, index, grad):
+    """Make a gradient fit the input it belongs to: reduce a broadcast shape, cast the dtype."""
+    if not isinstance(grad, Tensor):
+        raise TypeError(f"function {node.name()} returned a gradient of type {type(grad).__name__} "
+                        f"at position {index}; expected a Tensor or None")
+    shape, dtype = node._input_meta[index]
+    if grad._data.shape != shape:
+        if _expandable(shape, grad.shape):
+            from ..ops._util import sum_to_shape
+
+            grad = sum_to_shape(grad, shape)
+        else:
+            raise RuntimeError(f"Function {node.name()} returned an invalid gradient at index {index} - "
+                               f"got {list(grad.shape)} but expected shape compatible with {list(shape)}")
+    if grad.dtype is not dtype:
+        grad = grad.to(dtype)
+    return grad
+
+
+def _expandable(shape, target):
+    """True when a tensor of ``shape`` broadcasts to ``target``."""
+    if len(shape) > len(target):
+        return False
+    return all(s == t or s == 1 for s, t in zip(reversed(shape), reversed(target)))
+
+
+class _FunctionMeta(type):
+    """Gives each Function subclass its own node class, named ``<Function>Backward`` (or the
+    class attribute ``node_name``, which built-in ops set to PyTorch's names)."""
+
+    def __init__(cls, name, bases, attrs):
+        super().__init__(name, bases, attrs)
+        node_name = attrs.get("node_name") or f"{name}Backward"
+        cls._backward_cls = type(node_name, (BackwardNode,),
+                                 {"_forward_cls": cls, "__module__": cls.__module__,
+                                  "__qualname__": node_name})
+
+
+class Function(metaclass=_FunctionMeta):
+    """Base class of every differentiable operation (see the module docstring)."""
+
+    @staticmethod
+    def forward(ctx, *args, **kwargs):
+        raise NotImplementedError("You must implement the forward function for custom autograd.Function.")
+
+    @staticmethod
+    def backward(ctx, *grad_outputs):
+        raise NotImplementedError("You must implement either the backward or vjp method for your "
+                                  "custom autograd.Function to use it with backward mode AD.")
+
+    @classmethod
+    def apply(cls, *args, **kwargs):
+        """Run ``forward`` and, when any input requires grad, record a node for ``backward``."""
+        tensor_positions = tuple(i for i, a in enumerate(args) if isinstance(a, Tensor))
+        state = grad_mode._state
+        recording = state["enabled"]
+        needs = tuple(recording and isinstance(a, Tensor) and a._requires_grad for a in args)
+        node = cls._backward_cls()
+        node.needs_input_grad = needs
+        for i in tensor_positions:
+            if args[i]._base is not None:
+                args[i]._check_view_is_current()
+        state["enabled"] = False  # forward computes values only; the graph is recorded here
+        try:
+            outputs = cls.forward(node, *args, **kwargs)
+        finally:
+            state["enabled"] = recording
+        inference = state["inference"]
+        single = not isinstance(outputs, tuple)
+        outs = (outputs,) if single else outputs
+        if not any(needs):
+            if inference:
+                for o in outs:
+                    if isinstance(o, Tensor):
+                        o._is_inference = True
+            return outputs
+
+        node._tensor_arg_positions = tensor_positions
+        node.next_functions = tuple(args[i]._gradient_edge() for i in tensor_positions)
+        node._input_meta = tuple((args[i]._data.shape, args[i]._dtype) for i in tensor_positions)
+        if anomaly_mode.is_anomaly_enabled():
+            node._forward_trace = traceback.extract_stack()[:-2]
+
+        wrapped, meta = [], []
+        for nr, o in enumerate(outs):
+            if isinstance(o, Tensor):
+                if any(o is a for a in args):
+                    o = o._alias()  # forward returned an input as is: the output is a new tensor
+                meta.append((o._data.shape, o._dtype))
+                if o.dtype.is_floating_point and not any(o is n for n in node._non_differentiable):
+                    o._requires_grad = True
+                    o._grad_fn = node
+                    o._output_nr = nr
+            else:
+                meta.append(((), None))
+            wrapped.append(o)
+        node._output_meta = tuple(meta)
+
+        saved = []
+        for t in node._to_save:
+            if t is None:
+                saved.append(None)
+                continue
+            if t._is_inference:
+                raise RuntimeError("Inference tensors cannot be saved for backward. To work around you "
+                                   "can make a clone to get a normal tensor and use it in autograd.")
+            is_output = any(t is o for o in wrapped) and t._grad_fn is node
+            saved.append(SavedTensor(t, output_of=node if is_output else None))
+        node._saved = tuple(saved)
+        node._to_save = ()
+        return wrapped[0] if single else tuple(wrapped)

@@ -1,0 +1,152 @@
+"""Switching gradient tracking off and on: ``no_grad``, ``enable_grad``, ``set_grad_enabled``,
+``inference_mode``.
+
+While grad mode is off, operations still compute their values but record no graph: results have
+``requires_grad=False`` and no ``grad_fn``. That is what you want for evaluation and for updating
+weights in an optimizer step. Each of these works as a context manager (``with minigrad.no_grad():``)
+and as a decorator (``@minigrad.no_grad()``), and they nest: leaving a block restores the mode that
+was in force when it was entered.
+"""
+
+import functools
+
+_state = {"enabled": True, "inference": False}
+
+
+def is_grad_enabled():
+    """True when operations are being recorded for backward."""
+    return _state["enabled"]
+
+
+def is_inference_mode_enabled():
+    return _state["inference"]
+
+
+class _GradModeContext:
+    """Base for the grad-mode switches: enter sets the mode, exit restores the previous one."""
+
+    def _set(self):  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def __enter__(self):
+        self._saved = dict(_state)
+        self._set()
+        return None
+
+    def __exit__(self, *exc):
+        _state.update(self._saved)
+        return False
+
+    def __call__(self, func):
+        """Use as a decorator: run ``func`` inside a fresh copy of this context."""
+
+        @functools.wraps(func)
+        def wrapper(*args, **kwargs):
+            with self.clone():
+                return func(*args, **kwargs)
+
+        return wrapper
+
+    def clone(self):
+        return self.__class__()
+
+
+class no_grad(_GradModeContext):
+    """Context manager and decorator that turns gradient recording off.
+
+    >>> x = minigrad.tensor([1.0], requires_grad=True)
+    >>> with minigrad.no_grad():
+    ...     y = x * 2
+    >>> y.requires_grad
+    False
+    """
+
+    def __new__(cls, func=None):
+        # Like PyTorch, ``@no_grad`` without parentheses works too.
+        self = super().__new__(cls)
+        if callable(func):
+            return self(func)
+        return self
+
+    def __init__(self, func=None):
+        pass
+
+    def _set(self):
+        _state["enabled"] = False
+
+
+class enable_grad(_GradModeContext):
+    """Context manager and decorator that turns gradient recording on (inside a ``no_grad`` block)."""
+
+    def __new__(cls, func=None):
+        self = super().__new__(cls)
+        if callable(func):
+            return self(func)
+        return self
+
+    def __init__(self, func=None):
+        pass
+
+    def _set(self):
+        _state["enabled"] = True
+
+
+class set_grad_enabled(_GradModeContext):
+    """``set_grad_enabled(False)`` turns recording off at once; as ``with set_grad_enabled(mode):`` it
+    sets the mode for the block and restores the previous one after."""
+
+    def __init__(self, mode):
+        self.mode = bool(mode)
+        self._previous = dict(_state)
+        _state["enabled"] = self.mode
+
+    def _set(self):
+        _state["enabled"] = self.mode
+
+    def __enter__(self):
+        self._saved = self._previous
+        return None
+
+    def clone(self):
+        return set_grad_enabled.__new__(set_grad_enabled)._init_quiet(self.mode)
+
+    def _init_quiet(self, mode):
+        self.mode = mode
+        self._previous = dict(_state)
+        return self
+
+    def __call__(self, func):
+        # Decorating must not leave the mode changed: undo what __init__ did.
+        _state.update(self._previous)
+        mode = self.mode
+
+        @functools.wraps(func)
+        def wrapper(*args, **kwargs):
+            with set_grad_enabled(mode):
+                return func(*args, **kwargs)
+
+        return wrapper
+
+
+class inference_mode(_GradModeContext):
+    """Like ``no_grad``, and tensors created inside are *inference tensors*: they can never be saved
+    for a backward pass later (PyTorch uses that promise to skip version counting)."""
+
+    def __new__(cls, mode=True):
+        self = super().__new__(cls)
+        if callable(mode):
+            return inference_mode()(mode)
+        return self
+
+    def __init__(self, mode=True):
+        self.mode = bool(mode)
+
+    def clone(self):
+        return inference_mode(self.mode)
+
+    def _set(self):
+        if self.mode:
+            _state["enabled"] = False
+            _state["inference"] = True
+        else:
+            _state["inference"] = False

@@ -1,0 +1,49 @@
+"""Helpers shared by the ops."""
+
+import numpy as np
+
+from .. import _dtypes
+from ..tensor import Tensor
+
+
+def sum_to_shape(grad, shape):
+    """Undo broadcasting: sum ``grad`` over the dimensions that broadcasting added or stretched, so
+    that it has ``shape`` again.
+
+    If ``b`` of shape ``(3,)`` was added to ``a`` of shape ``(2, 3)``, then ``b`` was used twice (once
+    per row), and its gradient is the sum of the two rows of the output's gradient.
+    """
+    if tuple(grad.shape) == tuple(shape):
+        return grad
+    extra = grad.ndim - len(shape)
+    dims = list(range(extra))
+    dims += [extra + i for i, s in enumerate(shape) if s == 1 and grad.shape[extra + i] != 1]
+    if dims:
+        grad = grad.sum(dim=tuple(dims), keepdim=True)
+    return grad.reshape(tuple(shape))
+
+
+def out(array, dtype):
+    """Wrap a numpy result as a new tensor of ``dtype``."""
+    return Tensor._make(array, dtype)
+
+
+def promoted(*tensors):
+    """The result dtype of an elementwise op and the operands' arrays converted to it."""
+    if len(tensors) == 2:
+        a, b = tensors
+        if a._dtype is b._dtype:
+            return a._dtype, [a._data, b._data]
+        if b._wrapped_number and _dtypes._category(b._dtype) <= _dtypes._category(a._dtype):
+            return a._dtype, [a._data, b._data.astype(a._dtype.numpy)]
+    dtype = _dtypes.result_type(*tensors)
+    return dtype, [t._data if t.dtype is dtype else t._data.astype(dtype.numpy) for t in tensors]
+
+
+def float_result(*tensors):
+    """Like :func:`promoted`, but integer inputs give the default float dtype (as in ``exp``, ``/``)."""
+    dtype, arrays = promoted(*tensors)
+    if not dtype.is_floating_point:
+        dtype = _dtypes.float32
+        arrays = [a.astype(np.float32) for a in arrays]
+    return dtype, arrays

@@ -1,0 +1,205 @@
+"""Arithmetic: + - * / ** and negation. Every backward here broadcasts back with ``sum_to_shape``."""
+
+import numpy as np
+
+from ..autograd.function import Function
+from ..tensor import _wrap_number
+from ._util import float_result, out, promoted, sum_to_shape
+
+
+class Add(Function):
+    """c = a + b.   ∂c/∂a = 1,  ∂c/∂b = 1: addition hands the gradient unchanged to both inputs."""
+
+    node_name = "AddBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.shapes = (a.shape, b.shape)
+        dtype, (x, y) = promoted(a, b)
+        return out(x + y, dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a_shape, b_shape = ctx.shapes
+        return sum_to_shape(grad, a_shape), sum_to_shape(grad, b_shape)
+
+
+class Sub(Function):
+    """c = a − b.   ∂c/∂a = 1,  ∂c/∂b = −1."""
+
+    node_name = "SubBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.shapes = (a.shape, b.shape)
+        dtype, (x, y) = promoted(a, b)
+        return out(x - y, dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a_shape, b_shape = ctx.shapes
+        return sum_to_shape(grad, a_shape), sum_to_shape(-grad, b_shape)
+
+
+class RSub(Function):
+    """c = number − a (``2 - x``).   ∂c/∂a = −1."""
+
+    node_name = "RsubBackward1"
+
+    @staticmethod
+    def forward(ctx, a, number):
+        dtype, (x, y) = promoted(a, _wrap_number(number, a))
+        return out(y - x, dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return -grad, None
+
+
+class Mul(Function):
+    """c = a · b.   ∂c/∂a = b,  ∂c/∂b = a: multiplication *swaps* the inputs into the gradients."""
+
+    node_name = "MulBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        # Save only what backward will need: b for a's gradient, a for b's.
+        ctx.save_for_backward(a if ctx.needs_input_grad[1] else None,
+                              b if ctx.needs_input_grad[0] else None)
+        ctx.shapes = (a.shape, b.shape)
+        dtype, (x, y) = promoted(a, b)
+        return out(x * y, dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        a_shape, b_shape = ctx.shapes
+        grad_a = sum_to_shape(grad * b, a_shape) if ctx.needs_input_grad[0] else None
+        grad_b = sum_to_shape(grad * a, b_shape) if ctx.needs_input_grad[1] else None
+        return grad_a, grad_b
+
+
+class Div(Function):
+    """c = a / b.   ∂c/∂a = 1/b,  ∂c/∂b = −a/b²."""
+
+    node_name = "DivBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a if ctx.needs_input_grad[1] else None, b)
+        ctx.shapes = (a.shape, b.shape)
+        dtype, (x, y) = float_result(a, b)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return out(x / y, dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        a_shape, b_shape = ctx.shapes
+        grad_a = sum_to_shape(grad / b, a_shape) if ctx.needs_input_grad[0] else None
+        grad_b = sum_to_shape(-grad * a / (b * b), b_shape) if ctx.needs_input_grad[1] else None
+        return grad_a, grad_b
+
+
+class Neg(Function):
+    """c = −a.   ∂c/∂a = −1."""
+
+    node_name = "NegBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        return out(-a._data, a.dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return -grad
+
+
+class Reciprocal(Function):
+    """c = 1/a.   ∂c/∂a = −1/a² = −c²  (``2 / x`` is computed as ``x.reciprocal() * 2``)."""
+
+    node_name = "ReciprocalBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        dtype, (x,) = float_result(a)
+        with np.errstate(divide="ignore"):
+            result = out(1.0 / x, dtype)
+        ctx.save_for_backward(result)
+        return result
+
+    @staticmethod
+    def backward(ctx, grad):
+        (c,) = ctx.saved_tensors
+        return -grad * c * c
+
+
+class Pow(Function):
+    """c = aᵖ for a number p.   ∂c/∂a = p·aᵖ⁻¹  (and 0 when p = 0)."""
+
+    node_name = "PowBackward0"
+
+    @staticmethod
+    def forward(ctx, a, exponent):
+        ctx.save_for_backward(a)
+        ctx.exponent = exponent
+        dtype, (x, _) = promoted(a, _wrap_number(exponent, a))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return out(np.power(x, exponent), dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (a,) = ctx.saved_tensors
+        p = ctx.exponent
+        if p == 0:
+            return grad * 0, None
+        return grad * p * a ** (p - 1), None
+
+
+class PowTensor(Function):
+    """c = aᵇ for tensors.   ∂c/∂a = b·aᵇ⁻¹,  ∂c/∂b = aᵇ·ln a."""
+
+    node_name = "PowBackward1"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.shapes = (a.shape, b.shape)
+        dtype, (x, y) = promoted(a, b)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            result = out(np.power(x, y), dtype)
+        ctx.save_for_backward(a, b, result)
+        return result
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b, c = ctx.saved_tensors
+        a_shape, b_shape = ctx.shapes
+        grad_a = grad_b = None
+        if ctx.needs_input_grad[0]:
+            grad_a = sum_to_shape(grad * b * a ** (b - 1), a_shape)
+        if ctx.needs_input_grad[1]:
+            # where a = 0 and b ≥ 0 the derivative is taken as 0 (PyTorch's convention)
+            from .elementwise import where
+
+            safe = where((a == 0) & (b >= 0), grad * 0, grad * c * a.log())
+            grad_b = sum_to_shape(safe, b_shape)
+        return grad_a, grad_b
+
+
+class RPow(Function):
+    """c = kᵃ for a number k (``2 ** x``).   ∂c/∂a = kᵃ·ln k."""
+
+    node_name = "PowBackward2"
+
+    @staticmethod
+    def forward(ctx, base, a):
+        dtype, (k, x) = float_result(_wrap_number(base, a), a)
+        result = out(np.power(k, x), dtype)
+        ctx.base = base
+        ctx.save_for_backward(result)
+        return result
+
+    @staticmethod
+    def backward(ctx, grad):
+        (c,) = ctx.saved_tensors
+        return None, grad * c * float(np.log(ctx.base))

@@ -1,0 +1,347 @@
+"""Elementwise functions: each output element depends only on the input element at the same place,
+so each backward is ``grad * f′(x)``, elementwise."""
+
+import numpy as np
+
+from .. import _dtypes
+from ..autograd.function import Function
+from ..tensor import _wrap_number
+from ._util import float_result, out, promoted, sum_to_shape
+
+
+class Exp(Function):
+    """y = eˣ.   dy/dx = eˣ = y  (so backward reuses the saved output)."""
+
+    node_name = "ExpBackward0"
+
+    @staticmethod
+    def forward(ctx, x):
+        dtype, (a,) = float_result(x)
+        with np.errstate(over="ignore"):
+            y = out(np.exp(a), dtype)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):
+        (y,) = ctx.saved_tensors
+        return grad * y
+
+
+class Log(Function):
+    """y = ln x.   dy/dx = 1/x."""
+
+    node_name = "LogBackward0"
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        dtype, (a,) = float_result(x)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return out(np.log(a), dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return grad / x
+
+
+class Sin(Function):
+    """y = sin x.   dy/dx = cos x."""
+
+    node_name = "SinBackward0"
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        dtype, (a,) = float_result(x)
+        return out(np.sin(a), dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return grad * x.cos()
+
+
+class Cos(Function):
+    """y = cos x.   dy/dx = −sin x."""
+
+    node_name = "CosBackward0"
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        dtype, (a,) = float_result(x)
+        return out(np.cos(a), dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return grad * -x.sin()
+
+
+class Tanh(Function):
+    """y = tanh x.   dy/dx = 1 − y²."""
+
+    node_name = "TanhBackward0"
+
+    @staticmethod
+    def forward(ctx, x):
+        dtype, (a,) = float_result(x)
+        y = out(np.tanh(a), dtype)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):
+        (y,) = ctx.saved_tensors
+        return grad * (1 - y * y)
+
+
+class Sigmoid(Function):
+    """y = σ(x) = 1 / (1 + e⁻ˣ).   dy/dx = y·(1 − y)."""
+
+    node_name = "SigmoidBackward0"
+
+    @staticmethod
+    def forward(ctx, x):
+        dtype, (a,) = float_result(x)
+        with np.errstate(over="ignore"):
+            y = out(1.0 / (1.0 + np.exp(-a)), dtype)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):
+        (y,) = ctx.saved_tensors
+        return grad * y * (1 - y)
+
+
+class Relu(Function):
+    """y = max(x, 0).   dy/dx = 1 where x > 0, else 0 — including at x = 0, as in PyTorch."""
+
+    node_name = "ReluBackward0"
+
+    @staticmethod
+    def forward(ctx, x):
+        y = out(np.maximum(x._data, 0).astype(x.dtype.numpy), x.dtype)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):
+        (y,) = ctx.saved_tensors
+        return grad * (y > 0)
+
+
+class Sqrt(Function):
+    """y = √x.   dy/dx = 1 / (2√x) = 1 / (2y)."""
+
+    node_name = "SqrtBackward0"
+
+    @staticmethod
+    def forward(ctx, x):
+        dtype, (a,) = float_result(x)
+        with np.errstate(invalid="ignore"):
+            y = out(np.sqrt(a), dtype)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):
+        (y,) = ctx.saved_tensors
+        return grad / (2 * y)
+
+
+class Abs(Function):
+    """y = |x|.   dy/dx = sign(x)  (0 at x = 0)."""
+
+    node_name = "AbsBackward0"
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return out(np.abs(x._data), x.dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return grad * x.sign()
+
+
+class Sign(Function):
+    """y = sign(x).   dy/dx = 0 everywhere it exists."""
+
+    node_name = "SignBackward0"
+
+    @staticmethod
+    def forward(ctx, x):
+        return out(np.sign(x._data), x.dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad * 0
+
+
+class Clamp(Function):
+    """y = min(max(x, lo), hi).   dy/dx = 1 where lo ≤ x ≤ hi (the bounds included), else 0."""
+
+    node_name = "ClampBackward1"
+
+    @staticmethod
+    def forward(ctx, x, min=None, max=None):
+        if min is None and max is None:
+            raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+        ctx.save_for_backward(x)
+        ctx.bounds = (min, max)
+        a = x._data
+        if min is not None:
+            a = np.maximum(a, min)
+        if max is not None:
+            a = np.minimum(a, max)
+        dtype, _ = promoted(x, *[_wrap_number(b, x) for b in (min, max) if b is not None])
+        return out(a, dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        lo, hi = ctx.bounds
+        mask = None
+        if lo is not None:
+            mask = x >= lo
+        if hi is not None:
+            mask = (x <= hi) if mask is None else mask & (x <= hi)
+        return grad * mask, None, None
+
+
+class Maximum(Function):
+    """c = max(a, b) elementwise.   The gradient goes to the larger input; on a tie it is split
+    half and half (PyTorch's choice)."""
+
+    node_name = "MaximumBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        ctx.shapes = (a.shape, b.shape)
+        dtype, (x, y) = promoted(a, b)
+        return out(np.maximum(x, y), dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        a_shape, b_shape = ctx.shapes
+        share_a = (a > b) + (a == b) * 0.5
+        share_b = (b > a) + (a == b) * 0.5
+        return sum_to_shape(grad * share_a, a_shape), sum_to_shape(grad * share_b, b_shape)
+
+
+class Minimum(Function):
+    """c = min(a, b) elementwise; the gradient goes to the smaller input, split on a tie."""
+
+    node_name = "MinimumBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        ctx.shapes = (a.shape, b.shape)
+        dtype, (x, y) = promoted(a, b)
+        return out(np.minimum(x, y), dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        a_shape, b_shape = ctx.shapes
+        share_a = (a < b) + (a == b) * 0.5
+        share_b = (b < a) + (a == b) * 0.5
+        return sum_to_shape(grad * share_a, a_shape), sum_to_shape(grad * share_b, b_shape)
+
+
+class Where(Function):
+    """c = a where condition else b.   The gradient goes to whichever input was chosen."""
+
+    node_name = "WhereBackward0"
+
+    @staticmethod
+    def forward(ctx, condition, a, b):
+        ctx.condition = condition
+        ctx.shapes = (a.shape, b.shape)
+        dtype, (x, y) = promoted(a, b)
+        return out(np.where(condition._data, x, y), dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        cond = ctx.condition
+        a_shape, b_shape = ctx.shapes
+        return (None, sum_to_shape(grad * cond, a_shape),
+                sum_to_shape(grad * cond.logical_not(), b_shape))
+
+
+def where(condition, a, b):
+    return Where.apply(condition, _wrap_number(a, condition), _wrap_number(b, condition))
+
+
+class ToCopy(Function):
+    """A copy in another dtype.   The gradient is converted back to the input's dtype."""
+
+    node_name = "ToCopyBackward0"
+
+    @staticmethod
+    def forward(ctx, x, dtype):
+        ctx.input_dtype = x.dtype
+        return out(x._data.astype(dtype.numpy), dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.to(ctx.input_dtype), None
+
+
+class Clone(Function):
+    """A copy with its own storage.   The gradient passes through unchanged."""
+
+    node_name = "CloneBackward0"
+
+    @staticmethod
+    def forward(ctx, x):
+        return out(x._data.copy(), x.dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad
+
+
+def comparison(a, b, numpy_op):
+    """Elementwise comparison: a bool tensor, never part of the graph."""
+    b = _wrap_number(b, a)
+    _, (x, y) = promoted(a, b)
+    return out(numpy_op(x, y), _dtypes.bool)
+
+
+class Fill(Function):
+    """Every element set to a number (``zero_``, ``fill_``).   The old values are gone, so their
+    gradient is zero."""
+
+    node_name = "FillBackward0"
+
+    @staticmethod
+    def forward(ctx, x, value):
+        return out(np.full(x.shape, value, dtype=x.dtype.numpy), x.dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad * 0, None
+
+
+class CopyFrom(Function):
+    """``x.copy_(src)``: x's values replaced by src's (broadcast).   The gradient goes to src."""
+
+    node_name = "CopyBackwards"
+
+    @staticmethod
+    def forward(ctx, x, src):
+        ctx.src_shape = src.shape
+        return out(np.broadcast_to(src._data, x.shape).astype(x.dtype.numpy), x.dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad * 0, sum_to_shape(grad, ctx.src_shape)

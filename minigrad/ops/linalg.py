@@ -1,0 +1,119 @@
+"""Matrix products. For C = A @ B:  ∂L/∂A = ∂L/∂C @ Bᵀ  and  ∂L/∂B = Aᵀ @ ∂L/∂C — the only
+arrangement of the three matrices whose shapes fit."""
+
+import numpy as np
+
+from ..autograd.function import Function
+from ._util import out, promoted, sum_to_shape
+
+
+def _check_dtypes(a, b):
+    if a.dtype is not b.dtype:
+        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: "
+                           f"{a.dtype.name.replace('float32', 'float')} != "
+                           f"{b.dtype.name.replace('float32', 'float')}")
+
+
+class Mm(Function):
+    """Matrix × matrix, (n×k) @ (k×m) → (n×m)."""
+
+    node_name = "MmBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        _check_dtypes(a, b)
+        if a.shape[1] != b.shape[0]:
+            raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({a.shape[0]}x{a.shape[1]} "
+                               f"and {b.shape[0]}x{b.shape[1]})")
+        ctx.save_for_backward(a if ctx.needs_input_grad[1] else None,
+                              b if ctx.needs_input_grad[0] else None)
+        return out(a._data @ b._data, a.dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        grad_a = grad @ b.t() if ctx.needs_input_grad[0] else None
+        grad_b = a.t() @ grad if ctx.needs_input_grad[1] else None
+        return grad_a, grad_b
+
+
+class Mv(Function):
+    """Matrix × vector, (n×k) @ (k) → (n)."""
+
+    node_name = "MvBackward0"
+
+    @staticmethod
+    def forward(ctx, a, v):
+        _check_dtypes(a, v)
+        ctx.save_for_backward(a, v)
+        return out(a._data @ v._data, a.dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, v = ctx.saved_tensors
+        grad_a = grad.unsqueeze(1) @ v.unsqueeze(0) if ctx.needs_input_grad[0] else None
+        grad_v = a.t() @ grad if ctx.needs_input_grad[1] else None
+        return grad_a, grad_v
+
+
+class Dot(Function):
+    """Vector · vector → scalar.   ∂/∂a = grad · b,  ∂/∂b = grad · a."""
+
+    node_name = "DotBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        _check_dtypes(a, b)
+        if a.shape != b.shape:
+            raise RuntimeError(f"inconsistent tensor size, expected tensor [{a.shape[0]}] and src [{b.shape[0]}] to have the "
+                               f"same number of elements, but got {a.shape[0]} and {b.shape[0]} elements respectively"
+                               )
+        ctx.save_for_backward(a, b)
+        return out(np.dot(a._data, b._data), a.dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        return grad * b, grad * a
+
+
+class Matmul(Function):
+    """Batched and broadcast matrix products (3-D and more, or a 1-D side against a batch)."""
+
+    node_name = "MatmulBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        dtype, (x, y) = promoted(a, b)
+        return out(np.matmul(x, y), dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        a2 = a.unsqueeze(0) if a.ndim == 1 else a
+        b2 = b.unsqueeze(-1) if b.ndim == 1 else b
+        g = grad
+        if a.ndim == 1:
+            g = g.unsqueeze(-2)
+        if b.ndim == 1:
+            g = g.unsqueeze(-1)
+        grad_a = sum_to_shape(g @ b2.transpose(-1, -2), a2.shape).reshape(a.shape)
+        grad_b = sum_to_shape(a2.transpose(-1, -2) @ g, b2.shape).reshape(b.shape)
+        return grad_a, grad_b
+
+
+def matmul(a, b):
+    """Pick the product PyTorch would use for these shapes (so the node names match)."""
+    if a.ndim == 0 or b.ndim == 0:
+        raise RuntimeError("both arguments to matmul need to be at least 1D, but they are "
+                           f"{a.ndim}D and {b.ndim}D")
+    if a.ndim == 2 and b.ndim == 2:
+        return Mm.apply(a, b)
+    if a.ndim == 2 and b.ndim == 1:
+        return Mv.apply(a, b)
+    if a.ndim == 1 and b.ndim == 1:
+        return Dot.apply(a, b)
+    if a.ndim == 1 and b.ndim == 2:
+        return Mm.apply(a.unsqueeze(0), b).squeeze(0)
+    return Matmul.apply(a, b)

@@ -1,0 +1,149 @@
+"""Reductions: sum, mean, max. Their backward *expands* the gradient back to the input's shape:
+every input element that went into a sum receives the sum's gradient."""
+
+import numpy as np
+
+from .. import _dtypes
+from ..autograd.function import Function
+from ..tensor import _normalize_dim
+from ._util import out
+
+
+def _dims(dim, ndim):
+    if dim is None:
+        return tuple(range(ndim))
+    if isinstance(dim, int):
+        dim = (dim,)
+    return tuple(sorted(_normalize_dim(d, ndim) for d in dim))
+
+
+def _keepdim_shape(shape, dims):
+    return tuple(1 if i in dims else s for i, s in enumerate(shape))
+
+
+class Sum(Function):
+    """s = Σ xᵢ.   ∂s/∂xᵢ = 1: the gradient is copied to every element that was summed."""
+
+    node_name = "SumBackward0"
+
+    @staticmethod
+    def forward(ctx, x, dim=None, keepdim=False):
+        dims = _dims(dim, x.ndim)
+        ctx.input_shape, ctx.dims = x.shape, dims
+        dtype = x.dtype if x.dtype.is_floating_point else _dtypes.int64
+        return out(np.sum(x._data, axis=dims, keepdims=keepdim), dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        grad = grad.reshape(_keepdim_shape(ctx.input_shape, ctx.dims))
+        return grad.expand(ctx.input_shape), None, None
+
+
+class SumDim(Sum):
+    """``x.sum(dim)``: the same rule, PyTorch's other node name."""
+
+    node_name = "SumBackward1"
+
+
+class Mean(Function):
+    """m = (1/n) Σ xᵢ.   ∂m/∂xᵢ = 1/n."""
+
+    node_name = "MeanBackward0"
+
+    @staticmethod
+    def forward(ctx, x, dim=None, keepdim=False):
+        if not x.dtype.is_floating_point:
+            raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either a "
+                               f"floating point or complex dtype. Got: {x.dtype.name.capitalize()}")
+        dims = _dims(dim, x.ndim)
+        ctx.input_shape, ctx.dims = x.shape, dims
+        ctx.count = int(np.prod([x.shape[d] for d in dims])) if dims else 1
+        return out(np.mean(x._data, axis=dims, keepdims=keepdim), x.dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        grad = grad.reshape(_keepdim_shape(ctx.input_shape, ctx.dims))
+        return grad.expand(ctx.input_shape) / ctx.count, None, None
+
+
+class MeanDim(Mean):
+    node_name = "MeanBackward1"
+
+
+class Max(Function):
+    """m = max over all elements.   The gradient goes to the maximum; if several elements tie, it is
+    split evenly among them (PyTorch's rule for the whole-tensor max)."""
+
+    node_name = "MaxBackward1"
+
+    @staticmethod
+    def forward(ctx, x):
+        if x.numel() == 0:
+            raise RuntimeError("max(): Expected reduction dim to be specified for input.numel() == 0. "
+                               "Specify the reduction dim with the 'dim' argument.")
+        result = out(np.max(x._data), x.dtype)
+        ctx.save_for_backward(x, result)
+        return result
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, result = ctx.saved_tensors
+        winners = x == result
+        return grad * winners / winners.sum()
+
+
+class Min(Max):
+    """m = min over all elements; ties split the gradient evenly."""
+
+    node_name = "MinBackward1"
+
+    @staticmethod
+    def forward(ctx, x):
+        result = out(np.min(x._data), x.dtype)
+        ctx.save_for_backward(x, result)
+        return result
+
+
+class MaxDim(Function):
+    """``values, indices = x.max(dim)``.   The gradient goes only to the element each index names
+    (the first one, if several tie)."""
+
+    node_name = "MaxBackward0"
+    _pick = staticmethod(np.argmax)
+
+    @staticmethod
+    def forward(ctx, x, dim, keepdim=False):
+        d = _normalize_dim(dim, x.ndim)
+        pick = ctx._forward_cls._pick
+        if x.ndim == 0:
+            indices = np.zeros((), dtype=np.int64)
+            values = x._data.copy()
+        else:
+            idx = pick(x._data, axis=d)
+            values = np.take_along_axis(x._data, np.expand_dims(idx, d), axis=d)
+            indices = np.expand_dims(idx, d) if keepdim else idx
+            values = values if keepdim else np.squeeze(values, axis=d)
+        ctx.dim, ctx.keepdim, ctx.input_shape = d, keepdim, x.shape
+        values_t = out(values, x.dtype)
+        indices_t = out(indices.astype(np.int64), _dtypes.int64)
+        ctx.mark_non_differentiable(indices_t)
+        ctx.save_for_backward(indices_t)
+        return values_t, indices_t
+
+    @staticmethod
+    def backward(ctx, grad, _grad_indices):
+        (indices,) = ctx.saved_tensors
+        if len(ctx.input_shape) == 0:
+            return grad, None, None
+        d = ctx.dim
+        if not ctx.keepdim:
+            grad, indices = grad.unsqueeze(d), indices.unsqueeze(d)
+        positions = np.arange(ctx.input_shape[d]).reshape(
+            [-1 if i == d else 1 for i in range(len(ctx.input_shape))])
+        onehot = out(positions == indices._data, _dtypes.bool)
+        return grad * onehot, None, None
+
+
+class MinDim(MaxDim):
+    node_name = "MinBackward0"
+    _pick = staticmethod(np.argmin)

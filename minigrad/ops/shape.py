@@ -1,0 +1,246 @@
+"""Shape operations: they move numbers around without changing them, so backward moves the gradient
+back the same way (reshape back, transpose back, put the picked elements back in place)."""
+
+import numpy as np
+
+from ..autograd.function import Function
+from ._util import out, sum_to_shape
+
+
+class View(Function):
+    """``reshape``/``view``: same numbers, new shape.   Backward reshapes the gradient back."""
+
+    node_name = "ViewBackward0"
+
+    @staticmethod
+    def forward(ctx, x, shape):
+        ctx.input_shape = x.shape
+        try:
+            return x._make_view(x._data.reshape(shape))
+        except ValueError:
+            raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {x.numel()}") from None
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.reshape(ctx.input_shape), None
+
+
+class Expand(Function):
+    """Repeat along dimensions of size 1 (broadcasting made explicit).   Backward sums the copies."""
+
+    node_name = "ExpandBackward0"
+
+    @staticmethod
+    def forward(ctx, x, shape):
+        ctx.input_shape = x.shape
+        shape = tuple(s if s != -1 else x.shape[i - (len(shape) - x.ndim)] for i, s in enumerate(shape))
+        return x._make_view(np.broadcast_to(x._data, shape))
+
+    @staticmethod
+    def backward(ctx, grad):
+        return sum_to_shape(grad, ctx.input_shape), None
+
+
+class Permute(Function):
+    """Reorder the dimensions (``x.T`` reverses them).   Backward applies the inverse order."""
+
+    node_name = "PermuteBackward0"
+
+    @staticmethod
+    def forward(ctx, x, dims):
+        ctx.dims = dims
+        return x._make_view(np.transpose(x._data, dims))
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.permute(*np.argsort(ctx.dims).tolist()), None
+
+
+class Transpose(Function):
+    """Swap two dimensions.   Backward swaps them back."""
+
+    node_name = "TransposeBackward0"
+
+    @staticmethod
+    def forward(ctx, x, dim0, dim1):
+        ctx.dim0, ctx.dim1 = dim0, dim1
+        return x._make_view(np.swapaxes(x._data, dim0, dim1))
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.transpose(ctx.dim0, ctx.dim1), None, None
+
+
+class T(Transpose):
+    """``x.t()`` of a matrix."""
+
+    node_name = "TBackward0"
+
+
+class Unsqueeze(Function):
+    """Insert a dimension of size 1.   Backward removes it."""
+
+    node_name = "UnsqueezeBackward0"
+
+    @staticmethod
+    def forward(ctx, x, dim):
+        ctx.dim = dim
+        return x._make_view(np.expand_dims(x._data, dim))
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.squeeze(ctx.dim), None
+
+
+class Squeeze(Function):
+    """Remove dimensions of size 1.   Backward puts them back."""
+
+    node_name = "SqueezeBackward0"
+
+    @staticmethod
+    def forward(ctx, x, dims=None):
+        ctx.input_shape = x.shape
+        if dims is None:
+            return x._make_view(np.squeeze(x._data))
+        dims = tuple(d for d in dims if x.shape[d] == 1)
+        return x._make_view(np.squeeze(x._data, axis=dims) if dims else x._data)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.reshape(ctx.input_shape), None
+
+
+class SqueezeDim(Squeeze):
+    node_name = "SqueezeBackward1"
+
+
+class Select(Function):
+    """``x[i]`` along one dimension (that dimension disappears).   Backward puts the gradient at
+    position i of a zero tensor of the input's shape."""
+
+    node_name = "SelectBackward0"
+
+    @staticmethod
+    def forward(ctx, x, dim, index):
+        size = x.shape[dim]
+        if not -size <= index < size:
+            raise IndexError(f"index {index} is out of bounds for dimension {dim} with size {size}")
+        ctx.input_shape, ctx.key = x.shape, (slice(None),) * dim + (index,)
+        return x._make_view(x._data[ctx.key])
+
+    @staticmethod
+    def backward(ctx, grad):
+        return ScatterIntoZeros.apply(grad, ctx.input_shape, ctx.key), None, None
+
+
+class Slice(Select):
+    """``x[a:b:c]`` along one dimension.   Backward: the gradient goes back into the slice, zeros
+    elsewhere."""
+
+    node_name = "SliceBackward0"
+
+    @staticmethod
+    def forward(ctx, x, dim, index):
+        ctx.input_shape, ctx.key = x.shape, (slice(None),) * dim + (index,)
+        return x._make_view(x._data[ctx.key])
+
+
+class Index(Function):
+    """Advanced indexing (``x[[0, 2]]``, ``x[mask]``): a copy of the picked elements.   Backward adds
+    the gradient back at the picked places — twice for an index picked twice."""
+
+    node_name = "IndexBackward0"
+
+    @staticmethod
+    def forward(ctx, x, key):
+        ctx.input_shape, ctx.key = x.shape, key
+        try:
+            return out(x._data[key], x.dtype)
+        except IndexError as error:
+            raise IndexError(str(error)) from None
+
+    @staticmethod
+    def backward(ctx, grad):
+        return ScatterIntoZeros.apply(grad, ctx.input_shape, ctx.key), None
+
+
+class ScatterIntoZeros(Function):
+    """The backward of indexing: zeros of ``shape`` with ``grad`` added at ``key``. Its own backward
+    (needed for second derivatives) is indexing again."""
+
+    node_name = "IndexPutBackward0"
+
+    @staticmethod
+    def forward(ctx, grad, shape, key):
+        ctx.key = key
+        result = np.zeros(shape, dtype=grad.dtype.numpy)
+        np.add.at(result, key, grad._data)
+        return out(result, grad.dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad[ctx.key], None, None
+
+
+class CopySlices(Function):
+    """``x[key] = value`` as a graph operation: the result is ``x`` with ``value`` written at ``key``.
+    Backward: ``x`` gets the gradient except at ``key`` (overwritten there); ``value`` gets the
+    gradient at ``key``, summed back to its shape."""
+
+    node_name = "CopySlices"
+
+    @staticmethod
+    def forward(ctx, x, value, key):
+        ctx.key, ctx.value_shape = key, value.shape
+        result = x._data.copy()
+        result[key] = value._data
+        return out(result, x.dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        mask = np.ones(grad.shape, dtype=bool)
+        mask[ctx.key] = False
+        grad_x = grad * out(mask, None)
+        grad_value = sum_to_shape(grad[ctx.key], ctx.value_shape)
+        return grad_x, grad_value, None
+
+
+class Stack(Function):
+    """Join tensors along a new dimension.   Backward hands each input its slice of the gradient."""
+
+    node_name = "StackBackward0"
+
+    @staticmethod
+    def forward(ctx, dim, *tensors):
+        ctx.dim, ctx.count = dim, len(tensors)
+        from ._util import promoted
+
+        dtype, arrays = promoted(*tensors)
+        return out(np.stack(arrays, axis=dim), dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return (None, *(grad.select(ctx.dim, i) for i in range(ctx.count)))
+
+
+class Cat(Function):
+    """Join tensors along an existing dimension.   Backward cuts the gradient into the pieces."""
+
+    node_name = "CatBackward0"
+
+    @staticmethod
+    def forward(ctx, dim, *tensors):
+        ctx.dim, ctx.sizes = dim, [t.shape[dim] for t in tensors]
+        from ._util import promoted
+
+        dtype, arrays = promoted(*tensors)
+        return out(np.concatenate(arrays, axis=dim), dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        pieces, start = [], 0
+        for size in ctx.sizes:
+            key = (slice(None),) * (ctx.dim % grad.ndim) + (slice(start, start + size),)
+            pieces.append(grad[key])
+            start += size
+        return (None, *pieces)

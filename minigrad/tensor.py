@@ -1,0 +1,413 @@
+"""``Tensor``: a numpy array plus what autograd needs to know about it.
+
+A tensor carries its numbers (``.data``), whether gradients should flow to it (``requires_grad``),
+where it came from (``grad_fn``: the backward-graph node of the operation that produced it, ``None``
+for a *leaf*), and, after ``backward()``, its gradient (``.grad``, kept only for leaves unless you call
+``retain_grad()``). Every operator below (``+``, ``*``, ``exp``, ``sum``, ...) calls a ``Function``
+from :mod:`minigrad.ops`, which computes the value and records the graph.
+"""
+
+import warnings
+import weakref
+
+import numpy as np
+
+from . import _dtypes, _printing
+from .autograd import grad_mode
+from .autograd.function import AccumulateGrad, RemovableHandle, _hook_ids
+
+
+class Size(tuple):
+    """A tensor's shape: a tuple that prints like PyTorch's ``torch.Size([2, 3])``."""
+
+    def __repr__(self):
+        return f"minigrad.Size({list(self)})"
+
+    def numel(self):
+        n = 1
+        for s in self:
+            n *= s
+        return n
+
+
+class _VersionCounter:
+    """Counts in-place changes to a tensor's storage; shared by the tensor, its views and detach()."""
+
+    __slots__ = ("value",)
+
+    def __init__(self):
+        self.value = 0
+
+
+_NON_LEAF_GRAD_WARNING = (
+    "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad attribute "
+    "won't be populated during autograd.backward(). If you indeed want the .grad field to be populated "
+    "for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. If you access the non-leaf "
+    "Tensor by mistake, make sure you access the leaf Tensor instead. See "
+    "github.com/pytorch/pytorch/pull/30531 for more informations."
+)
+
+
+def _wrap_number(value, like):
+    """Turn a Python number into a 0-d tensor flagged as a *wrapped number* (for type promotion)."""
+    if isinstance(value, Tensor):
+        return value
+    if isinstance(value, bool):
+        dtype = _dtypes.bool
+    elif isinstance(value, int):
+        dtype = _dtypes.int64
+    elif isinstance(value, float):
+        dtype = _dtypes.float64
+    else:
+        if isinstance(value, np.ndarray | np.generic):
+            return Tensor._make(np.asarray(value), _dtypes.from_numpy_dtype(value.dtype))
+        raise TypeError(f"unsupported operand type: '{type(value).__name__}'")
+    t = Tensor._make(np.asarray(value, dtype=dtype.numpy), dtype)
+    t._wrapped_number = True
+    return t
+
+
+def _normalize_dim(dim, ndim):
+    n = max(ndim, 1)
+    if not -n <= dim < n:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], "
+                         f"but got {dim})")
+    return dim % n
+
+
+class Tensor:
+    """A multi-dimensional array that can record the operations applied to it."""
+
+    # Defaults shared by all tensors; an instance stores only what differs (cheap to create).
+    _requires_grad = False
+    _grad = None
+    _grad_fn = None
+    _output_nr = 0
+    _base = None
+    _view_version = 0
+    _retains_grad = False
+    _grad_accumulator = None
+    _leaf_hooks = None
+    _is_inference = False
+    _wrapped_number = False
+
+    __array_ufunc__ = None  # numpy defers to our operators: np.float64(2) * t is a Tensor
+    __hash__ = object.__hash__  # identity: == is elementwise, as in PyTorch
+
+    def __init__(self, data=(), dtype=None, requires_grad=False):
+        # ``minigrad.Tensor([1, 2])`` is float32, as ``torch.Tensor([1, 2])``; prefer minigrad.tensor().
+        from ._factories import tensor
+
+        t = tensor(data, dtype=dtype or _dtypes.float32, requires_grad=requires_grad)
+        Tensor._init_from(self, t._data, t.dtype)
+        self._requires_grad = t._requires_grad
+
+    @staticmethod
+    def _init_from(self, array, dtype):
+        self._data = array
+        self._dtype = dtype
+        self._version_counter = _VersionCounter()
+
+    @classmethod
+    def _make(cls, array, dtype=None):
+        """A new leaf wrapping ``array`` (no copy). ``dtype`` defaults to the array's."""
+        t = object.__new__(cls)
+        array = np.asarray(array)
+        if dtype is None:
+            dtype = _dtypes.from_numpy_dtype(array.dtype)
+        if array.dtype != dtype.numpy:
+            array = array.astype(dtype.numpy)
+        Tensor._init_from(t, array, dtype)
+        if grad_mode._state["inference"]:
+            t._is_inference = True
+        return t
+
+    def _make_view(self, array):
+        """A tensor that shares storage (and the version counter) with ``self``."""
+        t = Tensor._make(array, self._dtype)
+        base = self._base if self._base is not None else self
+        t._base = base
+        t._version_counter = self._version_counter
+        t._view_version = self._version_counter.value
+        return t
+
+    def _alias(self):
+        t = Tensor._make(self._data, self._dtype)
+        t._version_counter = self._version_counter
+        return t
+
+    # --- what a tensor is ------------------------------------------------------------------
+    @property
+    def data(self):
+        """The numbers, as a tensor that shares storage but is cut off from the graph.
+        Changes through ``.data`` are invisible to autograd (its version counter is separate):
+        prefer ``detach()`` or ``with minigrad.no_grad():``."""
+        return Tensor._make(self._data, self._dtype)
+
+    @data.setter
+    def data(self, value):
+        self._data = value._data
+        self._dtype = value._dtype
+
+    @property
+    def dtype(self):
+        return self._dtype
+
+    @property
+    def shape(self):
+        return Size(self._data.shape)
+
+    def size(self, dim=None):
+        if dim is None:
+            return Size(self._data.shape)
+        return self._data.shape[_normalize_dim(dim, self.ndim)]
+
+    @property
+    def ndim(self):
+        return self._data.ndim
+
+    def dim(self):
+        return self._data.ndim
+
+    def numel(self):
+        return int(self._data.size)
+
+    nelement = numel
+
+    @property
+    def device(self):
+        return "cpu"
+
+    @property
+    def is_leaf(self):
+        """True for tensors no operation produced while recording: those you made yourself, and
+        every tensor that does not require grad."""
+        return self._grad_fn is None
+
+    @property
+    def grad_fn(self):
+        """The backward-graph node that produced this tensor, or None for a leaf."""
+        return self._grad_fn
+
+    @property
+    def requires_grad(self):
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, value):
+        if not self.is_leaf:
+            hint = ("" if value else " If you want to use a computed variable in a subgraph that "
+                    "doesn't require differentiation use var_no_grad = var.detach().")
+            raise RuntimeError("you can only change requires_grad flags of leaf variables." + hint)
+        if value and not self._dtype.is_floating_point:
+            raise RuntimeError("only Tensors of floating point dtype can require gradients")
+        self._requires_grad = bool(value)
+
+    def requires_grad_(self, requires_grad=True):
+        """Switch gradient tracking on (or off) for this leaf, in place; returns self."""
+        if not self.is_leaf and not requires_grad:
+            raise RuntimeError("you can only change requires_grad flags of leaf variables. If you want "
+                               "to use a computed variable in a subgraph that doesn't require "
+                               "differentiation use var_no_grad = var.detach().")
+        if requires_grad and not self._dtype.is_floating_point:
+            raise RuntimeError("only Tensors of floating point dtype can require gradients")
+        if self.is_leaf:
+            self._requires_grad = bool(requires_grad)
+        return self
+
+    @property
+    def grad(self):
+        """The gradient accumulated by backward(); None until then, and always None on a non-leaf
+        unless you called ``retain_grad()`` on it (reading it then warns, as PyTorch does)."""
+        if not self.is_leaf and not self._retains_grad and self._grad is None:
+            warnings.warn(_NON_LEAF_GRAD_WARNING, UserWarning, stacklevel=2)
+        return self._grad
+
+    @grad.setter
+    def grad(self, value):
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type "
+                                f"{type(value).__name__}")
+            if value.shape != self.shape:
+                raise RuntimeError("assigned grad has data of a different size")
+            if value.dtype is not self._dtype:
+                raise RuntimeError("assigned grad has data of a different type")
+        self._grad = value
+
+    @property
+    def retains_grad(self):
+        return self._retains_grad
+
+    @property
+    def output_nr(self):
+        return self._output_nr
+
+    @property
+    def _version(self):
+        """How many times this tensor's storage was changed in place."""
+        return self._version_counter.value
+
+    def is_floating_point(self):
+        return self._dtype.is_floating_point
+
+    def is_inference(self):
+        return self._is_inference
+
+    # --- graph plumbing ---------------------------------------------------------------------
+    def _gradient_edge(self):
+        """Where gradients for this tensor go: ``(grad_fn, output_nr)``, or ``(AccumulateGrad, 0)``
+        for a leaf that requires grad, or ``(None, 0)``."""
+        if self._grad_fn is not None:
+            return (self._grad_fn, self._output_nr)
+        if not self._requires_grad:
+            return (None, 0)
+        acc = self._grad_accumulator() if self._grad_accumulator is not None else None
+        if acc is None:
+            acc = AccumulateGrad(self)
+            self._grad_accumulator = weakref.ref(acc)
+        return (acc, 0)
+
+    def _check_view_is_current(self):
+        if self._base is not None and self._requires_grad and \
+                self._version_counter.value != self._view_version:
+            raise RuntimeError("minigrad cannot use this view in autograd: its storage was modified in "
+                               "place after the view was taken, and minigrad (unlike PyTorch) does not "
+                               "rebuild a view's history. Take the view again after the in-place "
+                               "operation.")
+
+    def retain_grad(self):
+        """Keep this non-leaf's gradient in ``.grad`` during backward (leaves keep theirs anyway)."""
+        if not self._requires_grad:
+            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+        if self.is_leaf or self._retains_grad:
+            return None
+        self._grad_fn._retain_grad_refs[self._output_nr] = weakref.ref(self)
+        self._retains_grad = True
+        return None
+
+    def _retained_grad_add(self, grad):
+        self._grad = grad.clone() if self._grad is None else self._grad + grad
+
+    def register_hook(self, hook):
+        """Call ``hook(grad)`` when this tensor's gradient is computed; if it returns a tensor, that
+        replaces the gradient. Returns a handle whose ``remove()`` unregisters it."""
+        if not self._requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        if self._grad_fn is not None:
+            return self._grad_fn._register_tensor_hook(self._output_nr, hook)
+        if self._leaf_hooks is None:
+            self._leaf_hooks = []
+        key = next(_hook_ids)
+        self._leaf_hooks.append((key, hook))
+        return RemovableHandle(self._leaf_hooks, key)
+
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+        """Compute the gradient of this tensor with respect to the graph's leaves and add it into
+        their ``.grad``. See :func:`minigrad.autograd.backward`."""
+        from .autograd import backward
+
+        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+
+    def detach(self):
+        """The same numbers (shared storage and version counter), cut off from the graph."""
+        t = Tensor._make(self._data, self._dtype)
+        t._version_counter = self._version_counter
+        return t
+
+    def detach_(self):
+        if self._base is not None:
+            raise RuntimeError("Can't detach views in-place. Use detach() instead.")
+        self._grad_fn = None
+        self._requires_grad = False
+        return self
+
+    # --- conversion --------------------------------------------------------------------------
+    def item(self):
+        if self._data.size != 1:
+            raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted to Scalar")
+        return self._data.reshape(()).item()
+
+    def tolist(self):
+        return self._data.tolist()
+
+    def numpy(self):
+        if self._requires_grad:
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use "
+                               "tensor.detach().numpy() instead.")
+        return self._data
+
+    def __array__(self, dtype=None, copy=None):
+        array = self.numpy()
+        return array.astype(dtype) if dtype is not None else array
+
+    def __float__(self):
+        return float(self.item())
+
+    def __int__(self):
+        return int(self.item())
+
+    def __index__(self):
+        if self._dtype.is_floating_point or self._data.size != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return int(self.item())
+
+    def __bool__(self):
+        if self._data.size != 1:
+            raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+        return bool(self.item())
+
+    def __len__(self):
+        if self.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self._data.shape[0]
+
+    def __iter__(self):
+        if self.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(self._data.shape[0]))
+
+    def __repr__(self):
+        return _printing.tensor_repr(self)
+
+    def __format__(self, spec):
+        if self.ndim == 0 and spec:
+            return format(self.item(), spec)
+        return repr(self) if not spec else format(repr(self), spec)
+
+    def to(self, dtype):
+        """A copy converted to ``dtype`` (differentiable: the gradient is converted back)."""
+        if isinstance(dtype, str):  # to("cpu"): there is only one device
+            return self
+        if dtype is self._dtype:
+            return self
+        from .ops.elementwise import ToCopy
+
+        return ToCopy.apply(self, dtype)
+
+    def float(self):
+        return self.to(_dtypes.float32)
+
+    def double(self):
+        return self.to(_dtypes.float64)
+
+    def long(self):
+        return self.to(_dtypes.int64)
+
+    def bool(self):
+        return self.to(_dtypes.bool)
+
+    def cpu(self):
+        return self
+
+    def type(self, dtype=None):
+        if dtype is None:
+            return f"minigrad.{self._dtype.legacy_name}"
+        return self.to(dtype)
+
+
+from .autograd import function as _function  # noqa: E402
+
+_function.Tensor = Tensor
+from . import _tensor_ops  # noqa: E402,F401  (adds the operators and methods to Tensor)
+
