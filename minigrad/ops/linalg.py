@@ -65,9 +65,11 @@ class Dot(Function):
     def forward(ctx, a, b):
         _check_dtypes(a, b)
         if a.shape != b.shape:
-            raise RuntimeError(f"inconsistent tensor size, expected tensor [{a.shape[0]}] and src [{b.shape[0]}] to have the "
-                               f"same number of elements, but got {a.shape[0]} and {b.shape[0]} elements respectively"
-                               )
+            n, m = a.shape[0], b.shape[0]
+            raise RuntimeError(
+                f"inconsistent tensor size, expected tensor [{n}] and src [{m}] to have "
+                f"the same number of elements, but got {n} and {m} elements respectively"
+            )
         ctx.save_for_backward(a, b)
         return out(np.dot(a._data, b._data), a.dtype)
 
