@@ -12,7 +12,7 @@ import back. Where to read next:
 ``import minigrad`` imports only numpy; drawing and widgets live in :mod:`minigrad.viz`.
 """
 
-from . import autograd
+from . import autograd, nn, optim  # noqa: E402  (after Tensor: they build on it)
 from ._dtypes import bool, double, dtype, float, float32, float64, int64, long  # noqa: A004
 from ._factories import (
     arange,
@@ -62,10 +62,12 @@ def _method(name):
 
 
 # Functional forms: minigrad.exp(x) is x.exp(), as torch.exp(x) is.
-for _name in ("add sub mul div pow neg exp log sin cos tanh sigmoid relu sqrt abs sign clamp clip "
-              "sum mean max min argmax argmin matmul mm reshape transpose unsqueeze squeeze flatten "
-              "permute softmax log_softmax maximum minimum square reciprocal clone detach t "
-              "allclose equal isnan isfinite norm").split():
+for _name in (
+    "add sub mul div pow neg exp log sin cos tanh sigmoid relu sqrt abs sign clamp clip "
+    "sum mean max min argmax argmin matmul mm reshape transpose unsqueeze squeeze flatten "
+    "permute softmax log_softmax maximum minimum square reciprocal clone detach t "
+    "allclose equal isnan isfinite norm"
+).split():
     globals()[_name] = _method(_name)
 del _name
 
@@ -78,5 +80,19 @@ def get_default_dtype():
     return float32
 
 
-__all__ = ["Tensor", "Size", "tensor", "autograd", "no_grad", "enable_grad", "set_grad_enabled",
-           "inference_mode", "is_grad_enabled", "manual_seed", "float32", "float64", "int64", "bool"]
+__all__ = [
+    "Tensor",
+    "Size",
+    "tensor",
+    "autograd",
+    "no_grad",
+    "enable_grad",
+    "set_grad_enabled",
+    "inference_mode",
+    "is_grad_enabled",
+    "manual_seed",
+    "float32",
+    "float64",
+    "int64",
+    "bool",
+]

@@ -48,8 +48,10 @@ def from_numpy_dtype(np_dtype):
         return int64
     if np_dtype.kind == "f":
         return float32
-    raise TypeError(f"can't convert np.ndarray of type {np_dtype}. The only supported types are: "
-                    "float64, float32, int64, and bool.")
+    raise TypeError(
+        f"can't convert np.ndarray of type {np_dtype}. The only supported types are: "
+        "float64, float32, int64, and bool."
+    )
 
 
 def _category(d):

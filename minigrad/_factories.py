@@ -57,8 +57,12 @@ def tensor(data, dtype=None, requires_grad=False):
     if isinstance(data, Tensor):
         data = data._data
     elif isinstance(data, list | tuple) and any(isinstance(d, Tensor) for d in data):
-        data = [d.item() if isinstance(d, Tensor) and d.ndim == 0 else
-                (d.tolist() if isinstance(d, Tensor) else d) for d in data]
+        data = [
+            d.item()
+            if isinstance(d, Tensor) and d.ndim == 0
+            else (d.tolist() if isinstance(d, Tensor) else d)
+            for d in data
+        ]
     dtype = dtype or _infer_dtype(data)
     return _new(np.array(data, dtype=dtype.numpy), dtype, requires_grad)
 

@@ -78,11 +78,14 @@ def _vector_str(values, indent, summarize, fmt):
     element_length = fmt.max_width + 2
     per_line = max(1, int(math.floor((LINEWIDTH - indent) / element_length)))
     if summarize and values.shape[0] > 2 * EDGEITEMS:
-        data = ([fmt.format(v) for v in values[:EDGEITEMS].tolist()] + [" ..."]
-                + [fmt.format(v) for v in values[-EDGEITEMS:].tolist()])
+        data = (
+            [fmt.format(v) for v in values[:EDGEITEMS].tolist()]
+            + [" ..."]
+            + [fmt.format(v) for v in values[-EDGEITEMS:].tolist()]
+        )
     else:
         data = [fmt.format(v) for v in values.tolist()]
-    lines = [", ".join(data[i:i + per_line]) for i in range(0, len(data), per_line)]
+    lines = [", ".join(data[i : i + per_line]) for i in range(0, len(data), per_line)]
     return "[" + ("," + "\n" + " " * (indent + 1)).join(lines) + "]"
 
 
@@ -93,9 +96,11 @@ def _tensor_str(values, indent, summarize, fmt):
         return _vector_str(values, indent, summarize, fmt)
     n = values.shape[0]
     if summarize and n > 2 * EDGEITEMS:
-        rows = ([_tensor_str(values[i], indent + 1, summarize, fmt) for i in range(EDGEITEMS)]
-                + ["..."]
-                + [_tensor_str(values[i], indent + 1, summarize, fmt) for i in range(n - EDGEITEMS, n)])
+        rows = (
+            [_tensor_str(values[i], indent + 1, summarize, fmt) for i in range(EDGEITEMS)]
+            + ["..."]
+            + [_tensor_str(values[i], indent + 1, summarize, fmt) for i in range(n - EDGEITEMS, n)]
+        )
     else:
         rows = [_tensor_str(values[i], indent + 1, summarize, fmt) for i in range(n)]
     return "[" + ("," + "\n" * (values.ndim - 1) + " " * (indent + 1)).join(rows) + "]"
@@ -134,10 +139,13 @@ def tensor_repr(t, prefix="tensor("):
     if values.size == 0 and values.shape != (0,):
         suffixes.append("size=" + str(tuple(values.shape)))
     default = {True: _dtypes.float32, False: _dtypes.int64}[t.dtype.is_floating_point]
-    if t.dtype is not default and t.dtype is not _dtypes.bool:
+    if values.size == 0:
+        if t.dtype is not _dtypes.float32:
+            suffixes.append(f"dtype={t.dtype!r}")
+    elif t.dtype is not default and t.dtype is not _dtypes.bool:
         suffixes.append(f"dtype={t.dtype!r}")
     if t.grad_fn is not None:
-        suffixes.append(f"grad_fn=<{t.grad_fn.name()}>")
+        suffixes.append(f"grad_fn=<{type(t.grad_fn).__name__}>")
     elif t.requires_grad:
         suffixes.append("requires_grad=True")
     return _add_suffixes(prefix + body, suffixes, indent)

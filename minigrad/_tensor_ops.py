@@ -116,7 +116,13 @@ Tensor.__lt__, Tensor.__le__ = _comparison(np.less), _comparison(np.less_equal)
 Tensor.__gt__, Tensor.__ge__ = _comparison(np.greater), _comparison(np.greater_equal)
 Tensor.__eq__, Tensor.__ne__ = _comparison(np.equal), _comparison(np.not_equal)
 Tensor.eq, Tensor.ne, Tensor.lt, Tensor.le, Tensor.gt, Tensor.ge = (
-    Tensor.__eq__, Tensor.__ne__, Tensor.__lt__, Tensor.__le__, Tensor.__gt__, Tensor.__ge__)
+    Tensor.__eq__,
+    Tensor.__ne__,
+    Tensor.__lt__,
+    Tensor.__le__,
+    Tensor.__gt__,
+    Tensor.__ge__,
+)
 
 
 def _logical(numpy_op):
@@ -150,8 +156,9 @@ Tensor.allclose, Tensor.equal = allclose, equal
 return_types_max = namedtuple("max", ["values", "indices"])
 return_types_min = namedtuple("min", ["values", "indices"])
 for _rt in (return_types_max, return_types_min):
-    _rt.__repr__ = lambda self: (f"minigrad.return_types.{type(self).__name__}(\n"
-                                 f"values={self.values!r},\nindices={self.indices!r})")
+    _rt.__repr__ = lambda self: (
+        f"minigrad.return_types.{type(self).__name__}(\nvalues={self.values!r},\nindices={self.indices!r})"
+    )
 
 
 def sum(self, dim=None, keepdim=False):
@@ -217,14 +224,41 @@ def _shape_args(shape):
 
 
 def reshape(self, *shape):
-    return shape_ops.View.apply(self, tuple(int(s) for s in _shape_args(shape)))
+    """Same numbers in a new shape: a view when the memory layout allows, else a copy."""
+    shape = tuple(int(s) for s in _shape_args(shape))
+    if shape_ops.can_view(self._data, shape):
+        return shape_ops.View.apply(self, shape)
+    return shape_ops.UnsafeView.apply(self, shape)
+
+
+def view(self, *shape):
+    """Same numbers in a new shape, always sharing memory; raises when the layout does not allow it
+    (e.g. after a transpose: use reshape, or contiguous() first)."""
+    shape = tuple(int(s) for s in _shape_args(shape))
+    if not shape_ops.can_view(self._data, shape):
+        raise RuntimeError(
+            "view size is not compatible with input tensor's size and stride (at least "
+            "one dimension spans across two contiguous subspaces). Use .reshape(...) "
+            "instead."
+        )
+    return shape_ops.View.apply(self, shape)
+
+
+def contiguous(self):
+    if self._data.flags["C_CONTIGUOUS"]:
+        return self
+    return el.Clone.apply(self)
+
+
+Tensor.contiguous = contiguous
+Tensor.is_contiguous = lambda self: bool(self._data.flags["C_CONTIGUOUS"])
 
 
 def flatten(self, start_dim=0, end_dim=-1):
     if self.ndim == 0:
         return self.reshape(1)
     start, end = _normalize_dim(start_dim, self.ndim), _normalize_dim(end_dim, self.ndim)
-    new = self.shape[:start] + (int(np.prod(self.shape[start:end + 1])),) + self.shape[end + 1:]
+    new = self.shape[:start] + (int(np.prod(self.shape[start : end + 1])),) + self.shape[end + 1 :]
     return self.reshape(new)
 
 
@@ -266,12 +300,13 @@ def select(self, dim, index):
     return shape_ops.Select.apply(self, _normalize_dim(dim, self.ndim), index)
 
 
-Tensor.reshape = Tensor.view = reshape
+Tensor.reshape, Tensor.view = reshape, view
 Tensor.flatten, Tensor.expand, Tensor.permute, Tensor.transpose = flatten, expand, permute, transpose
 Tensor.t, Tensor.T, Tensor.mT = t, property(_T), property(lambda self: transpose(self, -2, -1))
 Tensor.unsqueeze, Tensor.squeeze, Tensor.select = unsqueeze, squeeze, select
 Tensor.expand_as = lambda self, other: expand(self, other.shape)
-Tensor.view_as = Tensor.reshape_as = lambda self, other: reshape(self, other.shape)
+Tensor.view_as = lambda self, other: view(self, other.shape)
+Tensor.reshape_as = lambda self, other: reshape(self, other.shape)
 
 
 def softmax_method(self, dim):
@@ -308,11 +343,16 @@ def getitem(self, key):
     if not all(_is_basic(p) for p in parts):
         return shape_ops.Index.apply(self, _numpy_key(key))
     n_real = len([p for p in parts if p is not None and p is not Ellipsis])
+    if self.ndim == 0 and n_real > 0:
+        raise IndexError(
+            "invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
+            "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number"
+        )
     if n_real > self.ndim:
         raise IndexError(f"too many indices for tensor of dimension {self.ndim}")
     if Ellipsis in parts:
         at = parts.index(Ellipsis)
-        parts = parts[:at] + (slice(None),) * (self.ndim - n_real) + parts[at + 1:]
+        parts = parts[:at] + (slice(None),) * (self.ndim - n_real) + parts[at + 1 :]
     result, dim = self, 0
     for part in parts:
         if part is None:
@@ -350,27 +390,33 @@ def _inplace(self, compute, *others):
     if recording and self._requires_grad and self._grad_fn is None:
         raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
     if self._is_inference and not grad_mode._state["inference"]:
-        raise RuntimeError("Inplace update to inference tensor outside InferenceMode is not allowed."
-                           "You can make a clone to get a normal tensor before doing inplace update."
-                           "See https://github.com/pytorch/rfcs/pull/17 for more details.")
+        raise RuntimeError(
+            "Inplace update to inference tensor outside InferenceMode is not allowed."
+            "You can make a clone to get a normal tensor before doing inplace update."
+            "See https://github.com/pytorch/rfcs/pull/17 for more details."
+        )
     track = recording and (self._requires_grad or any(o._requires_grad for o in others))
     if track and self._base is not None:
-        raise RuntimeError("minigrad does not support in-place operations on a view that takes part in "
-                           "autograd (PyTorch rewrites the view's history; minigrad does not). Use an "
-                           "out-of-place operation instead, e.g. y = y * 2.")
+        raise RuntimeError(
+            "minigrad does not support in-place operations on a view that takes part in "
+            "autograd (PyTorch rewrites the view's history; minigrad does not). Use an "
+            "out-of-place operation instead, e.g. y = y * 2."
+        )
     source = self
     if track:
         source = Tensor._make(self._data.copy(), self._dtype)
         source._grad_fn, source._output_nr = self._grad_fn, self._output_nr
         source._requires_grad = self._requires_grad
     result = compute(source)
-    if result.dtype is not self._dtype and (
-            _dtypes._category(result.dtype) > _dtypes._category(self._dtype)):
-        raise RuntimeError(f"result type {_LEGACY[result.dtype.name]} can't be cast to the desired "
-                           f"output type {_LEGACY[self._dtype.name]}")
+    if result.dtype is not self._dtype and (_dtypes._category(result.dtype) > _dtypes._category(self._dtype)):
+        raise RuntimeError(
+            f"result type {_LEGACY[result.dtype.name]} can't be cast to the desired "
+            f"output type {_LEGACY[self._dtype.name]}"
+        )
     if result.shape != self.shape:
-        raise RuntimeError(f"output with shape {list(self.shape)} doesn't match the broadcast shape "
-                           f"{list(result.shape)}")
+        raise RuntimeError(
+            f"output with shape {list(self.shape)} doesn't match the broadcast shape {list(result.shape)}"
+        )
     np.copyto(self._data, result._data, casting="unsafe")
     self._version_counter.value += 1
     if track and result._grad_fn is not None:
@@ -398,7 +444,7 @@ Tensor.__imul__, Tensor.__itruediv__ = Tensor.mul_, Tensor.div_
 
 def zero_(self):
     """Fill with zeros, in place (``x.grad.zero_()`` resets an accumulated gradient)."""
-    return _inplace(self, lambda s: el.Fill.apply(s, 0))
+    return _inplace(self, lambda s: el.Zero.apply(s, 0))
 
 
 def fill_(self, value):

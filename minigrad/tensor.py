@@ -44,7 +44,7 @@ _NON_LEAF_GRAD_WARNING = (
     "won't be populated during autograd.backward(). If you indeed want the .grad field to be populated "
     "for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. If you access the non-leaf "
     "Tensor by mistake, make sure you access the leaf Tensor instead. See "
-    "github.com/pytorch/pytorch/pull/30531 for more informations."
+    "github.com/pytorch/pytorch/pull/30531 for more information."
 )
 
 
@@ -70,8 +70,9 @@ def _wrap_number(value, like):
 def _normalize_dim(dim, ndim):
     n = max(ndim, 1)
     if not -n <= dim < n:
-        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], "
-                         f"but got {dim})")
+        raise IndexError(
+            f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})"
+        )
     return dim % n
 
 
@@ -196,8 +197,12 @@ class Tensor:
     @requires_grad.setter
     def requires_grad(self, value):
         if not self.is_leaf:
-            hint = ("" if value else " If you want to use a computed variable in a subgraph that "
-                    "doesn't require differentiation use var_no_grad = var.detach().")
+            hint = (
+                ""
+                if value
+                else " If you want to use a computed variable in a subgraph that "
+                "doesn't require differentiation use var_no_grad = var.detach()."
+            )
             raise RuntimeError("you can only change requires_grad flags of leaf variables." + hint)
         if value and not self._dtype.is_floating_point:
             raise RuntimeError("only Tensors of floating point dtype can require gradients")
@@ -206,9 +211,11 @@ class Tensor:
     def requires_grad_(self, requires_grad=True):
         """Switch gradient tracking on (or off) for this leaf, in place; returns self."""
         if not self.is_leaf and not requires_grad:
-            raise RuntimeError("you can only change requires_grad flags of leaf variables. If you want "
-                               "to use a computed variable in a subgraph that doesn't require "
-                               "differentiation use var_no_grad = var.detach().")
+            raise RuntimeError(
+                "you can only change requires_grad flags of leaf variables. If you want "
+                "to use a computed variable in a subgraph that doesn't require "
+                "differentiation use var_no_grad = var.detach()."
+            )
         if requires_grad and not self._dtype.is_floating_point:
             raise RuntimeError("only Tensors of floating point dtype can require gradients")
         if self.is_leaf:
@@ -227,8 +234,10 @@ class Tensor:
     def grad(self, value):
         if value is not None:
             if not isinstance(value, Tensor):
-                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type "
-                                f"{type(value).__name__}")
+                raise TypeError(
+                    f"assigned grad expected to be a Tensor or None but got grad of type "
+                    f"{type(value).__name__}"
+                )
             if value.shape != self.shape:
                 raise RuntimeError("assigned grad has data of a different size")
             if value.dtype is not self._dtype:
@@ -269,12 +278,17 @@ class Tensor:
         return (acc, 0)
 
     def _check_view_is_current(self):
-        if self._base is not None and self._requires_grad and \
-                self._version_counter.value != self._view_version:
-            raise RuntimeError("minigrad cannot use this view in autograd: its storage was modified in "
-                               "place after the view was taken, and minigrad (unlike PyTorch) does not "
-                               "rebuild a view's history. Take the view again after the in-place "
-                               "operation.")
+        if (
+            self._base is not None
+            and self._requires_grad
+            and self._version_counter.value != self._view_version
+        ):
+            raise RuntimeError(
+                "minigrad cannot use this view in autograd: its storage was modified in "
+                "place after the view was taken, and minigrad (unlike PyTorch) does not "
+                "rebuild a view's history. Take the view again after the in-place "
+                "operation."
+            )
 
     def retain_grad(self):
         """Keep this non-leaf's gradient in ``.grad`` during backward (leaves keep theirs anyway)."""
@@ -333,8 +347,9 @@ class Tensor:
 
     def numpy(self):
         if self._requires_grad:
-            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use "
-                               "tensor.detach().numpy() instead.")
+            raise RuntimeError(
+                "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead."
+            )
         return self._data
 
     def __array__(self, dtype=None, copy=None):
@@ -410,4 +425,3 @@ from .autograd import function as _function  # noqa: E402
 
 _function.Tensor = Tensor
 from . import _tensor_ops  # noqa: E402,F401  (adds the operators and methods to Tensor)
-

@@ -7,16 +7,42 @@ engine in :mod:`minigrad.autograd.engine`:
 - :func:`grad` returns gradients as a tuple and leaves every ``.grad`` untouched.
 """
 
+import warnings
+
 from . import engine, forward_ad  # noqa: F401
 from .anomaly_mode import detect_anomaly, is_anomaly_enabled, set_detect_anomaly
 from .function import AccumulateGrad, BackwardNode, Function, Node
 from .grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 
-__all__ = ["backward", "grad", "Function", "gradcheck", "gradgradcheck", "GradcheckError",
-           "no_grad", "enable_grad", "set_grad_enabled", "inference_mode", "is_grad_enabled",
-           "set_detect_anomaly", "detect_anomaly", "is_anomaly_enabled", "Node", "BackwardNode",
-           "AccumulateGrad", "engine"]
+__all__ = [
+    "backward",
+    "grad",
+    "Function",
+    "gradcheck",
+    "gradgradcheck",
+    "GradcheckError",
+    "no_grad",
+    "enable_grad",
+    "set_grad_enabled",
+    "inference_mode",
+    "is_grad_enabled",
+    "set_detect_anomaly",
+    "detect_anomaly",
+    "is_anomaly_enabled",
+    "Node",
+    "BackwardNode",
+    "AccumulateGrad",
+    "engine",
+]
+
+
+_CREATE_GRAPH_WARNING = (
+    "Using backward() with create_graph=True will create a reference cycle between the parameter and "
+    "its gradient which can cause a memory leak. We recommend using autograd.grad when creating the "
+    "graph to avoid this. If you have to use this function, make sure to reset the .grad fields of your "
+    "parameters to None after use to break the cycle and avoid the leak."
+)
 
 
 def _as_tuple(x):
@@ -37,8 +63,9 @@ def _make_grads(outputs, grads):
 
     grads = (None,) * len(outputs) if grads is None else _as_tuple(grads)
     if len(grads) != len(outputs):
-        raise RuntimeError(f"grad requires one gradient per output: got {len(grads)} gradients for "
-                           f"{len(outputs)} outputs")
+        raise RuntimeError(
+            f"grad requires one gradient per output: got {len(grads)} gradients for {len(outputs)} outputs"
+        )
     result = []
     for i, (out, g) in enumerate(zip(outputs, grads)):
         if g is None:
@@ -48,8 +75,10 @@ def _make_grads(outputs, grads):
         elif not isinstance(g, Tensor):
             raise TypeError(f"gradients can be either Tensors or None, but got {type(g).__name__}")
         elif g.shape != out.shape:
-            raise RuntimeError(f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape!r} and "
-                               f"output[{i}] has a shape of {out.shape!r}.")
+            raise RuntimeError(
+                f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape!r} and "
+                f"output[{i}] has a shape of {out.shape!r}."
+            )
         result.append(g)
     return result
 
@@ -58,8 +87,7 @@ def _root_edges(outputs):
     edges = []
     for i, out in enumerate(outputs):
         if not out.requires_grad:
-            raise RuntimeError(f"element {i} of tensors does not require grad and does not have a "
-                               "grad_fn")
+            raise RuntimeError(f"element {i} of tensors does not require grad and does not have a grad_fn")
         out._check_view_is_current()
         edges.append(out._gradient_edge())
     return edges
@@ -76,10 +104,12 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     tensors = _as_tuple(tensors)
     inputs = _as_tuple(inputs)
     if inputs is not None and len(inputs) == 0:
-        raise RuntimeError("'inputs' argument to backward() cannot be empty.")
+        raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
     grads = _make_grads(tensors, grad_tensors)
     if retain_graph is None:
         retain_graph = create_graph
+    if create_graph and inputs is None:
+        warnings.warn(_CREATE_GRAPH_WARNING, UserWarning, stacklevel=3)
     roots = _root_edges(tensors)
     input_edges = None
     if inputs is not None:
@@ -90,12 +120,25 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
             if not t.is_leaf:
                 t.retain_grad()
             input_edges.append(t._gradient_edge())
-    engine.run_backward(roots, grads, retain_graph=retain_graph, create_graph=create_graph,
-                        inputs=input_edges, accumulate_grad=True)
+    engine.run_backward(
+        roots,
+        grads,
+        retain_graph=retain_graph,
+        create_graph=create_graph,
+        inputs=input_edges,
+        accumulate_grad=True,
+    )
 
 
-def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
-         allow_unused=None, materialize_grads=False):
+def grad(
+    outputs,
+    inputs,
+    grad_outputs=None,
+    retain_graph=None,
+    create_graph=False,
+    allow_unused=None,
+    materialize_grads=False,
+):
     """Return the gradients of ``outputs`` with respect to ``inputs`` as a tuple, without touching
     any ``.grad``. An input the outputs do not depend on raises, unless ``allow_unused=True`` (then
     its gradient is None, or zeros with ``materialize_grads=True``)."""
@@ -105,8 +148,10 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     if allow_unused is None:
         allow_unused = materialize_grads
     if materialize_grads and not allow_unused:
-        raise ValueError("Expected allow_unused to be True or not passed when materialize_grads=True, "
-                         "but got: allow_unused=False.")
+        raise ValueError(
+            "Expected allow_unused to be True or not passed when materialize_grads=True, "
+            "but got: allow_unused=False."
+        )
     for t in inputs:
         if not t.requires_grad:
             raise RuntimeError("One of the differentiated Tensors does not require grad")
@@ -114,14 +159,22 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     if retain_graph is None:
         retain_graph = create_graph
     roots = _root_edges(outputs)
-    captured = engine.run_backward(roots, grads, retain_graph=retain_graph, create_graph=create_graph,
-                                   inputs=[t._gradient_edge() for t in inputs], accumulate_grad=False)
+    captured = engine.run_backward(
+        roots,
+        grads,
+        retain_graph=retain_graph,
+        create_graph=create_graph,
+        inputs=[t._gradient_edge() for t in inputs],
+        accumulate_grad=False,
+    )
     result = []
-    for t, g in zip(inputs, captured):
+    for i, (t, g) in enumerate(zip(inputs, captured)):
         if g is None:
             if not allow_unused:
-                raise RuntimeError("One of the differentiated Tensors appears to not have been used in "
-                                   "the graph. Set allow_unused=True if this is the desired behavior.")
+                raise RuntimeError(
+                    f"The differentiated Tensor at index {i} appears to not have been used "
+                    "in the graph. Set allow_unused=True if this is the desired behavior."
+                )
             if materialize_grads:
                 g = _factories.zeros_like(t)
         result.append(g)

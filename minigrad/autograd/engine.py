@@ -215,8 +215,16 @@ def _add(a, b):
 
 
 # --- the engine -----------------------------------------------------------------------------------
-def iter_backward(roots, grad_roots, *, retain_graph=False, create_graph=False, inputs=None,
-                  accumulate_grad=True, snapshots=False):
+def iter_backward(
+    roots,
+    grad_roots,
+    *,
+    retain_graph=False,
+    create_graph=False,
+    inputs=None,
+    accumulate_grad=True,
+    snapshots=False,
+):
     """Walk the graph backward from ``roots``, yielding one event per step (see the module docstring).
 
     ``roots`` are ``(node, input_nr)`` edges (a tensor's ``grad_fn`` and ``output_nr``, or its
@@ -246,8 +254,11 @@ def iter_backward(roots, grad_roots, *, retain_graph=False, create_graph=False, 
         if not snapshots:
             return None
         order = tuple(n for _, _, n in sorted(ready))
-        return EngineState(order, {n: c for n, c in dependencies.items() if c > 0 or n in buffers},
-                           {n: tuple(b) for n, b in buffers.items()})
+        return EngineState(
+            order,
+            {n: c for n, c in dependencies.items() if c > 0 or n in buffers},
+            {n: tuple(b) for n, b in buffers.items()},
+        )
 
     for (node, nr), g in zip(roots, grad_roots):
         buf = buffers.setdefault(node, [None] * _slots(node))
@@ -256,8 +267,9 @@ def iter_backward(roots, grad_roots, *, retain_graph=False, create_graph=False, 
     for node in root_nodes:
         if dependencies.get(node, 0) == 0:
             heapq.heappush(ready, (-node._priority, -node._sequence_nr, node))
-    yield GraphTaskStarted(tuple((n, nr, g) for (n, nr), g in zip(roots, grad_roots)),
-                           dict(dependencies), state())
+    yield GraphTaskStarted(
+        tuple((n, nr, g) for (n, nr), g in zip(roots, grad_roots)), dict(dependencies), state()
+    )
 
     step = 0
     while ready:
@@ -296,8 +308,7 @@ def iter_backward(roots, grad_roots, *, retain_graph=False, create_graph=False, 
                 else:
                     old = node.variable._grad
                     total = grads[0] if old is None else old.detach() + grads[0].detach()
-                yield GradAccumulated(step, node, node.variable, grads[0], total, accumulate_grad,
-                                      state())
+                yield GradAccumulated(step, node, node.variable, grads[0], total, accumulate_grad, state())
             continue
 
         if all(g is None for g in grads):
@@ -334,9 +345,11 @@ def _check_nan(node, grads):
             message = f"Function '{node.name()}' returned nan values in its {i}th output."
             if node._forward_trace:
                 frame = node._forward_trace[-1]
-                message += ("\nTraceback of forward call that caused the error:\n"
-                            f'  File "{frame.filename}", line {frame.lineno}, in {frame.name}\n'
-                            f"    {frame.line}")
+                message += (
+                    "\nTraceback of forward call that caused the error:\n"
+                    f'  File "{frame.filename}", line {frame.lineno}, in {frame.name}\n'
+                    f"    {frame.line}"
+                )
             raise RuntimeError(message)
 
 

@@ -24,6 +24,7 @@ Leaves that require grad end in an ``AccumulateGrad`` node, which adds what arri
 
 import itertools
 import math
+import re
 import traceback
 import weakref
 
@@ -124,8 +125,18 @@ class AccumulateGrad(Node):
         self.variable = variable
         self._input_meta = ((variable.shape, variable.dtype),)
 
+    @property
+    def _tensor_pre_hooks(self):
+        """Hooks registered on the leaf (``x.register_hook``) run here, before accumulation."""
+        hooks = self.variable._leaf_hooks
+        return {0: hooks} if hooks else {}
+
+    @_tensor_pre_hooks.setter
+    def _tensor_pre_hooks(self, value):
+        pass  # the hooks live on the leaf tensor itself
+
     def name(self):
-        return "minigrad::autograd::AccumulateGrad"
+        return "minigrad::autograd::AccumulateGrad"  # PyTorch: 'torch::autograd::AccumulateGrad'
 
     def __repr__(self):
         return "<AccumulateGrad object>"
@@ -135,7 +146,10 @@ class AccumulateGrad(Node):
         var = self.variable
         create_graph = grad_mode.is_grad_enabled()
         if var._grad is None:
-            var._grad = grad if create_graph else Tensor._make(grad._data.copy(), grad.dtype)
+            if create_graph:  # a copy that stays in the graph, as PyTorch's CopyBackwards
+                var._grad = zeros(var.shape, dtype=var.dtype).copy_(grad)
+            else:
+                var._grad = Tensor._make(grad._data.copy(), grad.dtype)
         elif create_graph:
             var._grad = var._grad + grad
         else:
@@ -155,8 +169,17 @@ class SavedTensor:
     counter), so that node and output do not keep each other alive.
     """
 
-    __slots__ = ("tensor", "data", "dtype", "version_counter", "saved_version", "output_nr",
-                 "requires_grad", "grad_fn_name", "shape")
+    __slots__ = (
+        "tensor",
+        "data",
+        "dtype",
+        "version_counter",
+        "saved_version",
+        "output_nr",
+        "requires_grad",
+        "grad_fn_name",
+        "shape",
+    )
 
     def __init__(self, tensor, output_of=None):
         self.version_counter = tensor._version_counter
@@ -181,18 +204,28 @@ class SavedTensor:
         current = self.version_counter.value
         if current != self.saved_version:
             shape = "[" + ", ".join(str(s) for s in self.shape) + "]"
-            message = ("one of the variables needed for gradient computation has been modified by an "
-                       f"inplace operation: [minigrad.{self.dtype.legacy_name} {shape}]")
-            if self.grad_fn_name is not None:
-                message += f", which is output {self.output_nr} of {self.grad_fn_name},"
+            message = (
+                "one of the variables needed for gradient computation has been modified by an "
+                f"inplace operation: [minigrad.{self.dtype.legacy_name} {shape}]"
+            )
+            producer = self.grad_fn_name
+            if self.tensor is not None:  # a saved input: PyTorch names what produced it *now*
+                producer = self.tensor._grad_fn.name() if self.tensor._grad_fn is not None else None
+            if producer is not None:
+                op = re.sub(r"Backward\d*$", "", producer)  # 'ExpBackward0' -> 'Exp'
+                message += f", which is output {self.output_nr} of {op},"
             message += f" is at version {current}; expected version {self.saved_version} instead."
             if anomaly_mode.is_anomaly_enabled():
-                message += (" Hint: the backtrace further above shows the operation that failed to "
-                            "compute its gradient. The variable in question was changed in there or "
-                            "anywhere later. Good luck!")
+                message += (
+                    " Hint: the backtrace further above shows the operation that failed to "
+                    "compute its gradient. The variable in question was changed in there or "
+                    "anywhere later. Good luck!"
+                )
             else:
-                message += (" Hint: enable anomaly detection to find the operation that failed to "
-                            "compute its gradient, with minigrad.autograd.set_detect_anomaly(True).")
+                message += (
+                    " Hint: enable anomaly detection to find the operation that failed to "
+                    "compute its gradient, with minigrad.autograd.set_detect_anomaly(True)."
+                )
             raise RuntimeError(message)
         if self.tensor is not None:
             return self.tensor
@@ -229,6 +262,8 @@ class BackwardNode(Node):
     @property
     def saved_tensors(self):
         """The tensors given to ``save_for_backward``, checked and unpacked."""
+        if self._released and self._saved:
+            raise RuntimeError(_FREED_MESSAGE)
         return tuple(None if s is None else s.unpack(self) for s in self._saved)
 
     def mark_non_differentiable(self, *tensors):
@@ -260,14 +295,18 @@ class BackwardNode(Node):
             if len(result) > n_args and all(r is None for r in result[n_args:]):
                 result = result[:n_args]
             else:
-                raise RuntimeError(f"function {self.name()} returned an incorrect number of gradients "
-                                   f"(expected {n_args}, got {len(result)})")
+                raise RuntimeError(
+                    f"function {self.name()} returned an incorrect number of gradients "
+                    f"(expected {n_args}, got {len(result)})"
+                )
         tensor_positions = set(self._tensor_arg_positions)
         for i, r in enumerate(result):
             if i not in tensor_positions and r is not None:
-                raise RuntimeError(f"function {self.name()} returned a gradient different than None at "
-                                   f"position {i + 1}, but the corresponding forward input was not a "
-                                   "Variable")
+                raise RuntimeError(
+                    f"function {self.name()} returned a gradient different than None at "
+                    f"position {i + 1}, but the corresponding forward input was not a "
+                    "Variable"
+                )
         out = []
         for edge, arg_index in enumerate(self._tensor_arg_positions):
             g = result[arg_index] if self.needs_input_grad[arg_index] else None
@@ -278,8 +317,10 @@ class BackwardNode(Node):
 def _validate_grad(node, index, grad):
     """Make a gradient fit the input it belongs to: reduce a broadcast shape, cast the dtype."""
     if not isinstance(grad, Tensor):
-        raise TypeError(f"function {node.name()} returned a gradient of type {type(grad).__name__} "
-                        f"at position {index}; expected a Tensor or None")
+        raise TypeError(
+            f"function {node.name()} returned a gradient of type {type(grad).__name__} "
+            f"at position {index}; expected a Tensor or None"
+        )
     shape, dtype = node._input_meta[index]
     if grad._data.shape != shape:
         if _expandable(shape, grad.shape):
@@ -287,8 +328,10 @@ def _validate_grad(node, index, grad):
 
             grad = sum_to_shape(grad, shape)
         else:
-            raise RuntimeError(f"Function {node.name()} returned an invalid gradient at index {index} - "
-                               f"got {list(grad.shape)} but expected shape compatible with {list(shape)}")
+            raise RuntimeError(
+                f"Function {node.name()} returned an invalid gradient at index {index} - "
+                f"got {list(grad.shape)} but expected shape compatible with {list(shape)}"
+            )
     if grad.dtype is not dtype:
         grad = grad.to(dtype)
     return grad
@@ -308,9 +351,10 @@ class _FunctionMeta(type):
     def __init__(cls, name, bases, attrs):
         super().__init__(name, bases, attrs)
         node_name = attrs.get("node_name") or f"{name}Backward"
-        cls._backward_cls = type(node_name, (BackwardNode,),
-                                 {"_forward_cls": cls, "__module__": cls.__module__,
-                                  "__qualname__": node_name})
+        namespace = {"_forward_cls": cls, "__module__": cls.__module__, "__qualname__": node_name}
+        if "qualified_node_name" in attrs:  # the few nodes PyTorch names with a C++ namespace
+            namespace["name"] = lambda self, _n=attrs["qualified_node_name"]: _n
+        cls._backward_cls = type(node_name, (BackwardNode,), namespace)
 
 
 class Function(metaclass=_FunctionMeta):
@@ -322,15 +366,18 @@ class Function(metaclass=_FunctionMeta):
 
     @staticmethod
     def backward(ctx, *grad_outputs):
-        raise NotImplementedError("You must implement either the backward or vjp method for your "
-                                  "custom autograd.Function to use it with backward mode AD.")
+        raise NotImplementedError(
+            "You must implement either the backward or vjp method for your "
+            "custom autograd.Function to use it with backward mode AD."
+        )
 
     @classmethod
     def apply(cls, *args, **kwargs):
         """Run ``forward`` and, when any input requires grad, record a node for ``backward``."""
         tensor_positions = tuple(i for i, a in enumerate(args) if isinstance(a, Tensor))
         state = grad_mode._state
-        recording = state["enabled"]
+        enabled = state["enabled"]
+        recording = state["enabled"] and not state["inference"]
         needs = tuple(recording and isinstance(a, Tensor) and a._requires_grad for a in args)
         node = cls._backward_cls()
         node.needs_input_grad = needs
@@ -341,7 +388,7 @@ class Function(metaclass=_FunctionMeta):
         try:
             outputs = cls.forward(node, *args, **kwargs)
         finally:
-            state["enabled"] = recording
+            state["enabled"] = enabled
         inference = state["inference"]
         single = not isinstance(outputs, tuple)
         outs = (outputs,) if single else outputs
@@ -379,8 +426,10 @@ class Function(metaclass=_FunctionMeta):
                 saved.append(None)
                 continue
             if t._is_inference:
-                raise RuntimeError("Inference tensors cannot be saved for backward. To work around you "
-                                   "can make a clone to get a normal tensor and use it in autograd.")
+                raise RuntimeError(
+                    "Inference tensors cannot be saved for backward. To work around you "
+                    "can make a clone to get a normal tensor and use it in autograd."
+                )
             is_output = any(t is o for o in wrapped) and t._grad_fn is node
             saved.append(SavedTensor(t, output_of=node if is_output else None))
         node._saved = tuple(saved)

@@ -14,7 +14,7 @@ _state = {"enabled": True, "inference": False}
 
 
 def is_grad_enabled():
-    """True when operations are being recorded for backward."""
+    """True when grad mode is on (inside ``inference_mode`` nothing is recorded even then)."""
     return _state["enabled"]
 
 
@@ -145,8 +145,5 @@ class inference_mode(_GradModeContext):
         return inference_mode(self.mode)
 
     def _set(self):
-        if self.mode:
-            _state["enabled"] = False
-            _state["inference"] = True
-        else:
-            _state["inference"] = False
+        _state["enabled"] = not self.mode
+        _state["inference"] = self.mode

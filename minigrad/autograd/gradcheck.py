@@ -61,8 +61,10 @@ def _analytical_jacobians(fn, inputs):
 
     outputs = _flat_outputs(fn, inputs)
     diff_inputs = [i for i in inputs if getattr(i, "requires_grad", False)]
-    result = [[np.zeros((i.numel(), o.numel())) for o in outputs] if getattr(i, "requires_grad", False)
-              else None for i in inputs]
+    result = [
+        [np.zeros((i.numel(), o.numel())) for o in outputs] if getattr(i, "requires_grad", False) else None
+        for i in inputs
+    ]
     for k, o in enumerate(outputs):
         if not o.requires_grad:
             continue
@@ -89,12 +91,18 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
     inputs = inputs if isinstance(inputs, tuple) else (inputs,)
     for i in inputs:
         if isinstance(i, Tensor) and i.requires_grad and i.dtype.name != "float64":
-            warnings.warn(f"Input #{inputs.index(i)} requires gradient and is not a double precision "
-                          "floating point. This check will likely fail if all the inputs are not of "
-                          "double precision floating point. ", UserWarning, stacklevel=2)
+            warnings.warn(
+                f"Input #{inputs.index(i)} requires gradient and is not a double precision "
+                "floating point. This check will likely fail if all the inputs are not of "
+                "double precision floating point. ",
+                UserWarning,
+                stacklevel=2,
+            )
     if not any(isinstance(i, Tensor) and i.requires_grad for i in inputs):
-        raise ValueError("gradcheck expects at least one input tensor to require gradient, but none "
-                         "of the them have requires_grad=True.")
+        raise ValueError(
+            "gradcheck expects at least one input tensor to require gradient, but none "
+            "of the them have requires_grad=True."
+        )
     numerical = _numerical_jacobians(func, inputs, eps)
     analytical = _analytical_jacobians(func, inputs)
     for i, (num_blocks, ana_blocks) in enumerate(zip(numerical, analytical)):
@@ -107,7 +115,8 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
                 with np.printoptions(precision=4, suppress=True):
                     raise GradcheckError(
                         f"Jacobian mismatch for output {k} with respect to input {i},\n"
-                        f"numerical:{_fmt(n)}\nanalytical:{_fmt(a)}\n")
+                        f"numerical:{_fmt(n)}\nanalytical:{_fmt(a)}\n"
+                    )
     return True
 
 
@@ -117,8 +126,9 @@ def _fmt(matrix):
     return repr(Tensor._make(matrix.T if matrix.shape[1] > 1 else matrix.reshape(-1)))
 
 
-def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=1e-3,
-                  raise_exception=True, **_ignored):
+def gradgradcheck(
+    func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, **_ignored
+):
     """gradcheck applied to the gradient of ``func``: checks second derivatives. ``grad_outputs``
     (random if not given) weights ``func``'s outputs."""
     from .. import _factories
@@ -128,17 +138,25 @@ def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=
     outputs = _flat_outputs(func, inputs)
     if grad_outputs is None:
         rng = np.random.default_rng(0)
-        grad_outputs = tuple(_factories.tensor(rng.standard_normal(o.shape), dtype=o.dtype,
-                                               requires_grad=True) for o in outputs)
+        grad_outputs = tuple(
+            _factories.tensor(rng.standard_normal(o.shape), dtype=o.dtype, requires_grad=True)
+            for o in outputs
+        )
     grad_outputs = grad_outputs if isinstance(grad_outputs, tuple) else (grad_outputs,)
     diff_inputs = [i for i in inputs if getattr(i, "requires_grad", False)]
 
     def first_derivative(*args):
-        ins, gos = args[:len(inputs)], args[len(inputs):]
+        ins, gos = args[: len(inputs)], args[len(inputs) :]
         outs = _flat_outputs(func, ins)
         d = [i for i in ins if getattr(i, "requires_grad", False)]
         return grad(outs, d, gos, create_graph=True, allow_unused=True, materialize_grads=True)
 
     del diff_inputs
-    return gradcheck(first_derivative, tuple(inputs) + tuple(grad_outputs), eps=eps, atol=atol,
-                     rtol=rtol, raise_exception=raise_exception)
+    return gradcheck(
+        first_derivative,
+        tuple(inputs) + tuple(grad_outputs),
+        eps=eps,
+        atol=atol,
+        rtol=rtol,
+        raise_exception=raise_exception,
+    )

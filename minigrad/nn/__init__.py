@@ -42,8 +42,9 @@ class Module:
         object.__setattr__(self, name, value)
 
     def forward(self, *args):  # pragma: no cover - subclasses define it
-        raise NotImplementedError(f'Module [{type(self).__name__}] is missing the required "forward" '
-                                  "function")
+        raise NotImplementedError(
+            f'Module [{type(self).__name__}] is missing the required "forward" function'
+        )
 
     def __call__(self, *args, **kwargs):
         return self.forward(*args, **kwargs)
@@ -103,8 +104,9 @@ class Linear(Module):
         return functional.linear(x, self.weight, self.bias)
 
     def extra_repr(self):
-        return (f"in_features={self.in_features}, out_features={self.out_features}, "
-                f"bias={self.bias is not None}")
+        return (
+            f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
+        )
 
 
 class Sequential(Module):

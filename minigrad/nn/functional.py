@@ -2,8 +2,17 @@
 
 
 def linear(x, weight, bias=None):
-    y = x @ weight.t()
-    return y + bias if bias is not None else y
+    """y = x Wᵀ + b. Computed as PyTorch does (one fused ``Addmm`` node for a batch), so the graph
+    shows the same nodes."""
+    from ..ops.linalg import Addmm
+
+    if bias is None:
+        return x @ weight.t()
+    if x.ndim == 2:
+        return Addmm.apply(bias, x, weight.t())
+    if x.ndim == 1:
+        return Addmm.apply(bias, x.unsqueeze(0), weight.t()).view(weight.shape[0])
+    return x @ weight.t() + bias
 
 
 def relu(x):
@@ -37,8 +46,12 @@ def _reduce(values, reduction):
 
 
 def mse_loss(input, target, reduction="mean"):
-    diff = input - target
-    return _reduce(diff * diff, reduction)
+    """Mean (or sum) of squared differences, as one ``MseLoss`` node."""
+    from ..ops.losses import MseLoss
+
+    if reduction not in ("mean", "sum", "none"):
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    return MseLoss.apply(input, target, reduction)
 
 
 def cross_entropy(input, target, reduction="mean"):

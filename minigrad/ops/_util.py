@@ -32,12 +32,28 @@ def promoted(*tensors):
     """The result dtype of an elementwise op and the operands' arrays converted to it."""
     if len(tensors) == 2:
         a, b = tensors
+        if a._data.shape != b._data.shape:
+            check_broadcastable(a._data.shape, b._data.shape)
         if a._dtype is b._dtype:
             return a._dtype, [a._data, b._data]
         if b._wrapped_number and _dtypes._category(b._dtype) <= _dtypes._category(a._dtype):
             return a._dtype, [a._data, b._data.astype(a._dtype.numpy)]
     dtype = _dtypes.result_type(*tensors)
     return dtype, [t._data if t.dtype is dtype else t._data.astype(dtype.numpy) for t in tensors]
+
+
+def check_broadcastable(shape_a, shape_b):
+    """Raise PyTorch's error when two shapes cannot broadcast: sizes are compared from the right, and
+    each pair must be equal or contain a 1."""
+    n = max(len(shape_a), len(shape_b))
+    a = (1,) * (n - len(shape_a)) + tuple(shape_a)
+    b = (1,) * (n - len(shape_b)) + tuple(shape_b)
+    for dim in range(n - 1, -1, -1):
+        if a[dim] != b[dim] and a[dim] != 1 and b[dim] != 1:
+            raise RuntimeError(
+                f"The size of tensor a ({a[dim]}) must match the size of tensor b "
+                f"({b[dim]}) at non-singleton dimension {dim}"
+            )
 
 
 def float_result(*tensors):

@@ -64,8 +64,7 @@ class Mul(Function):
     @staticmethod
     def forward(ctx, a, b):
         # Save only what backward will need: b for a's gradient, a for b's.
-        ctx.save_for_backward(a if ctx.needs_input_grad[1] else None,
-                              b if ctx.needs_input_grad[0] else None)
+        ctx.save_for_backward(a if ctx.needs_input_grad[1] else None, b if ctx.needs_input_grad[0] else None)
         ctx.shapes = (a.shape, b.shape)
         dtype, (x, y) = promoted(a, b)
         return out(x * y, dtype)

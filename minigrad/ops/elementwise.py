@@ -191,7 +191,7 @@ class Clamp(Function):
     @staticmethod
     def forward(ctx, x, min=None, max=None):
         if min is None and max is None:
-            raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+            raise RuntimeError("minigrad.clamp: At least one of 'min' or 'max' must not be None")
         ctx.save_for_backward(x)
         ctx.bounds = (min, max)
         a = x._data
@@ -273,8 +273,7 @@ class Where(Function):
     def backward(ctx, grad):
         cond = ctx.condition
         a_shape, b_shape = ctx.shapes
-        return (None, sum_to_shape(grad * cond, a_shape),
-                sum_to_shape(grad * cond.logical_not(), b_shape))
+        return (None, sum_to_shape(grad * cond, a_shape), sum_to_shape(grad * cond.logical_not(), b_shape))
 
 
 def where(condition, a, b):
@@ -332,10 +331,17 @@ class Fill(Function):
         return grad * 0, None
 
 
+class Zero(Fill):
+    """``x.zero_()``."""
+
+    node_name = "ZeroBackward0"
+
+
 class CopyFrom(Function):
     """``x.copy_(src)``: x's values replaced by src's (broadcast).   The gradient goes to src."""
 
     node_name = "CopyBackwards"
+    qualified_node_name = "minigrad::autograd::CopyBackwards"
 
     @staticmethod
     def forward(ctx, x, src):

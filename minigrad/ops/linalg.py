@@ -9,9 +9,19 @@ from ._util import out, promoted, sum_to_shape
 
 def _check_dtypes(a, b):
     if a.dtype is not b.dtype:
-        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: "
-                           f"{a.dtype.name.replace('float32', 'float')} != "
-                           f"{b.dtype.name.replace('float32', 'float')}")
+        raise RuntimeError(
+            f"expected m1 and m2 to have the same dtype, but got: "
+            f"{a.dtype.name.replace('float32', 'float')} != "
+            f"{b.dtype.name.replace('float32', 'float')}"
+        )
+
+
+def _check_mm_shapes(a, b):
+    if a.shape[1] != b.shape[0]:
+        raise RuntimeError(
+            f"mat1 and mat2 shapes cannot be multiplied ({a.shape[0]}x{a.shape[1]} "
+            f"and {b.shape[0]}x{b.shape[1]})"
+        )
 
 
 class Mm(Function):
@@ -22,11 +32,8 @@ class Mm(Function):
     @staticmethod
     def forward(ctx, a, b):
         _check_dtypes(a, b)
-        if a.shape[1] != b.shape[0]:
-            raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({a.shape[0]}x{a.shape[1]} "
-                               f"and {b.shape[0]}x{b.shape[1]})")
-        ctx.save_for_backward(a if ctx.needs_input_grad[1] else None,
-                              b if ctx.needs_input_grad[0] else None)
+        _check_mm_shapes(a, b)
+        ctx.save_for_backward(a if ctx.needs_input_grad[1] else None, b if ctx.needs_input_grad[0] else None)
         return out(a._data @ b._data, a.dtype)
 
     @staticmethod
@@ -82,7 +89,7 @@ class Dot(Function):
 class Matmul(Function):
     """Batched and broadcast matrix products (3-D and more, or a 1-D side against a batch)."""
 
-    node_name = "MatmulBackward0"
+    node_name = "UnsafeViewBackward0"  # PyTorch computes this case as a bmm followed by a view
 
     @staticmethod
     def forward(ctx, a, b):
@@ -108,8 +115,9 @@ class Matmul(Function):
 def matmul(a, b):
     """Pick the product PyTorch would use for these shapes (so the node names match)."""
     if a.ndim == 0 or b.ndim == 0:
-        raise RuntimeError("both arguments to matmul need to be at least 1D, but they are "
-                           f"{a.ndim}D and {b.ndim}D")
+        raise RuntimeError(
+            f"both arguments to matmul need to be at least 1D, but they are {a.ndim}D and {b.ndim}D"
+        )
     if a.ndim == 2 and b.ndim == 2:
         return Mm.apply(a, b)
     if a.ndim == 2 and b.ndim == 1:
@@ -117,5 +125,33 @@ def matmul(a, b):
     if a.ndim == 1 and b.ndim == 1:
         return Dot.apply(a, b)
     if a.ndim == 1 and b.ndim == 2:
-        return Mm.apply(a.unsqueeze(0), b).squeeze(0)
+        from .shape import SqueezeDims
+
+        return SqueezeDims.apply(Mm.apply(a.unsqueeze(0), b), (0,))
     return Matmul.apply(a, b)
+
+
+class Addmm(Function):
+    """``bias + mat1 @ mat2``, the fused op behind ``nn.Linear`` (edges: bias, input, weightᵀ).
+    Backward: bias gets the gradient summed over the batch; the matrices as in ``Mm``."""
+
+    node_name = "AddmmBackward0"
+
+    @staticmethod
+    def forward(ctx, bias, mat1, mat2):
+        _check_dtypes(mat1, mat2)
+        _check_mm_shapes(mat1, mat2)
+        ctx.bias_shape = bias.shape
+        ctx.save_for_backward(
+            mat1 if ctx.needs_input_grad[2] else None, mat2 if ctx.needs_input_grad[1] else None
+        )
+        dtype, (b, product) = promoted(bias, out(mat1._data @ mat2._data, mat1.dtype))
+        return out(b + product, dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        mat1, mat2 = ctx.saved_tensors
+        grad_bias = sum_to_shape(grad, ctx.bias_shape) if ctx.needs_input_grad[0] else None
+        grad_mat1 = grad @ mat2.t() if ctx.needs_input_grad[1] else None
+        grad_mat2 = mat1.t() @ grad if ctx.needs_input_grad[2] else None
+        return grad_bias, grad_mat1, grad_mat2

@@ -53,8 +53,10 @@ class Mean(Function):
     @staticmethod
     def forward(ctx, x, dim=None, keepdim=False):
         if not x.dtype.is_floating_point:
-            raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either a "
-                               f"floating point or complex dtype. Got: {x.dtype.name.capitalize()}")
+            raise RuntimeError(
+                "mean(): could not infer output dtype. Input dtype must be either a "
+                f"floating point or complex dtype. Got: {x.dtype.legacy_name[:-6]}"
+            )
         dims = _dims(dim, x.ndim)
         ctx.input_shape, ctx.dims = x.shape, dims
         ctx.count = int(np.prod([x.shape[d] for d in dims])) if dims else 1
@@ -79,8 +81,10 @@ class Max(Function):
     @staticmethod
     def forward(ctx, x):
         if x.numel() == 0:
-            raise RuntimeError("max(): Expected reduction dim to be specified for input.numel() == 0. "
-                               "Specify the reduction dim with the 'dim' argument.")
+            raise RuntimeError(
+                "max(): Expected reduction dim to be specified for input.numel() == 0. "
+                "Specify the reduction dim with the 'dim' argument."
+            )
         result = out(np.max(x._data), x.dtype)
         ctx.save_for_backward(x, result)
         return result
@@ -139,7 +143,8 @@ class MaxDim(Function):
         if not ctx.keepdim:
             grad, indices = grad.unsqueeze(d), indices.unsqueeze(d)
         positions = np.arange(ctx.input_shape[d]).reshape(
-            [-1 if i == d else 1 for i in range(len(ctx.input_shape))])
+            [-1 if i == d else 1 for i in range(len(ctx.input_shape))]
+        )
         onehot = out(positions == indices._data, _dtypes.bool)
         return grad * onehot, None, None
 

@@ -25,6 +25,36 @@ class View(Function):
         return grad.reshape(ctx.input_shape), None
 
 
+def can_view(array, shape):
+    """True when ``array`` can be given ``shape`` without copying (numpy refuses to set the shape of
+    a view in place exactly when a copy would be needed)."""
+    view = array.view()
+    try:
+        view.shape = shape
+    except (AttributeError, ValueError):
+        return False
+    return True
+
+
+class UnsafeView(Function):
+    """``reshape`` when the memory layout needs a copy (e.g. after a transpose): the numbers are
+    copied into the new shape.   Backward reshapes the gradient back."""
+
+    node_name = "UnsafeViewBackward0"
+
+    @staticmethod
+    def forward(ctx, x, shape):
+        ctx.input_shape = x.shape
+        try:
+            return out(x._data.reshape(shape), x.dtype)
+        except ValueError:
+            raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {x.numel()}") from None
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.reshape(ctx.input_shape), None
+
+
 class Expand(Function):
     """Repeat along dimensions of size 1 (broadcasting made explicit).   Backward sums the copies."""
 
@@ -112,6 +142,12 @@ class Squeeze(Function):
 
 class SqueezeDim(Squeeze):
     node_name = "SqueezeBackward1"
+
+
+class SqueezeDims(Squeeze):
+    """The squeeze that ``matmul`` of a vector and a matrix ends with."""
+
+    node_name = "SqueezeBackward4"
 
 
 class Select(Function):
