@@ -27,10 +27,8 @@ def _flat_outputs(fn, inputs):
 def _numerical_jacobians(fn, inputs, eps):
     """For each differentiable input: a list (one per output) of Jacobian blocks, shape
     (input numel, output numel), from central differences."""
-    from ..autograd.grad_mode import no_grad
-
-    with no_grad():
-        outputs = _flat_outputs(fn, inputs)
+    # Evaluated with grad mode on: for gradgradcheck, fn itself calls autograd.grad.
+    outputs = _flat_outputs(fn, inputs)
     result = []
     for inp in inputs:
         if not getattr(inp, "requires_grad", False):
@@ -41,11 +39,9 @@ def _numerical_jacobians(fn, inputs, eps):
         for i in range(flat.size):
             original = flat[i]
             flat[i] = original + eps
-            with no_grad():
-                plus = [o._data.astype(np.float64).reshape(-1) for o in _flat_outputs(fn, inputs)]
+            plus = [o._data.astype(np.float64).reshape(-1) for o in _flat_outputs(fn, inputs)]
             flat[i] = original - eps
-            with no_grad():
-                minus = [o._data.astype(np.float64).reshape(-1) for o in _flat_outputs(fn, inputs)]
+            minus = [o._data.astype(np.float64).reshape(-1) for o in _flat_outputs(fn, inputs)]
             flat[i] = original
             for block, p, m in zip(blocks, plus, minus):
                 block[i] = (p - m) / (2 * eps)

@@ -1,0 +1,199 @@
+"""The backward engine: its events, its order, its bookkeeping, and its limits (depth, memory)."""
+
+import gc
+import subprocess
+import sys
+import weakref
+
+import pytest
+
+import minigrad as mg
+from minigrad.autograd.engine import iter_backward
+
+
+def events_of(output, **options):
+    options.setdefault("retain_graph", True)
+    return list(iter_backward([output._gradient_edge()], [mg.ones_like(output)], **options))
+
+
+def scalar(v):
+    return mg.tensor(v, requires_grad=True)
+
+
+def test_events_start_and_finish():
+    events = events_of(scalar(1.0) * 2)
+    assert events[0].kind == "start" and events[-1].kind == "done"
+
+
+def test_nodes_run_from_output_to_leaves():
+    a, b = scalar(2.0), scalar(3.0)
+    loss = (a * b + 1) ** 2
+    runs = [e.node.name() for e in events_of(loss) if e.kind == "run"]
+    assert runs[:3] == ["PowBackward0", "AddBackward0", "MulBackward0"]
+    assert runs[3:] == ["minigrad::autograd::AccumulateGrad"] * 2
+
+
+def test_send_events_carry_chain_rule_products():
+    a, b = scalar(2.0), scalar(3.0)
+    loss = (a * b + 1) ** 2
+    sends = [(e.node.name(), e.grad.item()) for e in events_of(loss) if e.kind == "send"]
+    assert sends == [("PowBackward0", 14.0), ("AddBackward0", 14.0), ("MulBackward0", 42.0),
+                     ("MulBackward0", 28.0)]
+
+
+def test_fork_sums_in_the_input_buffer():
+    a = scalar(5.0)
+    sends = [e for e in events_of(a + a) if e.kind == "send"]
+    assert [e.grad.item() for e in sends] == [1.0, 1.0]
+    assert [e.buffer.item() for e in sends] == [1.0, 2.0]
+    assert [e.dependencies_left for e in sends] == [1, 0]
+
+
+def test_dependencies_count_edges_not_nodes():
+    x = scalar(3.0)
+    start = events_of(x * x)[0]
+    (count,) = start.dependencies.values()
+    assert count == 2
+
+
+def test_ready_queue_runs_the_later_created_node_first():
+    a = scalar(1.0)
+    y = a * 2
+    z = a * 3  # created after y
+    runs = [e.node for e in events_of(y + z) if e.kind == "run"]
+    assert runs[1] is z.grad_fn and runs[2] is y.grad_fn
+
+
+def test_accumulate_grad_runs_as_soon_as_ready():
+    a, b = scalar(1.0), scalar(2.0)
+    loss = (a * 2) * (b.exp())
+    kinds = [(e.kind, e.node.name()) for e in events_of(loss) if e.kind == "run"]
+    # after MulBackward0 (the outer one) both inputs are ready; a leaf's AccumulateGrad is never
+    # behind an ordinary node that was ready at the same time
+    names = [n for _, n in kinds]
+    assert names.index("minigrad::autograd::AccumulateGrad") < len(names) - 1
+
+
+def test_snapshots_report_the_engine_state():
+    a, b = scalar(2.0), scalar(3.0)
+    events = events_of(a * b, snapshots=True)
+    first_run = next(e for e in events if e.kind == "run")
+    assert first_run.state is not None and first_run.state.ready_queue == ()
+    sends = [e for e in events if e.kind == "send"]
+    assert len(sends[-1].state.ready_queue) == 2
+
+
+def test_dry_run_reports_totals_without_touching_grad():
+    a = scalar(2.0)
+    (a * 3).backward(retain_graph=True)
+    loss = a * 3
+    acc = [e for e in events_of(loss, accumulate_grad=False) if e.kind == "accumulate"]
+    assert acc[0].stored is False and acc[0].total.item() == 6.0 and a.grad.item() == 3.0
+
+
+def test_backward_and_the_dry_run_agree():
+    a, b = scalar(0.5), scalar(-1.5)
+    loss = (a * b).tanh() + a.exp() * b
+    dry = {id(e.variable): e.total.item() for e in events_of(loss, accumulate_grad=False)
+           if e.kind == "accumulate"}
+    loss.backward()
+    assert dry == {id(a): a.grad.item(), id(b): b.grad.item()}
+
+
+def test_saved_tensors_freed_event_only_without_retain_graph():
+    x = scalar(1.0)
+    assert not [e for e in events_of(x.exp(), retain_graph=True) if e.kind == "free_saved"]
+    assert [e for e in events_of(x.exp(), retain_graph=False) if e.kind == "free_saved"]
+
+
+def test_hook_events_show_replaced_gradient():
+    x = scalar(1.0)
+    y = x * 2
+    y.register_hook(lambda g: g * 10)
+    hooks = [e for e in events_of(y * 1) if e.kind == "hook"]
+    assert hooks[0].grad_in.item() == 1.0 and hooks[0].grad_out.item() == 10.0
+
+
+def test_nodes_off_the_path_to_inputs_are_skipped():
+    x, y = scalar(1.0), scalar(2.0)
+    y_exp = y.exp()
+    loss = x.exp() * y_exp
+    events = list(iter_backward([loss._gradient_edge()], [mg.tensor(1.0)], retain_graph=True,
+                                inputs=[x._gradient_edge()], accumulate_grad=False))
+    skipped = [e.node for e in events if e.kind == "skip"]
+    captured = [e for e in events if e.kind == "capture"]
+    # y's branch is not on a path to x; x's AccumulateGrad is captured, not run (autograd.grad)
+    assert skipped[0] is y_exp.grad_fn
+    assert captured[0].grad.item() == pytest.approx(2.7182817 * 7.389056)
+    assert events[-1].captured[0] is captured[0].grad
+
+
+def test_no_reference_cycle_between_node_and_output():
+    gc.collect()
+    gc.disable()
+    try:
+        x = scalar(1.0)
+        y = x.exp()  # ExpBackward0 saves its own output
+        node = weakref.ref(y.grad_fn)
+        del y
+        assert node() is None  # freed by reference counting alone, no cycle collector needed
+    finally:
+        gc.enable()
+
+
+def test_graph_is_freed_without_the_cycle_collector():
+    gc.collect()
+    gc.disable()
+    try:
+        x = scalar(1.0)
+        y = x
+        for _ in range(100):
+            y = (y * 1.01).tanh()
+        first = weakref.ref(y.grad_fn)
+        y.backward()
+        del y
+        assert first() is None
+    finally:
+        gc.enable()
+
+
+@pytest.mark.slow
+def test_a_chain_of_a_million_ops_runs_backward():
+    """No recursion anywhere: building, backward and freeing a 1,000,000-op chain must work
+    (run in a subprocess so a crash would show as a failure, not kill the test run)."""
+    code = (
+        "import minigrad as mg\n"
+        "x = mg.tensor(1.0, requires_grad=True)\n"
+        "y = x\n"
+        "for _ in range(1_000_000):\n"
+        "    y = y * 1.0\n"
+        "y.backward()\n"
+        "print(x.grad.item())\n"
+        "del y\n"
+        "print('freed')\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.split() == ["1.0", "freed"]
+
+
+def test_import_minigrad_imports_only_numpy_and_is_fast():
+    """minigrad's own import time, on top of numpy's (numpy is imported first: its own cost depends
+    on the machine and is not ours). The full figure is reported by the benchmarks."""
+    code = (
+        "import sys, time\n"
+        "import numpy\n"
+        "t = time.perf_counter()\n"
+        "import minigrad\n"
+        "elapsed = time.perf_counter() - t\n"
+        "heavy = [m for m in ('graphviz', 'ipywidgets', 'matplotlib', 'torch', 'scipy') if m in sys.modules]\n"
+        "print(elapsed, heavy)\n"
+    )
+    times = []
+    for _ in range(3):
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                             check=True).stdout
+        elapsed, heavy = out.split(" ", 1)
+        assert heavy.strip() == "[]"
+        times.append(float(elapsed))
+    assert min(times) < 0.150, f"import minigrad took {min(times):.3f} s"

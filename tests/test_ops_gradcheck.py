@@ -1,0 +1,140 @@
+"""Every built-in op against central differences (gradcheck, float64), and the twice-differentiable
+ones again for second derivatives (gradgradcheck)."""
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+from minigrad.autograd import gradcheck, gradgradcheck
+
+rng = np.random.default_rng(0)
+
+
+def t(*shape, low=-2.0, high=2.0, positive=False, away_from_zero=False):
+    values = rng.uniform(0.5 if positive else low, high, size=shape)
+    if away_from_zero:
+        values = np.sign(values) * (np.abs(values) + 0.3)
+    return mg.tensor(values, dtype=mg.float64, requires_grad=True)
+
+
+# (name, function, input factory, twice differentiable?)
+OPS = [
+    ("add", lambda a, b: a + b, lambda: (t(2, 3), t(3)), True),
+    ("sub", lambda a, b: a - b, lambda: (t(2, 3), t(2, 1)), True),
+    ("rsub", lambda a: 2.0 - a, lambda: (t(3),), True),
+    ("mul", lambda a, b: a * b, lambda: (t(2, 3), t(3)), True),
+    ("div", lambda a, b: a / b, lambda: (t(2, 3), t(3, away_from_zero=True)), True),
+    ("rdiv", lambda a: 2.0 / a, lambda: (t(3, away_from_zero=True),), True),
+    ("neg", lambda a: -a, lambda: (t(4),), True),
+    ("pow_scalar", lambda a: a**3, lambda: (t(4),), True),
+    ("pow_fractional", lambda a: a**1.5, lambda: (t(4, positive=True),), True),
+    ("pow_tensor", lambda a, b: a**b, lambda: (t(3, positive=True), t(3)), True),
+    ("rpow", lambda a: 2.0**a, lambda: (t(3),), True),
+    ("exp", lambda a: a.exp(), lambda: (t(2, 2),), True),
+    ("log", lambda a: a.log(), lambda: (t(3, positive=True),), True),
+    ("sin", lambda a: a.sin(), lambda: (t(3),), True),
+    ("cos", lambda a: a.cos(), lambda: (t(3),), True),
+    ("tanh", lambda a: a.tanh(), lambda: (t(3),), True),
+    ("sigmoid", lambda a: a.sigmoid(), lambda: (t(3),), True),
+    ("relu", lambda a: a.relu(), lambda: (t(5, away_from_zero=True),), False),
+    ("sqrt", lambda a: a.sqrt(), lambda: (t(3, positive=True),), True),
+    ("abs", lambda a: a.abs(), lambda: (t(4, away_from_zero=True),), False),
+    ("clamp", lambda a: a.clamp(-0.5, 0.5), lambda: (t(6, away_from_zero=True),), False),
+    ("maximum", lambda a, b: mg.maximum(a, b), lambda: (t(4), t(4) + 0.1), False),
+    ("minimum", lambda a, b: mg.minimum(a, b), lambda: (t(4), t(4) + 0.1), False),
+    ("sum", lambda a: a.sum(), lambda: (t(2, 3),), True),
+    ("sum_dim_keepdim", lambda a: a.sum(dim=1, keepdim=True), lambda: (t(2, 3),), True),
+    ("sum_dims", lambda a: a.sum(dim=(0, 2)), lambda: (t(2, 3, 2),), True),
+    ("mean", lambda a: a.mean(), lambda: (t(2, 3),), True),
+    ("mean_dim", lambda a: a.mean(dim=-1), lambda: (t(2, 3),), True),
+    ("max_all", lambda a: a.max(), lambda: (t(5),), False),
+    ("max_dim", lambda a: a.max(dim=1).values, lambda: (t(3, 4),), False),
+    ("min_dim", lambda a: a.min(dim=0, keepdim=True).values, lambda: (t(3, 4),), False),
+    ("matmul_mm", lambda a, b: a @ b, lambda: (t(2, 3), t(3, 4)), True),
+    ("matmul_mv", lambda a, b: a @ b, lambda: (t(2, 3), t(3)), True),
+    ("matmul_dot", lambda a, b: a @ b, lambda: (t(3), t(3)), True),
+    ("matmul_vm", lambda a, b: a @ b, lambda: (t(3), t(3, 2)), True),
+    ("matmul_batched", lambda a, b: a @ b, lambda: (t(2, 2, 3), t(3, 2)), True),
+    ("reshape", lambda a: a.reshape(3, 2), lambda: (t(2, 3),), True),
+    ("reshape_of_transpose", lambda a: a.t().reshape(6), lambda: (t(2, 3),), True),
+    ("transpose", lambda a: a.transpose(0, 1), lambda: (t(2, 3),), True),
+    ("T", lambda a: a.T, lambda: (t(2, 3),), True),
+    ("permute", lambda a: a.permute(2, 0, 1), lambda: (t(2, 3, 2),), True),
+    ("unsqueeze", lambda a: a.unsqueeze(1), lambda: (t(3),), True),
+    ("squeeze", lambda a: a.squeeze(), lambda: (t(1, 3, 1),), True),
+    ("squeeze_dim", lambda a: a.squeeze(0), lambda: (t(1, 3),), True),
+    ("expand", lambda a: a.expand(2, 3), lambda: (t(1, 3),), True),
+    ("select", lambda a: a[1], lambda: (t(3, 2),), True),
+    ("slice", lambda a: a[:, 1:3], lambda: (t(2, 4),), True),
+    ("index_list_with_repeat", lambda a: a[[0, 2, 0]], lambda: (t(3, 2),), True),
+    ("index_mask", lambda a: a[a > 0], lambda: (t(6, away_from_zero=True),), True),
+    ("softmax", lambda a: a.softmax(dim=1), lambda: (t(2, 3),), True),
+    ("log_softmax", lambda a: a.log_softmax(dim=0), lambda: (t(3, 2),), True),
+    ("stack", lambda a, b: mg.stack([a, b], dim=1), lambda: (t(3), t(3)), True),
+    ("cat", lambda a, b: mg.cat([a, b], dim=0), lambda: (t(2, 2), t(1, 2)), True),
+    ("where", lambda a, b: mg.where(a > 0, a, b), lambda: (t(4, away_from_zero=True), t(4)), True),
+    ("clone", lambda a: a.clone(), lambda: (t(3),), True),
+    ("norm", lambda a: a.norm(), lambda: (t(3, away_from_zero=True),), True),
+    ("linear", lambda x, w, b: mg.nn.functional.linear(x, w, b), lambda: (t(4, 3), t(2, 3), t(2)), True),
+    ("mse_loss", lambda a, b: mg.nn.functional.mse_loss(a, b), lambda: (t(2, 3), t(2, 3)), True),
+    ("cross_entropy", lambda a: mg.nn.functional.cross_entropy(a, mg.tensor([0, 2])), lambda: (t(2, 3),), True),
+]
+
+
+@pytest.mark.parametrize(("name", "fn", "make", "twice"), OPS, ids=[op[0] for op in OPS])
+def test_gradcheck(name, fn, make, twice):
+    assert gradcheck(fn, make())
+
+
+TWICE = [op for op in OPS if op[3]]
+
+
+@pytest.mark.parametrize(("name", "fn", "make", "twice"), TWICE, ids=[op[0] for op in TWICE])
+def test_gradgradcheck(name, fn, make, twice):
+    assert gradgradcheck(fn, make())
+
+
+def test_gradcheck_catches_a_wrong_backward():
+    class BadSquare(mg.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x * x
+
+        @staticmethod
+        def backward(ctx, grad):
+            (x,) = ctx.saved_tensors
+            return grad * x  # the factor 2 is missing
+
+    with pytest.raises(mg.autograd.GradcheckError, match="Jacobian mismatch for output 0 with respect to input 0"):
+        gradcheck(BadSquare.apply, (t(3),))
+
+
+def test_gradcheck_without_raise_returns_false():
+    class Wrong(mg.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 3
+
+        @staticmethod
+        def backward(ctx, grad):
+            return grad * 2
+
+    assert gradcheck(Wrong.apply, (t(2),), raise_exception=False) is False
+
+
+def test_gradcheck_warns_for_float32_inputs():
+    x = mg.tensor([1.0, 2.0], requires_grad=True)
+    with pytest.warns(UserWarning, match="not a double precision floating point"):
+        gradcheck(lambda a: a * 2, (x,), eps=1e-3, atol=1e-2)
+
+
+def test_gradcheck_needs_an_input_requiring_grad():
+    with pytest.raises(ValueError, match="at least one input tensor to require gradient"):
+        gradcheck(lambda a: a * 2, (mg.tensor([1.0], dtype=mg.float64),))
+
+
+def test_dtype_conversion_passes_gradient_back_in_the_input_dtype():
+    x = mg.tensor([1.0, 2.0], requires_grad=True)
+    (x.double() * 3).sum().backward()
+    assert x.grad.dtype is mg.float32 and x.grad.tolist() == [3.0, 3.0]
