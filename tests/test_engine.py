@@ -123,7 +123,7 @@ def test_nodes_off_the_path_to_inputs_are_skipped():
     skipped = [e.node for e in events if e.kind == "skip"]
     captured = [e for e in events if e.kind == "capture"]
     # y's branch is not on a path to x; x's AccumulateGrad is captured, not run (autograd.grad)
-    assert skipped[0] is y_exp.grad_fn
+    assert any(node is y_exp.grad_fn for node in skipped)
     assert captured[0].grad.item() == pytest.approx(2.7182817 * 7.389056)
     assert events[-1].captured[0] is captured[0].grad
 

@@ -62,7 +62,7 @@ class TensorInfo:
         elif shape:
             head = shape
         if self.value is None:
-            return head or "?"
+            return f"{head} (value not kept)" if head else "(value not kept)"
         text = _format.array(self.value, digits)
         if text.startswith("⟨"):
             return head
@@ -142,6 +142,27 @@ def _key(t):
         if acc is not None:
             return (acc, 0)
     return ("tensor", id(t))
+
+
+def _infer_constant(node, const):
+    """The number in ``c + 1`` or ``x - 2`` is not saved by the node, but ``1 = c_out - c_in``: for
+    additions and subtractions whose output and other input are known, recover it (exactly the
+    inverse operation, on the stored float values)."""
+    if node.op not in ("Add", "Sub") or len(node.edges) != 1 or 0 not in node.outputs:
+        return
+    out, other = node.outputs[0].value, node.edges[0].tensor.value
+    if out is None or other is None:
+        return
+    out, other = np.asarray(out), np.asarray(other)
+    if node.op == "Add":
+        value = out - other
+    else:
+        value = other - out if const.consumer_index == 1 else out + other
+    flat = value.reshape(-1)
+    if const.shape == () and flat.size and np.all(flat == flat[0]):
+        const.value = np.asarray(flat[0])
+    elif tuple(value.shape) == const.shape:
+        const.value = value
 
 
 def _op_symbol(op):
@@ -274,6 +295,9 @@ class Graph:
                 pending[0].value = candidates[0]._data
                 pending[0].name = self._name_of.get(_key(candidates[0]))
                 pending[0].symbol = pending[0].name
+        for node, pending in consts.items():
+            if len(pending) == 1 and pending[0].value is None:
+                _infer_constant(node, pending[0])
 
     def _fill_symbols(self):
         used = {t.symbol for t in self.tensors if t.symbol}

@@ -50,6 +50,7 @@ class Frame:
     finished: tuple = ()  # ids of nodes that have run
     grads: dict = field(default_factory=dict)  # leaf symbol -> text of its gradient so far
     ready: list = field(default_factory=list)  # node labels in the ready queue, next first
+    ready_ids: tuple = ()  # their ids
     dependencies: list = field(default_factory=list)  # (node label, edges still to come)
     buffers: list = field(default_factory=list)  # (node label, text of each buffer slot)
     leaf: str | None = None  # symbol of the leaf whose gradient this frame completes
@@ -138,6 +139,7 @@ class Trace:
                     finished.append(frame.node)
                 frame.sent, frame.finished, frame.grads = tuple(sent), tuple(finished), dict(grads)
                 frame.ready, frame.dependencies, frame.buffers = self._state(event.state)
+                frame.ready_ids = tuple(g.node(fn).id for fn in event.state.ready_queue)
                 if (
                     frame.kind == "accumulate"
                     and self.frames
@@ -284,7 +286,7 @@ class Trace:
         key = (event.next_node, event.input_nr)
         previous = buffers.get(key)
         total = _format.array(event.buffer)
-        target = g.node(event.next_node).name
+        target = g.node(event.next_node).label()
         if previous is None:
             lines.append(f"input buffer of {target}: {total}")
         else:
