@@ -37,8 +37,12 @@ def test_send_events_carry_chain_rule_products():
     a, b = scalar(2.0), scalar(3.0)
     loss = (a * b + 1) ** 2
     sends = [(e.node.name(), e.grad.item()) for e in events_of(loss) if e.kind == "send"]
-    assert sends == [("PowBackward0", 14.0), ("AddBackward0", 14.0), ("MulBackward0", 42.0),
-                     ("MulBackward0", 28.0)]
+    assert sends == [
+        ("PowBackward0", 14.0),
+        ("AddBackward0", 14.0),
+        ("MulBackward0", 42.0),
+        ("MulBackward0", 28.0),
+    ]
 
 
 def test_fork_sums_in_the_input_buffer():
@@ -94,8 +98,11 @@ def test_dry_run_reports_totals_without_touching_grad():
 def test_backward_and_the_dry_run_agree():
     a, b = scalar(0.5), scalar(-1.5)
     loss = (a * b).tanh() + a.exp() * b
-    dry = {id(e.variable): e.total.item() for e in events_of(loss, accumulate_grad=False)
-           if e.kind == "accumulate"}
+    dry = {
+        id(e.variable): e.total.item()
+        for e in events_of(loss, accumulate_grad=False)
+        if e.kind == "accumulate"
+    }
     loss.backward()
     assert dry == {id(a): a.grad.item(), id(b): b.grad.item()}
 
@@ -118,8 +125,15 @@ def test_nodes_off_the_path_to_inputs_are_skipped():
     x, y = scalar(1.0), scalar(2.0)
     y_exp = y.exp()
     loss = x.exp() * y_exp
-    events = list(iter_backward([loss._gradient_edge()], [mg.tensor(1.0)], retain_graph=True,
-                                inputs=[x._gradient_edge()], accumulate_grad=False))
+    events = list(
+        iter_backward(
+            [loss._gradient_edge()],
+            [mg.tensor(1.0)],
+            retain_graph=True,
+            inputs=[x._gradient_edge()],
+            accumulate_grad=False,
+        )
+    )
     skipped = [e.node for e in events if e.kind == "skip"]
     captured = [e for e in events if e.kind == "capture"]
     # y's branch is not on a path to x; x's AccumulateGrad is captured, not run (autograd.grad)
@@ -191,8 +205,7 @@ def test_import_minigrad_imports_only_numpy_and_is_fast():
     )
     times = []
     for _ in range(3):
-        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                             check=True).stdout
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
         elapsed, heavy = out.split(" ", 1)
         assert heavy.strip() == "[]"
         times.append(float(elapsed))

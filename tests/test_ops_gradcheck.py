@@ -77,7 +77,12 @@ OPS = [
     ("norm", lambda a: a.norm(), lambda: (t(3, away_from_zero=True),), True),
     ("linear", lambda x, w, b: mg.nn.functional.linear(x, w, b), lambda: (t(4, 3), t(2, 3), t(2)), True),
     ("mse_loss", lambda a, b: mg.nn.functional.mse_loss(a, b), lambda: (t(2, 3), t(2, 3)), True),
-    ("cross_entropy", lambda a: mg.nn.functional.cross_entropy(a, mg.tensor([0, 2])), lambda: (t(2, 3),), True),
+    (
+        "cross_entropy",
+        lambda a: mg.nn.functional.cross_entropy(a, mg.tensor([0, 2])),
+        lambda: (t(2, 3),),
+        True,
+    ),
 ]
 
 
@@ -106,7 +111,9 @@ def test_gradcheck_catches_a_wrong_backward():
             (x,) = ctx.saved_tensors
             return grad * x  # the factor 2 is missing
 
-    with pytest.raises(mg.autograd.GradcheckError, match="Jacobian mismatch for output 0 with respect to input 0"):
+    with pytest.raises(
+        mg.autograd.GradcheckError, match="Jacobian mismatch for output 0 with respect to input 0"
+    ):
         gradcheck(BadSquare.apply, (t(3),))
 
 

@@ -1,0 +1,192 @@
+"""Custom autograd.Function: the API learners use, and the one every built-in op uses."""
+
+import pytest
+
+import minigrad as mg
+from minigrad.autograd import Function
+
+
+class MyReLU(Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return x.clamp(min=0)
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        (x,) = ctx.saved_tensors
+        return grad_output * (x > 0)
+
+
+class ScaleBy(Function):
+    """y = x * k for a Python number k: backward returns None for the non-tensor argument."""
+
+    @staticmethod
+    def forward(ctx, x, k):
+        ctx.k = k
+        return x * k
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad * ctx.k, None
+
+
+def test_custom_function_node_is_named_after_it():
+    y = MyReLU.apply(mg.tensor([1.0], requires_grad=True))
+    assert y.grad_fn.name() == "MyReLUBackward" and repr(y).endswith("grad_fn=<MyReLUBackward>)")
+
+
+def test_custom_relu_gradient():
+    x = mg.tensor([-1.0, 2.0, 0.0, 3.0], requires_grad=True)
+    MyReLU.apply(x).sum().backward()
+    assert x.grad.tolist() == [0.0, 1.0, 0.0, 1.0]
+
+
+def test_non_tensor_arguments_get_no_edge():
+    y = ScaleBy.apply(mg.tensor(2.0, requires_grad=True), 3.0)
+    assert len(y.grad_fn.next_functions) == 1
+
+
+def test_needs_input_grad_per_argument():
+    seen = {}
+
+    class Probe(Function):
+        @staticmethod
+        def forward(ctx, a, b, k):
+            seen["needs"] = ctx.needs_input_grad
+            return a * b * k
+
+        @staticmethod
+        def backward(ctx, grad):
+            return grad, None, None
+
+    Probe.apply(mg.tensor(1.0, requires_grad=True), mg.tensor(2.0), 3)
+    assert seen["needs"] == (True, False, False)
+
+
+def test_no_graph_when_no_input_requires_grad():
+    y = MyReLU.apply(mg.tensor([1.0]))
+    assert y.grad_fn is None and not y.requires_grad
+
+
+def test_forward_runs_without_recording():
+    inside = {}
+
+    class Probe(Function):
+        @staticmethod
+        def forward(ctx, x):
+            inside["enabled"] = mg.is_grad_enabled()
+            return x * 2
+
+        @staticmethod
+        def backward(ctx, grad):
+            return grad * 2
+
+    Probe.apply(mg.tensor(1.0, requires_grad=True))
+    assert inside["enabled"] is False
+
+
+def test_backward_runs_with_grad_mode_of_create_graph():
+    modes = []
+
+    class Probe(Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 2
+
+        @staticmethod
+        def backward(ctx, grad):
+            modes.append(mg.is_grad_enabled())
+            return grad * 2
+
+    x = mg.tensor(1.0, requires_grad=True)
+    Probe.apply(x).backward(retain_graph=True)
+    mg.autograd.grad(Probe.apply(x), x, create_graph=True)
+    assert modes == [False, True]
+
+
+def test_wrong_number_of_gradients_raises():
+    class TooMany(Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 1
+
+        @staticmethod
+        def backward(ctx, grad):
+            return grad, grad
+
+    with pytest.raises(
+        RuntimeError, match=r"returned an incorrect number of gradients \(expected 1, got 2\)"
+    ):
+        TooMany.apply(mg.tensor(1.0, requires_grad=True)).backward()
+
+
+def test_gradient_of_wrong_shape_raises():
+    class BadShape(Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 1
+
+        @staticmethod
+        def backward(ctx, grad):
+            return mg.ones(5)
+
+    with pytest.raises(
+        RuntimeError, match=r"returned an invalid gradient at index 0 - got \[5\] but expected"
+    ):
+        BadShape.apply(mg.tensor([1.0, 2.0], requires_grad=True)).sum().backward()
+
+
+def test_gradient_for_non_tensor_argument_must_be_none():
+    class BadNone(Function):
+        @staticmethod
+        def forward(ctx, x, k):
+            return x * k
+
+        @staticmethod
+        def backward(ctx, grad):
+            return grad, grad
+
+    with pytest.raises(RuntimeError, match="returned a gradient different than None at position 2"):
+        BadNone.apply(mg.tensor(1.0, requires_grad=True), 2.0).backward()
+
+
+def test_saved_tensors_checked_for_in_place_changes():
+    x = mg.tensor([1.0, -1.0], requires_grad=True)
+    h = x * 1
+    y = MyReLU.apply(h)
+    h.mul_(2)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        y.sum().backward()
+
+
+def test_custom_function_twice_differentiable_with_minigrad_ops():
+    class Cube(Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x**3
+
+        @staticmethod
+        def backward(ctx, grad):
+            (x,) = ctx.saved_tensors
+            return grad * 3 * x**2
+
+    x = mg.tensor(2.0, requires_grad=True)
+    (g,) = mg.autograd.grad(Cube.apply(x), x, create_graph=True)
+    (g2,) = mg.autograd.grad(g, x)
+    assert (g.item(), g2.item()) == (12.0, 12.0)
+
+
+def test_builtin_ops_are_functions_too():
+    from minigrad.ops.elementwise import Sigmoid
+
+    assert issubclass(Sigmoid, Function)
+    y = Sigmoid.apply(mg.tensor(0.0, requires_grad=True))
+    assert y.grad_fn.name() == "SigmoidBackward0"
+
+
+def test_mark_non_differentiable_output():
+    x = mg.tensor([[1.0, 5.0], [7.0, 2.0]], requires_grad=True)
+    values, indices = x.max(dim=1)
+    assert values.requires_grad and not indices.requires_grad and indices.tolist() == [1, 0]

@@ -1,0 +1,113 @@
+"""Just enough nn and optim for the training-loop lessons."""
+
+import pytest
+
+import minigrad as mg
+from minigrad import nn, optim
+
+
+def test_parameter_is_a_leaf_requiring_grad():
+    p = nn.Parameter(mg.tensor([1.0, 2.0]))
+    assert p.is_leaf and p.requires_grad
+    assert repr(p) == "Parameter containing:\ntensor([1., 2.], requires_grad=True)"
+
+
+def test_module_collects_parameters_recursively():
+    model = nn.Sequential(nn.Linear(2, 3), nn.Tanh(), nn.Linear(3, 1))
+    names = [n for n, _ in model.named_parameters()]
+    assert names == ["0.weight", "0.bias", "2.weight", "2.bias"]
+
+
+def test_linear_computes_x_w_transpose_plus_b():
+    layer = nn.Linear(2, 1)
+    with mg.no_grad():
+        layer.weight.copy_(mg.tensor([[2.0, -1.0]]))
+        layer.bias.copy_(mg.tensor([0.5]))
+    y = layer(mg.tensor([[1.0, 3.0]]))
+    assert y.tolist() == [[-0.5]] and y.grad_fn.name() == "AddmmBackward0"
+
+
+def test_linear_gradients():
+    layer = nn.Linear(2, 1)
+    x = mg.tensor([[1.0, 3.0], [2.0, 0.0]])
+    layer(x).sum().backward()
+    assert layer.weight.grad.tolist() == [[3.0, 3.0]] and layer.bias.grad.tolist() == [2.0]
+
+
+def test_mse_loss():
+    loss = nn.MSELoss()(mg.tensor([1.0, 2.0], requires_grad=True), mg.tensor([0.0, 0.0]))
+    assert loss.item() == 2.5 and loss.grad_fn.name() == "MseLossBackward0"
+
+
+def test_sgd_step_and_zero_grad():
+    w = nn.Parameter(mg.tensor([1.0, 2.0]))
+    opt = optim.SGD([w], lr=0.1)
+    (w * w).sum().backward()
+    opt.step()
+    assert [round(v, 6) for v in w.tolist()] == [0.8, 1.6]
+    opt.zero_grad()
+    assert w.grad is None
+
+
+def test_sgd_zero_grad_to_zeros():
+    w = nn.Parameter(mg.tensor([1.0]))
+    opt = optim.SGD([w], lr=0.1)
+    (w * 3).sum().backward()
+    opt.zero_grad(set_to_none=False)
+    assert w.grad.tolist() == [0.0]
+
+
+def test_sgd_momentum():
+    w = nn.Parameter(mg.tensor([0.0]))
+    opt = optim.SGD([w], lr=1.0, momentum=0.9)
+    for _ in range(2):
+        opt.zero_grad()
+        (w * 1.0).sum().backward()
+        opt.step()
+    assert w.item() == pytest.approx(-(1.0 + 1.9))
+
+
+def test_training_loop_fits_a_line():
+    mg.manual_seed(0)
+    x = mg.linspace(-1, 1, 20).reshape(20, 1)
+    y = 3 * x + 0.5
+    model = nn.Linear(1, 1)
+    opt = optim.SGD(model.parameters(), lr=0.5)
+    for _ in range(200):
+        opt.zero_grad()
+        loss = nn.MSELoss()(model(x), y)
+        loss.backward()
+        opt.step()
+    assert loss.item() < 1e-6
+    assert model.weight.item() == pytest.approx(3.0, abs=1e-3)
+
+
+def test_clip_grad_norm_scales_and_returns_total_norm():
+    p = nn.Parameter(mg.tensor([0.0, 0.0]))
+    p.grad = mg.tensor([3.0, 4.0])
+    total = nn.utils.clip_grad_norm_([p], max_norm=1.0)
+    assert total.item() == 5.0
+    assert [round(v, 4) for v in p.grad.tolist()] == [0.6, 0.8]
+
+
+def test_clip_grad_norm_leaves_small_gradients_alone():
+    p = nn.Parameter(mg.tensor([0.0, 0.0]))
+    p.grad = mg.tensor([0.3, 0.4])
+    nn.utils.clip_grad_norm_([p], max_norm=1.0)
+    assert p.grad.tolist() == pytest.approx([0.3, 0.4])
+
+
+def test_clip_grad_value():
+    p = nn.Parameter(mg.tensor([0.0, 0.0, 0.0]))
+    p.grad = mg.tensor([-5.0, 0.5, 2.0])
+    nn.utils.clip_grad_value_([p], 1.0)
+    assert p.grad.tolist() == [-1.0, 0.5, 1.0]
+
+
+def test_cross_entropy_loss():
+    logits = mg.tensor([[2.0, 0.0, -1.0]], requires_grad=True)
+    loss = nn.CrossEntropyLoss()(logits, mg.tensor([0]))
+    loss.backward()
+    probs = logits.detach().softmax(dim=1)
+    assert loss.item() == pytest.approx(-probs[0, 0].log().item(), rel=1e-6)
+    assert logits.grad.tolist()[0][0] == pytest.approx(probs[0, 0].item() - 1, rel=1e-5)
