@@ -63,8 +63,25 @@ def tensor(data, dtype=None, requires_grad=False):
             else (d.tolist() if isinstance(d, Tensor) else d)
             for d in data
         ]
+    if isinstance(data, list | tuple):
+        _check_rectangular(data)
     dtype = dtype or _infer_dtype(data)
     return _new(np.array(data, dtype=dtype.numpy), dtype, requires_grad)
+
+
+def _check_rectangular(data):
+    """Nested lists must be rectangular: PyTorch's error names the first ragged dimension."""
+    level, dim = [data], 0
+    while level and all(isinstance(x, list | tuple) for x in level):
+        lengths = [len(x) for x in level]
+        for n in lengths:
+            if n != lengths[0]:
+                raise ValueError(f"expected sequence of length {lengths[0]} at dim {dim} (got {n})")
+        level = [y for x in level for y in x]
+        dim += 1
+    if level and any(isinstance(x, list | tuple) for x in level):
+        bad = next(x for x in level if isinstance(x, list | tuple))
+        raise ValueError(f"expected sequence of length 0 at dim {dim} (got {len(bad)})")
 
 
 def as_tensor(data, dtype=None):

@@ -2,7 +2,6 @@
 :mod:`minigrad.ops` and call its ``apply``. In-place methods (``add_``, ``+=``, ...) are here too."""
 
 import operator
-from collections import namedtuple
 
 import numpy as np
 
@@ -152,13 +151,27 @@ def equal(self, other):
 
 Tensor.allclose, Tensor.equal = allclose, equal
 
+
 # --- reductions -----------------------------------------------------------------------------------
-return_types_max = namedtuple("max", ["values", "indices"])
-return_types_min = namedtuple("min", ["values", "indices"])
-for _rt in (return_types_max, return_types_min):
-    _rt.__repr__ = lambda self: (
-        f"minigrad.return_types.{type(self).__name__}(\nvalues={self.values!r},\nindices={self.indices!r})"
-    )
+class _ValuesIndices(tuple):
+    """What ``max(dim)``/``min(dim)`` return: a pair with names, like PyTorch's return types."""
+
+    def __new__(cls, values, indices):
+        return super().__new__(cls, (values, indices))
+
+    values = property(lambda self: self[0])
+    indices = property(lambda self: self[1])
+
+    def __repr__(self):
+        return f"minigrad.return_types.{self._name}(\nvalues={self[0]!r},\nindices={self[1]!r})"
+
+
+class return_types_max(_ValuesIndices):
+    _name = "max"
+
+
+class return_types_min(_ValuesIndices):
+    _name = "min"
 
 
 def sum(self, dim=None, keepdim=False):
@@ -361,6 +374,8 @@ def getitem(self, key):
         elif isinstance(part, int):
             result = shape_ops.Select.apply(result, dim, part)
         else:
+            if part.step is not None and part.step <= 0:
+                raise ValueError("step must be greater than zero")
             if part != slice(None):
                 result = shape_ops.Slice.apply(result, dim, part)
             dim += 1

@@ -48,10 +48,18 @@ _NON_LEAF_GRAD_WARNING = (
 )
 
 
+_wrapped_cache = {}
+
+
 def _wrap_number(value, like):
-    """Turn a Python number into a 0-d tensor flagged as a *wrapped number* (for type promotion)."""
+    """Turn a Python number into a 0-d tensor flagged as a *wrapped number* (for type promotion).
+    Small pools of these are reused: they never require grad and nothing modifies them."""
     if isinstance(value, Tensor):
         return value
+    key = (type(value), value)
+    cached = _wrapped_cache.get(key)
+    if cached is not None and cached._version_counter.value == 0:
+        return cached
     if isinstance(value, bool):
         dtype = _dtypes.bool
     elif isinstance(value, int):
@@ -64,6 +72,8 @@ def _wrap_number(value, like):
         raise TypeError(f"unsupported operand type: '{type(value).__name__}'")
     t = Tensor._make(np.asarray(value, dtype=dtype.numpy), dtype)
     t._wrapped_number = True
+    if len(_wrapped_cache) < 1024 and value == value:  # (NaN is not a usable key)
+        _wrapped_cache[key] = t
     return t
 
 
@@ -205,7 +215,7 @@ class Tensor:
             )
             raise RuntimeError("you can only change requires_grad flags of leaf variables." + hint)
         if value and not self._dtype.is_floating_point:
-            raise RuntimeError("only Tensors of floating point dtype can require gradients")
+            raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
         self._requires_grad = bool(value)
 
     def requires_grad_(self, requires_grad=True):
@@ -239,7 +249,11 @@ class Tensor:
                     f"{type(value).__name__}"
                 )
             if value.shape != self.shape:
-                raise RuntimeError("assigned grad has data of a different size")
+                raise RuntimeError(
+                    f"attempting to assign a gradient of size '{list(value.shape)}' to a "
+                    f"tensor of size '{list(self.shape)}'. Please ensure that the gradient "
+                    "and the tensor are the same size"
+                )
             if value.dtype is not self._dtype:
                 raise RuntimeError("assigned grad has data of a different type")
         self._grad = value
@@ -296,7 +310,7 @@ class Tensor:
             raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
         if self.is_leaf or self._retains_grad:
             return None
-        self._grad_fn._retain_grad_refs[self._output_nr] = weakref.ref(self)
+        self._grad_fn._add_retain_grad(self._output_nr, self)
         self._retains_grad = True
         return None
 

@@ -132,7 +132,7 @@ def test_zero_then_accumulate_again():
 
 def test_grad_assignment_checks_shape():
     x = mg.tensor([1.0, 2.0], requires_grad=True)
-    with pytest.raises(RuntimeError, match="assigned grad has data of a different size"):
+    with pytest.raises(RuntimeError, match="attempting to assign a gradient of size"):
         x.grad = mg.tensor([1.0])
 
 

@@ -24,8 +24,6 @@ counts, input buffers) as it is after that step.
 """
 
 import heapq
-from dataclasses import dataclass, field
-
 import numpy as np
 
 from . import anomaly_mode, grad_mode
@@ -33,133 +31,107 @@ from .function import AccumulateGrad
 
 
 # --- events ---------------------------------------------------------------------------------------
-@dataclass(frozen=True, slots=True)
+class Event:
+    """One step the engine took. ``kind`` names the step; each kind has the fields listed in its
+    ``fields`` (all given positionally, ``state`` last and optional)."""
+
+    __slots__ = ()
+    kind = ""
+    fields = ()
+
+    def __init__(self, *values):
+        if len(values) == len(self.fields) - 1:
+            values = (*values, None)  # no snapshot
+        for name, value in zip(self.fields, values, strict=True):
+            object.__setattr__(self, name, value)
+
+    def __repr__(self):
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.fields if name != "state")
+        return f"{type(self).__name__}({shown})"
+
+
+def _event(name, kind, fields, doc):
+    """Make an Event subclass (plain classes with __slots__: cheap to create, a few per node)."""
+    names = tuple(fields.split()) + ("state",)
+    return type(
+        name,
+        (Event,),
+        {"__slots__": names, "kind": kind, "fields": names, "__doc__": doc, "__module__": __name__},
+    )
+
+
 class EngineState:
-    """A copy of the engine's bookkeeping after an event (only with ``snapshots=True``)."""
+    """A copy of the engine's bookkeeping after an event (only with ``snapshots=True``):
+    ``ready_queue`` (nodes waiting to run, next first), ``dependencies`` (node -> edges still to
+    deliver), ``buffers`` (node -> the gradients summed so far, one per output slot)."""
 
-    ready_queue: tuple  # nodes waiting to run, next to run first
-    dependencies: dict  # node -> edges still to deliver
-    buffers: dict  # node -> tuple of gradients summed so far, one per output slot
+    __slots__ = ("ready_queue", "dependencies", "buffers")
 
-
-@dataclass(frozen=True, slots=True)
-class GraphTaskStarted:
-    """The walk begins: ``roots`` are ``(node, input_nr, gradient)`` triples."""
-
-    roots: tuple
-    dependencies: dict
-    state: EngineState | None = None
-    kind: str = field(default="start", init=False)
+    def __init__(self, ready_queue, dependencies, buffers):
+        self.ready_queue, self.dependencies, self.buffers = ready_queue, dependencies, buffers
 
 
-@dataclass(frozen=True, slots=True)
-class NodeStarted:
-    """A node left the ready queue; ``grads_in`` is its input buffer, one gradient per output."""
-
-    step: int
-    node: object
-    grads_in: tuple
-    state: EngineState | None = None
-    kind: str = field(default="run", init=False)
-
-
-@dataclass(frozen=True, slots=True)
-class HookFired:
-    """A hook saw (and maybe replaced) the gradient of output ``output_nr`` of ``node``.
-    ``hook_kind`` is ``"tensor"`` (``register_hook``) or ``"retain_grad"``."""
-
-    step: int
-    node: object
-    output_nr: int
-    hook_kind: str
-    grad_in: object
-    grad_out: object
-    state: EngineState | None = None
-    kind: str = field(default="hook", init=False)
-
-
-@dataclass(frozen=True, slots=True)
-class GradCaptured:
-    """``autograd.grad`` took the gradient for its input number ``input_index``."""
-
-    step: int
-    node: object
-    input_index: int
-    grad: object
-    state: EngineState | None = None
-    kind: str = field(default="capture", init=False)
-
-
-@dataclass(frozen=True, slots=True)
-class NodeSkipped:
-    """The node is not on a path to the requested ``inputs``, so it does not run."""
-
-    step: int
-    node: object
-    state: EngineState | None = None
-    kind: str = field(default="skip", init=False)
-
-
-@dataclass(frozen=True, slots=True)
-class GradSent:
-    """``node`` sent ``grad`` along edge number ``edge`` to slot ``input_nr`` of ``next_node``;
-    ``buffer`` is that slot's sum so far, ``dependencies_left`` what ``next_node`` still waits for."""
-
-    step: int
-    node: object
-    edge: int
-    next_node: object
-    input_nr: int
-    grad: object
-    buffer: object
-    dependencies_left: int
-    state: EngineState | None = None
-    kind: str = field(default="send", init=False)
-
-
-@dataclass(frozen=True, slots=True)
-class GradAccumulated:
-    """An ``AccumulateGrad`` node added ``grad`` into ``variable.grad``, which is now ``total``.
-    ``stored`` is False in a dry run (``accumulate_grad=False`` without ``inputs``)."""
-
-    step: int
-    node: object
-    variable: object
-    grad: object
-    total: object
-    stored: bool
-    state: EngineState | None = None
-    kind: str = field(default="accumulate", init=False)
-
-
-@dataclass(frozen=True, slots=True)
-class SavedTensorsFreed:
-    """``node``'s saved tensors were released (no ``retain_graph``)."""
-
-    step: int
-    node: object
-    state: EngineState | None = None
-    kind: str = field(default="free_saved", init=False)
-
-
-@dataclass(frozen=True, slots=True)
-class BufferFreed:
-    """``node`` has run; its input buffer is dropped."""
-
-    step: int
-    node: object
-    state: EngineState | None = None
-    kind: str = field(default="free_buffer", init=False)
-
-
-@dataclass(frozen=True, slots=True)
-class GraphTaskFinished:
-    """The walk is over; ``captured`` holds ``autograd.grad``'s results (in input order)."""
-
-    steps: int
-    captured: tuple
-    state: EngineState | None = None
-    kind: str = field(default="done", init=False)
+GraphTaskStarted = _event(
+    "GraphTaskStarted",
+    "start",
+    "roots dependencies",
+    "The walk begins: ``roots`` are ``(node, input_nr, gradient)`` triples.",
+)
+NodeStarted = _event(
+    "NodeStarted",
+    "run",
+    "step node grads_in",
+    "A node left the ready queue; ``grads_in`` is its input buffer, one gradient per output.",
+)
+HookFired = _event(
+    "HookFired",
+    "hook",
+    "step node output_nr hook_kind grad_in grad_out",
+    "A hook saw (and maybe replaced) the gradient of output ``output_nr``; "
+    "``hook_kind`` is ``'tensor'`` (register_hook) or ``'retain_grad'``.",
+)
+GradCaptured = _event(
+    "GradCaptured",
+    "capture",
+    "step node input_index grad",
+    "``autograd.grad`` took the gradient for its input number ``input_index``.",
+)
+NodeSkipped = _event(
+    "NodeSkipped",
+    "skip",
+    "step node",
+    "The node is not on a path to the requested ``inputs``, so it does not run.",
+)
+GradSent = _event(
+    "GradSent",
+    "send",
+    "step node edge next_node input_nr grad buffer dependencies_left",
+    "``node`` sent ``grad`` along edge number ``edge`` to slot ``input_nr`` of "
+    "``next_node``; ``buffer`` is that slot's sum so far, ``dependencies_left`` what "
+    "``next_node`` still waits for.",
+)
+GradAccumulated = _event(
+    "GradAccumulated",
+    "accumulate",
+    "step node variable grad total stored",
+    "An ``AccumulateGrad`` node added ``grad`` into ``variable.grad``, which is "
+    "now ``total``. ``stored`` is False in a dry run.",
+)
+SavedTensorsFreed = _event(
+    "SavedTensorsFreed",
+    "free_saved",
+    "step node",
+    "``node``'s saved tensors were released (no ``retain_graph``).",
+)
+BufferFreed = _event(
+    "BufferFreed", "free_buffer", "step node", "``node`` has run; its input buffer is dropped."
+)
+GraphTaskFinished = _event(
+    "GraphTaskFinished",
+    "done",
+    "steps captured",
+    "The walk is over; ``captured`` holds ``autograd.grad``'s results.",
+)
 
 
 # --- graph walks (all iterative) ------------------------------------------------------------------
@@ -272,71 +244,117 @@ def iter_backward(
     )
 
     step = 0
+    mode = grad_mode._state
     while ready:
         node = heapq.heappop(ready)[2]
         step += 1
-        grads = buffers.pop(node)
-        yield NodeStarted(step, node, tuple(grads), state())
-
-        for nr, hooks in node._tensor_pre_hooks.items():
-            for _, hook in list(hooks):
-                if grads[nr] is None:
-                    continue
-                replaced = hook(grads[nr])
-                before = grads[nr]
-                if replaced is not None:
-                    grads[nr] = replaced
-                yield HookFired(step, node, nr, "tensor", before, grads[nr], state())
-        for nr, ref in node._retain_grad_refs.items():
-            tensor = ref()
-            if tensor is not None and grads[nr] is not None:
-                with grad_mode.set_grad_enabled(create_graph):
-                    tensor._retained_grad_add(grads[nr])
-                yield HookFired(step, node, nr, "retain_grad", grads[nr], grads[nr], state())
-        for nr, index in captures.get(node, ()):
-            captured[index] = grads[nr]
-            yield GradCaptured(step, node, index, grads[nr], state())
-        if needed is not None and node not in needed:
-            yield NodeSkipped(step, node, state())
-            continue
-
-        if isinstance(node, AccumulateGrad):
-            if grads[0] is not None:
-                if accumulate_grad:
-                    with grad_mode.set_grad_enabled(create_graph):
-                        total = node.accumulate(grads[0])
-                else:
-                    old = node.variable._grad
-                    total = grads[0] if old is None else old.detach() + grads[0].detach()
-                yield GradAccumulated(step, node, node.variable, grads[0], total, accumulate_grad, state())
-            continue
-
-        if all(g is None for g in grads):
-            outs = [None] * len(node.next_functions)
-        else:
-            with grad_mode.set_grad_enabled(create_graph):
-                outs = node.apply(grads)
-            if anomaly_mode.is_anomaly_enabled():
-                _check_nan(node, outs)
-        if not retain_graph:
-            node._release_saved()
-            yield SavedTensorsFreed(step, node, state())
-        for edge, ((child, nr), g) in enumerate(zip(node.next_functions, outs)):
-            if child is None:
-                continue
-            buf = buffers.get(child)
-            if buf is None:
-                buf = buffers[child] = [None] * _slots(child)
-            if g is not None:
-                with grad_mode.set_grad_enabled(create_graph):
-                    buf[nr] = _add(buf[nr], g)
-            dependencies[child] -= 1
-            if dependencies[child] == 0:
-                heapq.heappush(ready, (-child._priority, -child._sequence_nr, child))
-            yield GradSent(step, node, edge, child, nr, g, buf[nr], dependencies[child], state())
-        yield BufferFreed(step, node, state())
+        # The node's whole step runs with grad mode = create_graph (so that with create_graph=True
+        # the backward formulas are recorded); its events are collected and reported afterwards,
+        # so that code reading the events runs in the caller's own grad mode.
+        events = []
+        previous, mode["enabled"] = mode["enabled"], create_graph
+        try:
+            _run_node(
+                node,
+                step,
+                buffers,
+                dependencies,
+                ready,
+                captures,
+                captured,
+                needed,
+                accumulate_grad,
+                retain_graph,
+                events,
+                state,
+            )
+        finally:
+            mode["enabled"] = previous
+        yield from events
 
     yield GraphTaskFinished(step, tuple(captured), state())
+
+
+def _run_node(
+    node,
+    step,
+    buffers,
+    dependencies,
+    ready,
+    captures,
+    captured,
+    needed,
+    accumulate_grad,
+    retain_graph,
+    events,
+    state,
+):
+    """One step of the engine: run ``node`` on its input buffer and deliver its gradients."""
+    grads = buffers.pop(node)
+    events.append(NodeStarted(step, node, tuple(grads), state()))
+
+    # 1. hooks registered on the tensors this node produced (they may replace the gradient)
+    for nr, hooks in node._tensor_pre_hooks.items():
+        for _, hook in list(hooks):
+            if grads[nr] is None:
+                continue
+            before = grads[nr]
+            replaced = hook(before)
+            if replaced is not None:
+                grads[nr] = replaced
+            events.append(HookFired(step, node, nr, "tensor", before, grads[nr], state()))
+    for nr, ref in node._retain_grad_refs.items():
+        tensor = ref()
+        if tensor is not None and grads[nr] is not None:
+            tensor._retained_grad_add(grads[nr])
+            events.append(HookFired(step, node, nr, "retain_grad", grads[nr], grads[nr], state()))
+
+    # 2. autograd.grad: take the gradient of a requested input
+    for nr, index in captures.get(node, ()):
+        captured[index] = grads[nr]
+        events.append(GradCaptured(step, node, index, grads[nr], state()))
+    if needed is not None and node not in needed:
+        events.append(NodeSkipped(step, node, state()))
+        return
+
+    # 3. a leaf: add into .grad
+    if isinstance(node, AccumulateGrad):
+        if grads[0] is not None:
+            if accumulate_grad:
+                total = node.accumulate(grads[0])
+            else:
+                old = node.variable._grad
+                total = grads[0].detach() if old is None else old.detach() + grads[0].detach()
+            events.append(
+                GradAccumulated(step, node, node.variable, grads[0], total, accumulate_grad, state())
+            )
+        return
+
+    # 4. the chain rule: gradients of the outputs -> gradients of the inputs
+    if all(g is None for g in grads):
+        outs = [None] * len(node.next_functions)
+    else:
+        outs = node.apply(grads)
+        if anomaly_mode.is_anomaly_enabled():
+            _check_nan(node, outs)
+    if not retain_graph:
+        node._release_saved()
+        events.append(SavedTensorsFreed(step, node, state()))
+
+    # 5. deliver along each edge: sum into the next node's buffer, count down its dependencies
+    for edge, ((child, nr), g) in enumerate(zip(node.next_functions, outs)):
+        if child is None:
+            continue
+        buf = buffers.get(child)
+        if buf is None:
+            buf = buffers[child] = [None] * _slots(child)
+        if g is not None:
+            buf[nr] = g if buf[nr] is None else buf[nr] + g
+        left = dependencies[child] = dependencies[child] - 1
+        if left == 0:
+            heapq.heappush(ready, (-child._priority, -child._sequence_nr, child))
+        events.append(GradSent(step, node, edge, child, nr, g, buf[nr], left, state()))
+    events.append(BufferFreed(step, node, state()))
 
 
 def _check_nan(node, grads):

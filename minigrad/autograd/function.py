@@ -27,6 +27,9 @@ import math
 import re
 import traceback
 import weakref
+from types import MappingProxyType
+
+import numpy as np
 
 from . import anomaly_mode, grad_mode
 
@@ -76,17 +79,24 @@ class Node:
 
     #: Nodes created later run earlier when several are ready (PyTorch's order).
     _priority = 0
+    # Class-level defaults, shared until a node needs its own (graphs have many nodes; most have
+    # no hooks, so creating a node sets only its sequence number).
+    next_functions = ()
+    _tensor_pre_hooks = MappingProxyType({})  # output_nr -> [(hook id, fn)]: tensor hooks
+    _retain_grad_refs = MappingProxyType({})  # output_nr -> weakref of a tensor that retains grad
+    _input_meta = ()  # (shape, dtype) of each tensor input: gradients must match them
+    _output_meta = ()  # (shape, dtype) of each output
+    _released = False
+    _forward_trace = None  # set in anomaly mode: where the forward op was called
 
     def __init__(self):
-        self.next_functions = ()
         self._sequence_nr = next(_sequence_counter)
-        self._tensor_pre_hooks = {}  # output_nr -> list of (hook id, fn): hooks registered on tensors
-        self._retain_grad_refs = {}  # output_nr -> weakref of the tensor that called retain_grad()
-        self._input_meta = ()  # (shape, dtype) of each tensor input: gradients must match them
-        self._output_meta = ()  # (shape, dtype) of each output
-        self._released = False
-        self._forward_trace = None  # set in anomaly mode: where the forward op was called
-        self.metadata = {}
+
+    @property
+    def metadata(self):
+        if "_metadata" not in self.__dict__:
+            self._metadata = {}
+        return self._metadata
 
     def name(self):
         """The node's class name, e.g. ``MulBackward0``."""
@@ -98,6 +108,8 @@ class Node:
         return f"<{self.name()} object>"
 
     def _register_tensor_hook(self, output_nr, fn):
+        if "_tensor_pre_hooks" not in self.__dict__:
+            self._tensor_pre_hooks = {}
         hooks = self._tensor_pre_hooks.setdefault(output_nr, [])
         key = next(_hook_ids)
         hooks.append((key, fn))
@@ -105,6 +117,11 @@ class Node:
 
     def apply(self, grad_outputs):  # pragma: no cover - every node type defines it
         raise NotImplementedError
+
+    def _add_retain_grad(self, output_nr, tensor):
+        if "_retain_grad_refs" not in self.__dict__:
+            self._retain_grad_refs = {}
+        self._retain_grad_refs[output_nr] = weakref.ref(tensor)
 
     def _release_saved(self):
         self._released = True
@@ -243,15 +260,12 @@ class BackwardNode(Node):
     ``MyReLU`` gets ``MyReLUBackward``; built-in ops give PyTorch's names, e.g. ``MulBackward0``."""
 
     _forward_cls = None
-
-    def __init__(self):
-        super().__init__()
-        self.needs_input_grad = ()
-        self._to_save = ()
-        self._saved = ()
-        self._non_differentiable = ()
-        self._materialize_grads = True
-        self._tensor_arg_positions = ()  # forward argument index of each edge
+    needs_input_grad = ()
+    _to_save = ()
+    _saved = ()
+    _non_differentiable = ()
+    _materialize_grads = True
+    _tensor_arg_positions = ()  # forward argument index of each edge
 
     # --- the ctx API used inside forward and backward -------------------------------------------
     def save_for_backward(self, *tensors):
@@ -287,7 +301,8 @@ class BackwardNode(Node):
             if g is None and self._materialize_grads and dtype is not None and dtype.is_floating_point:
                 g = zeros(shape, dtype=dtype)
             grads.append(g)
-        result = self._forward_cls.backward(self, *grads)
+        with np.errstate(all="ignore"):
+            result = self._forward_cls.backward(self, *grads)
         if not isinstance(result, tuple):
             result = (result,)
         n_args = len(self.needs_input_grad)
@@ -344,6 +359,14 @@ def _expandable(shape, target):
     return all(s == t or s == 1 for s, t in zip(reversed(shape), reversed(target)))
 
 
+def _contains(items, obj):
+    """``obj in items`` by identity (``==`` on tensors is elementwise)."""
+    for item in items:
+        if item is obj:
+            return True
+    return False
+
+
 class _FunctionMeta(type):
     """Gives each Function subclass its own node class, named ``<Function>Backward`` (or the
     class attribute ``node_name``, which built-in ops set to PyTorch's names)."""
@@ -374,44 +397,57 @@ class Function(metaclass=_FunctionMeta):
     @classmethod
     def apply(cls, *args, **kwargs):
         """Run ``forward`` and, when any input requires grad, record a node for ``backward``."""
-        tensor_positions = tuple(i for i, a in enumerate(args) if isinstance(a, Tensor))
         state = grad_mode._state
         enabled = state["enabled"]
-        recording = state["enabled"] and not state["inference"]
-        needs = tuple(recording and isinstance(a, Tensor) and a._requires_grad for a in args)
+        recording = enabled and not state["inference"]
         node = cls._backward_cls()
-        node.needs_input_grad = needs
-        for i in tensor_positions:
-            if args[i]._base is not None:
-                args[i]._check_view_is_current()
+
+        # Which arguments are tensors, and which of those need a gradient.
+        positions, needs, any_needed = [], [], False
+        for i, a in enumerate(args):
+            if isinstance(a, Tensor):
+                positions.append(i)
+                if a._base is not None:
+                    a._check_view_is_current()
+                need = recording and a._requires_grad
+                any_needed = any_needed or need
+                needs.append(need)
+            else:
+                needs.append(False)
+        node.needs_input_grad = tuple(needs)
+
         state["enabled"] = False  # forward computes values only; the graph is recorded here
         try:
-            outputs = cls.forward(node, *args, **kwargs)
+            with np.errstate(all="ignore"):  # inf and nan are results, as in PyTorch: no warnings
+                outputs = cls.forward(node, *args, **kwargs)
         finally:
             state["enabled"] = enabled
-        inference = state["inference"]
         single = not isinstance(outputs, tuple)
         outs = (outputs,) if single else outputs
-        if not any(needs):
-            if inference:
+        if not any_needed:
+            if state["inference"]:
                 for o in outs:
                     if isinstance(o, Tensor):
                         o._is_inference = True
             return outputs
 
-        node._tensor_arg_positions = tensor_positions
-        node.next_functions = tuple(args[i]._gradient_edge() for i in tensor_positions)
-        node._input_meta = tuple((args[i]._data.shape, args[i]._dtype) for i in tensor_positions)
+        # Link the node into the graph: one edge per tensor argument.
+        node._tensor_arg_positions = positions
+        node.next_functions = tuple([args[i]._gradient_edge() for i in positions])
+        node._input_meta = tuple([(args[i]._data.shape, args[i]._dtype) for i in positions])
         if anomaly_mode.is_anomaly_enabled():
             node._forward_trace = traceback.extract_stack()[:-2]
 
+        # Mark the outputs as produced by this node.
         wrapped, meta = [], []
         for nr, o in enumerate(outs):
             if isinstance(o, Tensor):
-                if any(o is a for a in args):
-                    o = o._alias()  # forward returned an input as is: the output is a new tensor
+                for a in args:
+                    if o is a:  # forward returned an input as is: the output is a new tensor
+                        o = o._alias()
+                        break
                 meta.append((o._data.shape, o._dtype))
-                if o.dtype.is_floating_point and not any(o is n for n in node._non_differentiable):
+                if o._dtype.is_floating_point and not _contains(node._non_differentiable, o):
                     o._requires_grad = True
                     o._grad_fn = node
                     o._output_nr = nr
@@ -420,18 +456,20 @@ class Function(metaclass=_FunctionMeta):
             wrapped.append(o)
         node._output_meta = tuple(meta)
 
-        saved = []
-        for t in node._to_save:
-            if t is None:
-                saved.append(None)
-                continue
-            if t._is_inference:
-                raise RuntimeError(
-                    "Inference tensors cannot be saved for backward. To work around you "
-                    "can make a clone to get a normal tensor and use it in autograd."
-                )
-            is_output = any(t is o for o in wrapped) and t._grad_fn is node
-            saved.append(SavedTensor(t, output_of=node if is_output else None))
-        node._saved = tuple(saved)
-        node._to_save = ()
+        # Keep what forward saved, remembering each tensor's version.
+        if node._to_save:
+            saved = []
+            for t in node._to_save:
+                if t is None:
+                    saved.append(None)
+                    continue
+                if t._is_inference:
+                    raise RuntimeError(
+                        "Inference tensors cannot be saved for backward. To work around you "
+                        "can make a clone to get a normal tensor and use it in autograd."
+                    )
+                is_output = t._grad_fn is node and _contains(wrapped, t)
+                saved.append(SavedTensor(t, output_of=node if is_output else None))
+            node._saved = tuple(saved)
+            node._to_save = ()
         return wrapped[0] if single else tuple(wrapped)

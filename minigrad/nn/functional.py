@@ -1,5 +1,7 @@
 """Functional forms of the layers and losses."""
 
+import warnings
+
 
 def linear(x, weight, bias=None):
     """y = x Wᵀ + b. Computed as PyTorch does (one fused ``Addmm`` node for a batch), so the graph
@@ -51,6 +53,14 @@ def mse_loss(input, target, reduction="mean"):
 
     if reduction not in ("mean", "sum", "none"):
         raise ValueError(f"{reduction} is not a valid value for reduction")
+    if target.shape != input.shape:
+        warnings.warn(
+            f"Using a target size ({target.shape!r}) that is different to the input size "
+            f"({input.shape!r}). This will likely lead to incorrect results due to "
+            "broadcasting. Please ensure they have the same size.",
+            UserWarning,
+            stacklevel=2,
+        )
     return MseLoss.apply(input, target, reduction)
 
 

@@ -13,11 +13,12 @@ def sum_to_shape(grad, shape):
     If ``b`` of shape ``(3,)`` was added to ``a`` of shape ``(2, 3)``, then ``b`` was used twice (once
     per row), and its gradient is the sum of the two rows of the output's gradient.
     """
-    if tuple(grad.shape) == tuple(shape):
+    grad_shape = grad._data.shape
+    if grad_shape == tuple(shape):
         return grad
-    extra = grad.ndim - len(shape)
+    extra = len(grad_shape) - len(shape)
     dims = list(range(extra))
-    dims += [extra + i for i, s in enumerate(shape) if s == 1 and grad.shape[extra + i] != 1]
+    dims += [extra + i for i, s in enumerate(shape) if s == 1 and grad_shape[extra + i] != 1]
     if dims:
         grad = grad.sum(dim=tuple(dims), keepdim=True)
     return grad.reshape(tuple(shape))

@@ -14,7 +14,7 @@ class Add(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        ctx.shapes = (a.shape, b.shape)
+        ctx.shapes = (a._data.shape, b._data.shape)
         dtype, (x, y) = promoted(a, b)
         return out(x + y, dtype)
 
@@ -31,7 +31,7 @@ class Sub(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        ctx.shapes = (a.shape, b.shape)
+        ctx.shapes = (a._data.shape, b._data.shape)
         dtype, (x, y) = promoted(a, b)
         return out(x - y, dtype)
 
@@ -65,7 +65,7 @@ class Mul(Function):
     def forward(ctx, a, b):
         # Save only what backward will need: b for a's gradient, a for b's.
         ctx.save_for_backward(a if ctx.needs_input_grad[1] else None, b if ctx.needs_input_grad[0] else None)
-        ctx.shapes = (a.shape, b.shape)
+        ctx.shapes = (a._data.shape, b._data.shape)
         dtype, (x, y) = promoted(a, b)
         return out(x * y, dtype)
 
@@ -86,7 +86,7 @@ class Div(Function):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a if ctx.needs_input_grad[1] else None, b)
-        ctx.shapes = (a.shape, b.shape)
+        ctx.shapes = (a._data.shape, b._data.shape)
         dtype, (x, y) = float_result(a, b)
         with np.errstate(divide="ignore", invalid="ignore"):
             return out(x / y, dtype)
@@ -143,8 +143,9 @@ class Pow(Function):
         ctx.save_for_backward(a)
         ctx.exponent = exponent
         dtype, (x, _) = promoted(a, _wrap_number(exponent, a))
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return out(np.power(x, exponent), dtype)
+        if not dtype.is_floating_point and exponent < 0:
+            raise RuntimeError("Integers to negative integer powers are not allowed.")
+        return out(np.power(x, exponent), dtype)
 
     @staticmethod
     def backward(ctx, grad):
@@ -162,7 +163,7 @@ class PowTensor(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        ctx.shapes = (a.shape, b.shape)
+        ctx.shapes = (a._data.shape, b._data.shape)
         dtype, (x, y) = promoted(a, b)
         with np.errstate(divide="ignore", invalid="ignore"):
             result = out(np.power(x, y), dtype)
@@ -175,7 +176,10 @@ class PowTensor(Function):
         a_shape, b_shape = ctx.shapes
         grad_a = grad_b = None
         if ctx.needs_input_grad[0]:
-            grad_a = sum_to_shape(grad * b * a ** (b - 1), a_shape)
+            from .elementwise import where
+
+            # where the exponent is 0 the derivative is 0, even at a = 0 (0 · 0⁻¹ would be nan)
+            grad_a = sum_to_shape(where(b == 0, grad * 0, grad * b * a ** (b - 1)), a_shape)
         if ctx.needs_input_grad[1]:
             # where a = 0 and b ≥ 0 the derivative is taken as 0 (PyTorch's convention)
             from .elementwise import where

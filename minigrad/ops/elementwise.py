@@ -223,7 +223,7 @@ class Maximum(Function):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        ctx.shapes = (a.shape, b.shape)
+        ctx.shapes = (a._data.shape, b._data.shape)
         dtype, (x, y) = promoted(a, b)
         return out(np.maximum(x, y), dtype)
 
@@ -244,7 +244,7 @@ class Minimum(Function):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        ctx.shapes = (a.shape, b.shape)
+        ctx.shapes = (a._data.shape, b._data.shape)
         dtype, (x, y) = promoted(a, b)
         return out(np.minimum(x, y), dtype)
 
@@ -265,7 +265,7 @@ class Where(Function):
     @staticmethod
     def forward(ctx, condition, a, b):
         ctx.condition = condition
-        ctx.shapes = (a.shape, b.shape)
+        ctx.shapes = (a._data.shape, b._data.shape)
         dtype, (x, y) = promoted(a, b)
         return out(np.where(condition._data, x, y), dtype)
 

@@ -16,7 +16,7 @@ class MseLoss(Function):
     def forward(ctx, input, target, reduction):
         ctx.save_for_backward(input, target)
         ctx.reduction = reduction
-        ctx.shapes = (input.shape, target.shape)
+        ctx.shapes = (input._data.shape, target._data.shape)
         dtype, (a, b) = promoted(input, target)
         squares = (a - b) ** 2
         if reduction == "mean":

@@ -60,6 +60,9 @@ class Mean(Function):
         dims = _dims(dim, x.ndim)
         ctx.input_shape, ctx.dims = x.shape, dims
         ctx.count = int(np.prod([x.shape[d] for d in dims])) if dims else 1
+        if x.numel() == 0:  # the mean of nothing is nan, quietly (numpy would warn)
+            shape = np.sum(x._data, axis=dims, keepdims=keepdim).shape
+            return out(np.full(shape, np.nan), x.dtype)
         return out(np.mean(x._data, axis=dims, keepdims=keepdim), x.dtype)
 
     @staticmethod

@@ -1,0 +1,3961 @@
+"""Golden cases: the behaviours of ``torch.autograd`` that minigrad copies.
+
+Every case is a plain function ``case_name(t)`` where ``t`` is either the ``torch``
+module or the ``minigrad`` module.  It runs a few lines written only with API that
+both libraries share and returns a dict of named results.  ``tools/record_golden.py``
+runs every case on real PyTorch and stores the results in ``golden.json``;
+``tests/test_golden.py`` runs the same cases on minigrad and compares.
+
+Read a case as a small specification: "with this code, PyTorch gives these values".
+After adding or editing a case, re-record (and commit golden.json with it):
+
+    /opt/torchref/bin/python tools/record_golden.py
+
+Results may be tensors (dtype, shape, values and ``repr`` are recorded), Python
+numbers/bools/strings/None, tuples and lists of those, and the helpers below:
+
+* ``raises(lambda: ...)``   the exception type name and message (or no exception);
+* ``warns(lambda: ...)``    the returned value and the warnings emitted meanwhile;
+* ``graph(y.grad_fn)``      the autograd graph below a node: class names and ``input_nr``.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Callable
+
+CASES: dict[str, Callable] = {}
+
+
+def case(fn: Callable) -> Callable:
+    """Register a golden case under its function name."""
+    if fn.__name__ in CASES:
+        raise ValueError(f"duplicate case name {fn.__name__}")
+    CASES[fn.__name__] = fn
+    return fn
+
+
+# --------------------------------------------------------------------------------------
+# Helpers
+# --------------------------------------------------------------------------------------
+
+
+class Raised:
+    """What ``raises`` captured: the exception's type name and message.
+
+    ``upto``: compare messages only up to (not including) this marker.  Used for the
+    few torch messages whose tail mentions a torch-only API.
+    """
+
+    def __init__(self, type_name, message, upto=None):
+        self.type_name = type_name
+        self.message = message
+        self.upto = upto
+
+
+class Warned:
+    """What ``warns`` captured: the value returned and a list of (category, message)."""
+
+    def __init__(self, value, caught):
+        self.value = value
+        self.caught = caught
+
+
+def raises(fn: Callable, upto: str | None = None) -> Raised:
+    """Call ``fn`` and capture the exception it raises (type None if it raises nothing)."""
+    try:
+        fn()
+    except Exception as e:  # noqa: BLE001 - we record whatever is raised
+        return Raised(type(e).__name__, str(e), upto)
+    return Raised(None, None, upto)
+
+
+def warns(fn: Callable) -> Warned:
+    """Call ``fn`` and capture its return value and every warning it emits."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        value = fn()
+    return Warned(value, [(w.category.__name__, str(w.message)) for w in caught])
+
+
+def name(node) -> str | None:
+    """``grad_fn.name()``, or None when there is no grad_fn."""
+    return None if node is None else node.name()
+
+
+def graph(node):
+    """The graph below ``node`` as nested ``{"type": class name, "next": [[child, input_nr]]}``.
+
+    Inputs that need no gradient appear as ``[None, 0]``, exactly like torch's
+    ``next_functions`` entries ``(None, 0)``.
+    """
+    if node is None:
+        return None
+    return {
+        "type": type(node).__name__,
+        "next": [[graph(child), nr] for child, nr in node.next_functions],
+    }
+
+
+def assign(t, param, values) -> None:
+    """Overwrite a parameter's values in place (instead of relying on random init)."""
+    with t.no_grad():
+        param.zero_()
+        param.add_(t.tensor(values))
+
+
+def _encode_float(x: float):
+    if math.isfinite(x):
+        return x
+    return {"float": repr(x)}  # 'nan', 'inf', '-inf'
+
+
+def _encode_values(v):
+    if isinstance(v, list):
+        return [_encode_values(e) for e in v]
+    if isinstance(v, float):
+        return x if math.isfinite(x := v) else repr(v)
+    return v
+
+
+def encode(value, t):
+    """Turn a case result into JSON-ready data; the same code serves torch and minigrad."""
+    if isinstance(value, Raised):
+        out = {"type": value.type_name, "message": value.message}
+        if value.upto is not None:
+            out["upto"] = value.upto
+        return {"raises": out}
+    if isinstance(value, Warned):
+        return {
+            "warns": {
+                "value": encode(value.value, t),
+                "warnings": [[cat, msg] for cat, msg in value.caught],
+            }
+        }
+    if isinstance(value, t.Tensor):
+        return {
+            "tensor": {
+                "dtype": str(value.dtype).split(".")[-1],
+                "shape": list(value.shape),
+                "values": _encode_values(value.detach().tolist()),
+                "repr": repr(value),
+            }
+        }
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, float):
+        return _encode_float(value)
+    if isinstance(value, tuple):
+        return {"tuple": [encode(v, t) for v in value]}
+    if isinstance(value, list):
+        return [encode(v, t) for v in value]
+    if isinstance(value, dict):
+        return {str(k): encode(v, t) for k, v in value.items()}
+    return {"unsupported": type(value).__name__}
+
+
+# ======================================================================================
+# 1. Creating tensors, dtypes, basic attributes
+# ======================================================================================
+
+
+@case
+def tensor_from_float_list_is_float32(t):
+    x = t.tensor([1.0, 2.0, 3.0])
+    return {"x": x, "dtype": str(x.dtype), "is_float32": x.dtype == t.float32}
+
+
+@case
+def tensor_from_int_list_is_int64(t):
+    x = t.tensor([1, 2, 3])
+    return {"x": x, "dtype": str(x.dtype), "is_int64": x.dtype == t.int64}
+
+
+@case
+def tensor_from_bool_list_is_bool(t):
+    x = t.tensor([True, False])
+    return {"x": x, "dtype": str(x.dtype), "is_bool": x.dtype == t.bool}
+
+
+@case
+def tensor_from_mixed_int_float_is_float32(t):
+    return {"x": t.tensor([1, 2.5])}
+
+
+@case
+def tensor_scalar_is_zero_dim(t):
+    x = t.tensor(3.5)
+    return {"x": x, "ndim": x.ndim, "shape": tuple(x.shape), "item": x.item()}
+
+
+@case
+def tensor_nested_lists_make_2d(t):
+    x = t.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+    return {"x": x, "ndim": x.ndim, "shape": tuple(x.shape)}
+
+
+@case
+def tensor_explicit_dtype_float64(t):
+    x = t.tensor([1, 2], dtype=t.float64)
+    return {"x": x, "dtype": str(x.dtype)}
+
+
+@case
+def tensor_explicit_dtype_int64_truncates_floats(t):
+    return {"x": t.tensor([1.7, -1.7, 2.0], dtype=t.int64)}
+
+
+@case
+def tensor_explicit_dtype_bool(t):
+    return {"x": t.tensor([0.0, 2.0, -1.0], dtype=t.bool)}
+
+
+@case
+def tensor_defaults_no_grad_and_leaf(t):
+    x = t.tensor([1.0, 2.0])
+    return {
+        "requires_grad": x.requires_grad,
+        "is_leaf": x.is_leaf,
+        "grad": x.grad,
+        "grad_fn": x.grad_fn,
+        "retains_grad": x.retains_grad,
+    }
+
+
+@case
+def tensor_requires_grad_true_is_leaf(t):
+    x = t.tensor([1.0, 2.0], requires_grad=True)
+    return {"x": x, "requires_grad": x.requires_grad, "is_leaf": x.is_leaf, "grad": x.grad}
+
+
+@case
+def tensor_int_requires_grad_raises(t):
+    return {"error": raises(lambda: t.tensor([1, 2], requires_grad=True))}
+
+
+@case
+def tensor_bool_requires_grad_raises(t):
+    return {"error": raises(lambda: t.tensor([True], requires_grad=True))}
+
+
+@case
+def tensor_float64_requires_grad(t):
+    x = t.tensor([1.0], dtype=t.float64, requires_grad=True)
+    return {"x": x, "y": x * 2}
+
+
+@case
+def zeros_varargs_and_tuple_agree(t):
+    return {"varargs": t.zeros(2, 3), "tuple": t.zeros((2, 3))}
+
+
+@case
+def ones_with_dtype(t):
+    return {
+        "float": t.ones(3),
+        "int": t.ones(2, dtype=t.int64),
+        "f64": t.ones((1, 2), dtype=t.float64),
+    }
+
+
+@case
+def zeros_requires_grad(t):
+    x = t.zeros(2, requires_grad=True)
+    return {"x": x, "is_leaf": x.is_leaf}
+
+
+@case
+def zeros_like_and_ones_like_keep_shape_and_dtype(t):
+    a = t.tensor([[1, 2, 3], [4, 5, 6]])
+    b = t.tensor([1.5, 2.5], dtype=t.float64)
+    return {
+        "zeros_like_int": t.zeros_like(a),
+        "ones_like_f64": t.ones_like(b),
+        "ones_like_dtype": t.ones_like(a, dtype=t.float32),
+    }
+
+
+@case
+def zeros_like_does_not_copy_requires_grad(t):
+    x = t.tensor([1.0, 2.0], requires_grad=True)
+    z = t.zeros_like(x)
+    return {"z": z, "requires_grad": z.requires_grad, "z_rg": t.ones_like(x, requires_grad=True)}
+
+
+@case
+def full_infers_dtype_from_fill_value(t):
+    return {
+        "float_fill": t.full((2, 2), 7.0),
+        "int_fill": t.full((3,), 7),
+        "bool_fill": t.full((2,), True),
+        "explicit": t.full((2,), 1, dtype=t.float64),
+    }
+
+
+@case
+def arange_int_and_float(t):
+    return {
+        "stop": t.arange(5),
+        "start_stop": t.arange(2, 6),
+        "float_step": t.arange(0.0, 1.0, 0.25),
+        "negative_step": t.arange(5, 0, -2),
+        "float_stop": t.arange(3.0),
+        "dtype": t.arange(3, dtype=t.float64),
+    }
+
+
+@case
+def linspace_includes_both_ends(t):
+    return {"a": t.linspace(0, 1, 5), "b": t.linspace(-1, 1, 3), "one": t.linspace(2, 3, 1)}
+
+
+@case
+def eye_square_and_rectangular(t):
+    return {"square": t.eye(3), "rect": t.eye(2, 3), "f64": t.eye(2, dtype=t.float64)}
+
+
+@case
+def dtype_objects_print_and_compare(t):
+    return {
+        "float32": str(t.float32),
+        "float64": str(t.float64),
+        "int64": str(t.int64),
+        "bool": str(t.bool),
+        "repr_float32": repr(t.float32),
+        "eq": t.float32 == t.float32,
+        "ne": t.float32 != t.float64,
+    }
+
+
+@case
+def shape_and_size_are_tuples(t):
+    x = t.zeros(2, 3, 4)
+    return {
+        "shape": tuple(x.shape),
+        "size": tuple(x.size()),
+        "size0": x.size(0),
+        "size_neg": x.size(-1),
+        "shape_index": x.shape[1],
+        "shape_eq_tuple": x.shape == (2, 3, 4),
+        "is_tuple": isinstance(x.shape, tuple),
+        "ndim": x.ndim,
+    }
+
+
+@case
+def shape_repr_is_size(t):
+    return {"repr": repr(t.zeros(2, 3).shape), "scalar": repr(t.tensor(1.0).shape)}
+
+
+@case
+def len_is_first_dimension(t):
+    return {"len": len(t.zeros(4, 2)), "error": raises(lambda: len(t.tensor(1.0)))}
+
+
+@case
+def item_returns_python_scalars(t):
+    f = t.tensor([2.5]).item()
+    i = t.tensor(7).item()
+    b = t.tensor(True).item()
+    return {"f": f, "i": i, "b": b, "types": (type(f).__name__, type(i).__name__, type(b).__name__)}
+
+
+@case
+def item_of_float32_is_rounded_float32(t):
+    return {"v": t.tensor(0.1).item(), "f64": t.tensor(0.1, dtype=t.float64).item()}
+
+
+@case
+def item_on_many_elements_raises(t):
+    return {"error": raises(lambda: t.tensor([1.0, 2.0]).item())}
+
+
+@case
+def item_on_requires_grad_works(t):
+    x = t.tensor(3.0, requires_grad=True)
+    return {"item": (x * 2).item()}
+
+
+@case
+def tolist_nested_and_scalar(t):
+    return {
+        "nested": t.tensor([[1.0, 2.0], [3.0, 4.0]]).tolist(),
+        "ints": t.tensor([1, 2]).tolist(),
+        "bools": t.tensor([True, False]).tolist(),
+        "scalar": t.tensor(5.0).tolist(),
+    }
+
+
+@case
+def data_has_no_grad_and_shares_values(t):
+    x = t.tensor([1.0, 2.0], requires_grad=True)
+    d = x.data
+    d.mul_(10)
+    return {"d": d, "x": x, "d_requires_grad": d.requires_grad, "d_is_leaf": d.is_leaf}
+
+
+@case
+def detach_is_leaf_without_grad(t):
+    x = t.tensor([1.0, 2.0], requires_grad=True)
+    y = (x * 2).detach()
+    return {"y": y, "requires_grad": y.requires_grad, "is_leaf": y.is_leaf, "grad_fn": y.grad_fn}
+
+
+@case
+def detach_shares_storage(t):
+    x = t.tensor([1.0, 2.0], requires_grad=True)
+    d = x.detach()
+    d.add_(100)
+    return {"x": x, "d": d}
+
+
+@case
+def detach_shares_version_counter_so_backward_sees_the_change(t):
+    a = t.tensor([1.0, 2.0], requires_grad=True)
+    b = a.exp()  # ExpBackward0 saves its result b
+    b.detach().zero_()
+    return {
+        "b": b,
+        "error": raises(lambda: b.sum().backward(), upto="Hint:"),
+    }
+
+
+@case
+def requires_grad_inplace_returns_same_tensor(t):
+    x = t.tensor([1.0, 2.0])
+    y = x.requires_grad_()
+    after = x.requires_grad
+    x.requires_grad_(False)
+    return {"same": y is x, "after": after, "after_false": x.requires_grad, "x": x}
+
+
+@case
+def requires_grad_flag_on_non_leaf_raises(t):
+    x = t.tensor([1.0], requires_grad=True)
+    y = x * 2
+    return {"error": raises(lambda: y.requires_grad_(False))}
+
+
+@case
+def requires_grad_inplace_on_int_raises(t):
+    return {"error": raises(lambda: t.tensor([1, 2]).requires_grad_())}
+
+
+@case
+def clone_is_differentiable(t):
+    x = t.tensor([1.0, 2.0], requires_grad=True)
+    c = x.clone()
+    (c * c).sum().backward()
+    return {"c": c, "grad_fn": name(c.grad_fn), "is_leaf": c.is_leaf, "x_grad": x.grad}
+
+
+@case
+def clone_does_not_share_storage(t):
+    x = t.tensor([1.0, 2.0])
+    c = x.clone()
+    c.add_(1)
+    return {"x": x, "c": c, "c_is_leaf": c.is_leaf}
+
+
+@case
+def zero_inplace_returns_self(t):
+    x = t.tensor([1.0, 2.0])
+    y = x.zero_()
+    return {"x": x, "same": y is x}
+
+
+# ======================================================================================
+# 2. Arithmetic: values, dtypes, gradients
+# ======================================================================================
+
+
+@case
+def add_tensors_grad_is_one(t):
+    a = t.tensor([1.0, 2.0], requires_grad=True)
+    b = t.tensor([3.0, 4.0], requires_grad=True)
+    c = a + b
+    c.sum().backward()
+    return {"c": c, "grad_fn": name(c.grad_fn), "a_grad": a.grad, "b_grad": b.grad}
+
+
+@case
+def add_python_number_on_either_side(t):
+    a = t.tensor([1.0, 2.0], requires_grad=True)
+    left = 10 + a
+    right = a + 10
+    (left + right).sum().backward()
+    return {"left": left, "right": right, "a_grad": a.grad, "name": name(left.grad_fn)}
+
+
+@case
+def sub_tensors_grad_is_one_and_minus_one(t):
+    a = t.tensor([5.0, 6.0], requires_grad=True)
+    b = t.tensor([1.0, 2.0], requires_grad=True)
+    c = a - b
+    c.sum().backward()
+    return {"c": c, "grad_fn": name(c.grad_fn), "a_grad": a.grad, "b_grad": b.grad}
+
+
+@case
+def rsub_python_number(t):
+    a = t.tensor([1.0, 2.0], requires_grad=True)
+    c = 10 - a
+    c.sum().backward()
+    return {"c": c, "grad_fn": name(c.grad_fn), "a_grad": a.grad, "sub_right": a - 1}
+
+
+@case
+def mul_tensors_grad_is_other(t):
+    a = t.tensor([2.0, 3.0], requires_grad=True)
+    b = t.tensor([4.0, 5.0], requires_grad=True)
+    c = a * b
+    c.sum().backward()
+    return {"c": c, "grad_fn": name(c.grad_fn), "a_grad": a.grad, "b_grad": b.grad}
+
+
+@case
+def mul_python_number_on_either_side(t):
+    a = t.tensor([2.0, 3.0], requires_grad=True)
+    c = 3 * a * 2
+    c.sum().backward()
+    return {"c": c, "grad_fn": name(c.grad_fn), "a_grad": a.grad}
+
+
+@case
+def div_tensors_grad(t):
+    a = t.tensor([1.0, 6.0], requires_grad=True)
+    b = t.tensor([2.0, 3.0], requires_grad=True)
+    c = a / b
+    c.sum().backward()
+    return {"c": c, "grad_fn": name(c.grad_fn), "a_grad": a.grad, "b_grad": b.grad}
+
+
+@case
+def div_by_python_number(t):
+    a = t.tensor([1.0, 6.0], requires_grad=True)
+    c = a / 4
+    c.sum().backward()
+    return {"c": c, "grad_fn": name(c.grad_fn), "a_grad": a.grad}
+
+
+@case
+def rdiv_python_number(t):
+    a = t.tensor([1.0, 4.0], requires_grad=True)
+    c = 2 / a
+    c.sum().backward()
+    return {"c": c, "grad_fn": name(c.grad_fn), "a_grad": a.grad}
+
+
+@case
+def div_by_zero_gives_inf_and_nan(t):
+    a = t.tensor([1.0, -1.0, 0.0], requires_grad=True)
+    c = a / t.tensor([0.0, 0.0, 0.0])
+    c.sum().backward()
+    return {"c": c, "a_grad": a.grad}
+
+
+@case
+def nan_and_inf_results_emit_no_warnings(t):
+    # torch returns inf/nan silently: no RuntimeWarning for a notebook to show.
+    zero = t.tensor([0.0, 1.0])
+    return {
+        "div": warns(lambda: t.tensor([1.0, 0.0]) / zero),
+        "log": warns(lambda: zero.log()),
+        "sqrt": warns(lambda: (zero - 1).sqrt()),
+        "mean_empty": warns(lambda: t.tensor([]).mean()),
+        "pow": warns(lambda: t.tensor([-8.0]) ** 0.5),
+        "sum_inf_minus_inf": warns(lambda: t.tensor([float("inf"), float("-inf")]).sum()),
+    }
+
+
+@case
+def pow_python_exponent_grad(t):
+    a = t.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    c = a**2
+    c.sum().backward()
+    return {"c": c, "grad_fn": name(c.grad_fn), "a_grad": a.grad}
+
+
+@case
+def pow_fractional_exponent_grad(t):
+    a = t.tensor([4.0, 9.0], requires_grad=True)
+    c = a**0.5
+    c.sum().backward()
+    return {"c": c, "a_grad": a.grad}
+
+
+@case
+def pow_negative_exponent_grad(t):
+    a = t.tensor([1.0, 2.0], requires_grad=True)
+    c = a**-1
+    c.sum().backward()
+    return {"c": c, "a_grad": a.grad}
+
+
+@case
+def pow_zero_exponent_grad_is_zero(t):
+    a = t.tensor([0.0, 2.0], requires_grad=True)
+    c = a**0
+    c.sum().backward()
+    return {"c": c, "a_grad": a.grad}
+
+
+@case
+def pow_square_at_zero_grad_is_zero(t):
+    a = t.tensor([0.0], requires_grad=True)
+    (a**2).sum().backward()
+    return {"a_grad": a.grad}
+
+
+@case
+def pow_sqrt_at_zero_grad_is_inf(t):
+    a = t.tensor([0.0], requires_grad=True)
+    (a**0.5).sum().backward()
+    return {"a_grad": a.grad}
+
+
+@case
+def pow_negative_base_fractional_exponent_is_nan(t):
+    return {"c": t.tensor([-8.0, 8.0]) ** (1 / 3)}
+
+
+@case
+def pow_tensor_exponent_grads_both(t):
+    a = t.tensor([2.0, 3.0], requires_grad=True)
+    b = t.tensor([3.0, 2.0], requires_grad=True)
+    c = a**b
+    c.sum().backward()
+    return {"c": c, "grad_fn": name(c.grad_fn), "a_grad": a.grad, "b_grad": b.grad}
+
+
+@case
+def pow_python_base_tensor_exponent(t):
+    b = t.tensor([0.0, 1.0, 3.0], requires_grad=True)
+    c = 2**b
+    c.sum().backward()
+    return {"c": c, "grad_fn": name(c.grad_fn), "b_grad": b.grad}
+
+
+@case
+def neg_grad_is_minus_one(t):
+    a = t.tensor([1.0, -2.0], requires_grad=True)
+    c = -a
+    c.sum().backward()
+    return {"c": c, "grad_fn": name(c.grad_fn), "a_grad": a.grad}
+
+
+@case
+def same_tensor_twice_add_grad_is_two(t):
+    a = t.tensor(3.0, requires_grad=True)
+    b = a + a
+    b.backward()
+    return {"b": b, "a_grad": a.grad}
+
+
+@case
+def same_tensor_twice_mul_grad_is_two_a(t):
+    a = t.tensor(3.0, requires_grad=True)
+    b = a * a
+    b.backward()
+    return {"b": b, "a_grad": a.grad}
+
+
+@case
+def int_tensor_arithmetic_keeps_int64(t):
+    a = t.tensor([1, 2, 3])
+    return {"add": a + 1, "mul": a * a, "pow": a**2, "neg": -a, "sub": 10 - a}
+
+
+@case
+def int_true_division_gives_float32(t):
+    return {"div": t.tensor([1, 2]) / t.tensor([2, 2]), "div_scalar": t.tensor([3]) / 2}
+
+
+@case
+def int_tensor_plus_python_float_gives_float32(t):
+    return {"a": t.tensor([1, 2]) + 0.5, "b": 1.5 * t.tensor([2])}
+
+
+@case
+def float32_with_float64_promotes_to_float64(t):
+    a = t.tensor([1.0], dtype=t.float32)
+    b = t.tensor([2.0], dtype=t.float64)
+    return {"sum": a + b, "prod": b * a}
+
+
+@case
+def float64_with_python_float_stays_float64(t):
+    return {"x": t.tensor([1.0], dtype=t.float64) * 0.1}
+
+
+@case
+def int64_with_float64_tensor_gives_float64(t):
+    return {"x": t.tensor([1, 2]) + t.tensor([0.5, 0.5], dtype=t.float64)}
+
+
+@case
+def float32_with_int_tensor_gives_float32(t):
+    return {"x": t.tensor([1.5]) * t.tensor([2])}
+
+
+@case
+def zero_dim_tensor_does_not_upcast_vector(t):
+    # A 0-d float64 tensor does not promote a float32 vector (same category).
+    return {"x": t.tensor([1.0, 2.0]) * t.tensor(2.0, dtype=t.float64)}
+
+
+@case
+def bool_tensor_times_float_tensor(t):
+    return {"x": t.tensor([1.5, 2.5]) * t.tensor([True, False])}
+
+
+# --------------------------------------------------------------------------------------
+# Broadcasting: the gradient is summed back to each input's shape
+# --------------------------------------------------------------------------------------
+
+
+@case
+def mul_broadcast_grad_sums_back_to_row(t):
+    a = t.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], requires_grad=True)
+    b = t.tensor([10.0, 20.0, 30.0], requires_grad=True)
+    c = a * b
+    c.sum().backward()
+    return {"c": c, "a_grad": a.grad, "b_grad": b.grad}
+
+
+@case
+def add_broadcast_column_and_row(t):
+    col = t.tensor([[1.0], [2.0]], requires_grad=True)
+    row = t.tensor([[10.0, 20.0, 30.0]], requires_grad=True)
+    c = col + row
+    (c * c).sum().backward()
+    return {"c": c, "col_grad": col.grad, "row_grad": row.grad}
+
+
+@case
+def add_broadcast_zero_dim_tensor(t):
+    s = t.tensor(2.0, requires_grad=True)
+    v = t.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    c = v * s
+    c.sum().backward()
+    return {"c": c, "s_grad": s.grad, "v_grad": v.grad}
+
+
+@case
+def sub_broadcast_leading_dims(t):
+    a = t.ones(2, 3, 4, requires_grad=True)
+    b = t.ones(3, 1, requires_grad=True)
+    c = a - b
+    c.sum().backward()
+    return {"shape": tuple(c.shape), "a_grad_sum": a.grad.sum(), "b_grad": b.grad}
+
+
+@case
+def div_broadcast_grad_of_denominator(t):
+    a = t.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    b = t.tensor([[2.0], [4.0]], requires_grad=True)
+    c = a / b
+    c.sum().backward()
+    return {"c": c, "a_grad": a.grad, "b_grad": b.grad}
+
+
+@case
+def broadcast_size_one_dims_keep_shape(t):
+    a = t.tensor([[1.0, 2.0, 3.0]], requires_grad=True)  # (1, 3)
+    b = t.tensor([[1.0], [2.0]], requires_grad=True)  # (2, 1)
+    (a * b).sum().backward()
+    return {"a_grad": a.grad, "b_grad": b.grad}
+
+
+@case
+def broadcast_mismatch_raises(t):
+    return {"error": raises(lambda: t.ones(2, 3) + t.ones(2))}
+
+
+@case
+def broadcast_mismatch_message_names_dimension(t):
+    return {"error": raises(lambda: t.ones(4, 3, 2) * t.ones(5, 1))}
+
+
+# ======================================================================================
+# 3. Matrix multiplication
+# ======================================================================================
+
+
+@case
+def matmul_2d_values_and_grads(t):
+    a = t.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    b = t.tensor([[5.0, 6.0, 7.0], [8.0, 9.0, 10.0]], requires_grad=True)
+    c = a @ b
+    c.sum().backward()
+    return {"c": c, "grad_fn": name(c.grad_fn), "a_grad": a.grad, "b_grad": b.grad}
+
+
+@case
+def matmul_method_and_function_agree(t):
+    a = t.tensor([[1.0, 2.0], [3.0, 4.0]])
+    b = t.tensor([[1.0], [1.0]])
+    return {"method": a.matmul(b), "function": t.matmul(a, b), "operator": a @ b}
+
+
+@case
+def matmul_1d_by_2d(t):
+    v = t.tensor([1.0, 2.0], requires_grad=True)
+    m = t.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], requires_grad=True)
+    c = v @ m
+    c.sum().backward()
+    return {"c": c, "grad_fn": name(c.grad_fn), "v_grad": v.grad, "m_grad": m.grad}
+
+
+@case
+def matmul_2d_by_1d(t):
+    m = t.tensor([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]], requires_grad=True)
+    v = t.tensor([1.0, -1.0], requires_grad=True)
+    c = m @ v
+    c.sum().backward()
+    return {"c": c, "grad_fn": name(c.grad_fn), "v_grad": v.grad, "m_grad": m.grad}
+
+
+@case
+def matmul_1d_by_1d_is_dot(t):
+    a = t.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    b = t.tensor([4.0, 5.0, 6.0], requires_grad=True)
+    c = a @ b
+    c.backward()
+    return {"c": c, "grad_fn": name(c.grad_fn), "a_grad": a.grad, "b_grad": b.grad}
+
+
+@case
+def matmul_batched_3d(t):
+    a = t.tensor([[[1.0, 2.0]], [[3.0, 4.0]]], requires_grad=True)  # (2, 1, 2)
+    b = t.tensor([[[1.0], [1.0]], [[2.0], [0.5]]], requires_grad=True)  # (2, 2, 1)
+    c = a @ b
+    c.sum().backward()
+    return {"c": c, "grad_fn": name(c.grad_fn), "a_grad": a.grad, "b_grad": b.grad}
+
+
+@case
+def matmul_batched_broadcasts_matrix(t):
+    a = t.tensor([[[1.0, 2.0]], [[3.0, 4.0]]], requires_grad=True)  # (2, 1, 2)
+    w = t.tensor([[1.0, 0.0], [0.0, 2.0]], requires_grad=True)  # (2, 2)
+    c = a @ w
+    c.sum().backward()
+    return {"c": c, "a_grad": a.grad, "w_grad": w.grad}
+
+
+@case
+def matmul_int_tensors(t):
+    return {"c": t.tensor([[1, 2], [3, 4]]) @ t.tensor([[1], [1]])}
+
+
+@case
+def matmul_shape_mismatch_raises(t):
+    return {"error": raises(lambda: t.ones(2, 3) @ t.ones(2, 3))}
+
+
+@case
+def matmul_1d_length_mismatch_raises(t):
+    return {"error": raises(lambda: t.ones(3) @ t.ones(2))}
+
+
+# ======================================================================================
+# 4. Elementwise functions
+# ======================================================================================
+
+
+@case
+def exp_value_and_grad(t):
+    x = t.tensor([0.0, 1.0, -1.0], requires_grad=True)
+    y = x.exp()
+    y.sum().backward()
+    return {"y": y, "grad_fn": name(y.grad_fn), "x_grad": x.grad}
+
+
+@case
+def log_value_and_grad(t):
+    x = t.tensor([1.0, 2.0, 0.5], requires_grad=True)
+    y = x.log()
+    y.sum().backward()
+    return {"y": y, "grad_fn": name(y.grad_fn), "x_grad": x.grad}
+
+
+@case
+def log_of_zero_and_negative(t):
+    x = t.tensor([0.0, -1.0], requires_grad=True)
+    y = x.log()
+    y.sum().backward()
+    return {"y": y, "x_grad": x.grad}
+
+
+@case
+def sin_value_and_grad(t):
+    x = t.tensor([0.0, 1.0, 3.0], requires_grad=True)
+    y = x.sin()
+    y.sum().backward()
+    return {"y": y, "grad_fn": name(y.grad_fn), "x_grad": x.grad}
+
+
+@case
+def cos_value_and_grad(t):
+    x = t.tensor([0.0, 1.0, 3.0], requires_grad=True)
+    y = x.cos()
+    y.sum().backward()
+    return {"y": y, "grad_fn": name(y.grad_fn), "x_grad": x.grad}
+
+
+@case
+def tanh_value_and_grad(t):
+    x = t.tensor([0.0, 0.5, -2.0, 20.0], requires_grad=True)
+    y = x.tanh()
+    y.sum().backward()
+    return {"y": y, "grad_fn": name(y.grad_fn), "x_grad": x.grad}
+
+
+@case
+def sigmoid_value_and_grad(t):
+    x = t.tensor([0.0, 2.0, -2.0, -100.0], requires_grad=True)
+    y = x.sigmoid()
+    y.sum().backward()
+    return {"y": y, "grad_fn": name(y.grad_fn), "x_grad": x.grad}
+
+
+@case
+def relu_value_and_grad(t):
+    x = t.tensor([-1.0, 0.0, 2.0], requires_grad=True)
+    y = x.relu()
+    y.sum().backward()
+    return {"y": y, "grad_fn": name(y.grad_fn), "x_grad": x.grad}
+
+
+@case
+def relu_grad_at_zero_is_zero(t):
+    x = t.tensor(0.0, requires_grad=True)
+    x.relu().backward()
+    return {"x_grad": x.grad}
+
+
+@case
+def sqrt_value_and_grad(t):
+    x = t.tensor([1.0, 4.0, 0.25], requires_grad=True)
+    y = x.sqrt()
+    y.sum().backward()
+    return {"y": y, "grad_fn": name(y.grad_fn), "x_grad": x.grad}
+
+
+@case
+def sqrt_of_zero_and_negative(t):
+    x = t.tensor([0.0, -1.0], requires_grad=True)
+    y = x.sqrt()
+    y.sum().backward()
+    return {"y": y, "x_grad": x.grad}
+
+
+@case
+def abs_value_and_grad(t):
+    x = t.tensor([-2.0, 0.0, 3.0], requires_grad=True)
+    y = x.abs()
+    y.sum().backward()
+    return {"y": y, "grad_fn": name(y.grad_fn), "x_grad": x.grad}
+
+
+@case
+def abs_of_int_tensor(t):
+    return {"y": t.tensor([-3, 0, 2]).abs()}
+
+
+@case
+def clamp_min_max_value_and_grad(t):
+    x = t.tensor([-2.0, 0.5, 3.0], requires_grad=True)
+    y = x.clamp(0.0, 1.0)
+    y.sum().backward()
+    return {"y": y, "grad_fn": name(y.grad_fn), "x_grad": x.grad}
+
+
+@case
+def clamp_only_min_or_only_max(t):
+    x = t.tensor([-2.0, 0.5, 3.0], requires_grad=True)
+    lo = x.clamp(min=0)
+    hi = x.clamp(max=1)
+    (lo + hi).sum().backward()
+    return {
+        "lo": lo,
+        "hi": hi,
+        "lo_name": name(lo.grad_fn),
+        "hi_name": name(hi.grad_fn),
+        "x_grad": x.grad,
+    }
+
+
+@case
+def clamp_grad_at_the_bound_is_one(t):
+    x = t.tensor([0.0, 1.0], requires_grad=True)
+    x.clamp(0.0, 1.0).sum().backward()
+    return {"x_grad": x.grad}
+
+
+@case
+def clamp_int_tensor_stays_int(t):
+    return {"y": t.tensor([-5, 0, 5]).clamp(-1, 1)}
+
+
+@case
+def clamp_without_bounds_raises(t):
+    return {"error": raises(lambda: t.tensor([1.0]).clamp())}
+
+
+@case
+def functional_forms_match_methods(t):
+    x = t.tensor([-1.0, 0.5, 2.0])
+    return {
+        "exp": t.exp(x),
+        "log": t.log(t.abs(x)),
+        "sin": t.sin(x),
+        "cos": t.cos(x),
+        "tanh": t.tanh(x),
+        "sigmoid": t.sigmoid(x),
+        "relu": t.relu(x),
+        "sqrt": t.sqrt(t.abs(x)),
+        "abs": t.abs(x),
+        "clamp": t.clamp(x, min=0.0, max=1.0),
+    }
+
+
+@case
+def functional_forms_have_same_grad_fn(t):
+    x = t.tensor([1.0, 2.0], requires_grad=True)
+    return {
+        "exp": name(t.exp(x).grad_fn),
+        "relu": name(t.relu(x).grad_fn),
+        "sigmoid": name(t.sigmoid(x).grad_fn),
+        "tanh": name(t.tanh(x).grad_fn),
+        "sum": name(t.sum(x).grad_fn),
+        "mean": name(t.mean(x).grad_fn),
+    }
+
+
+@case
+def unary_ops_on_int_tensor_give_float(t):
+    x = t.tensor([0, 1])
+    return {"exp": x.exp(), "sqrt": x.sqrt(), "sigmoid": x.sigmoid(), "relu": x.relu()}
+
+
+@case
+def elementwise_chain_rule(t):
+    x = t.tensor([0.5, 1.0], requires_grad=True)
+    y = (x.sin() * x.exp()).tanh()
+    y.sum().backward()
+    return {"y": y, "x_grad": x.grad}
+
+
+# ======================================================================================
+# 5. Reductions
+# ======================================================================================
+
+
+@case
+def sum_all_gives_zero_dim(t):
+    x = t.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    s = x.sum()
+    s.backward()
+    return {"s": s, "grad_fn": name(s.grad_fn), "x_grad": x.grad}
+
+
+@case
+def sum_dim_and_keepdim(t):
+    x = t.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], requires_grad=True)
+    s0 = x.sum(0)
+    s1 = x.sum(dim=1, keepdim=True)
+    (s0.sum() + (s1 * 2).sum()).backward()
+    return {"s0": s0, "s1": s1, "name": name(s0.grad_fn), "x_grad": x.grad}
+
+
+@case
+def sum_negative_dim(t):
+    x = t.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+    return {"last": x.sum(-1), "first": x.sum(-2)}
+
+
+@case
+def sum_tuple_of_dims(t):
+    x = t.arange(24.0).reshape(2, 3, 4).requires_grad_()
+    s = x.sum((0, 2))
+    s.backward(t.tensor([1.0, 2.0, 3.0]))
+    return {"s": s, "name": name(s.grad_fn), "x_grad_row": x.grad[1, :, 0]}
+
+
+@case
+def sum_of_int_and_bool_is_int64(t):
+    return {"int": t.tensor([1, 2, 3]).sum(), "bool": t.tensor([True, True, False]).sum()}
+
+
+@case
+def sum_dim_out_of_range_raises(t):
+    return {"error": raises(lambda: t.ones(2, 3).sum(2))}
+
+
+@case
+def mean_all_grad_is_one_over_n(t):
+    x = t.tensor([[1.0, 2.0], [3.0, 5.0]], requires_grad=True)
+    m = x.mean()
+    m.backward()
+    return {"m": m, "grad_fn": name(m.grad_fn), "x_grad": x.grad}
+
+
+@case
+def mean_dim_keepdim_and_negative(t):
+    x = t.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], requires_grad=True)
+    m = x.mean(dim=-1, keepdim=True)
+    m.sum().backward()
+    return {"m": m, "grad_fn": name(m.grad_fn), "x_grad": x.grad, "dim0": x.mean(0)}
+
+
+@case
+def mean_tuple_of_dims(t):
+    x = t.arange(8.0).reshape(2, 2, 2)
+    return {"m": x.mean((0, 1)), "all": x.mean((0, 1, 2))}
+
+
+@case
+def mean_of_int_tensor_raises(t):
+    return {"error": raises(lambda: t.tensor([1, 2]).mean())}
+
+
+@case
+def mean_of_empty_is_nan(t):
+    return {"m": t.tensor([]).mean()}
+
+
+@case
+def max_whole_tensor_value_and_grad(t):
+    x = t.tensor([[1.0, 5.0], [3.0, 2.0]], requires_grad=True)
+    m = x.max()
+    m.backward()
+    return {"m": m, "grad_fn": name(m.grad_fn), "x_grad": x.grad}
+
+
+@case
+def max_whole_tensor_ties_split_gradient_evenly(t):
+    x = t.tensor([1.0, 3.0, 3.0, 3.0], requires_grad=True)
+    x.max().backward()
+    return {"x_grad": x.grad}
+
+
+@case
+def max_dim_returns_values_and_indices(t):
+    x = t.tensor([[1.0, 5.0, 2.0], [7.0, 0.0, 3.0]], requires_grad=True)
+    r = x.max(dim=1)
+    values, indices = x.max(1)
+    return {
+        "values": r.values,
+        "indices": r.indices,
+        "unpacked_values": values,
+        "unpacked_indices": indices,
+        "first": r[0],
+        "second": r[1],
+        "values_name": name(r.values.grad_fn),
+        "indices_requires_grad": r.indices.requires_grad,
+        "len": len(r),
+    }
+
+
+@case
+def max_dim_grad_goes_to_returned_index(t):
+    x = t.tensor([[1.0, 5.0, 2.0], [7.0, 0.0, 3.0]], requires_grad=True)
+    x.max(dim=0).values.sum().backward()
+    return {"x_grad": x.grad}
+
+
+@case
+def max_dim_ties_pick_first_index_and_get_whole_gradient(t):
+    x = t.tensor([[2.0, 3.0, 3.0]], requires_grad=True)
+    r = x.max(dim=1)
+    r.values.sum().backward()
+    return {"indices": r.indices, "x_grad": x.grad}
+
+
+@case
+def max_dim_keepdim_and_negative_dim(t):
+    x = t.tensor([[1.0, 5.0], [7.0, 0.0]])
+    r = x.max(dim=-1, keepdim=True)
+    return {"values": r.values, "indices": r.indices}
+
+
+@case
+def max_functional_form(t):
+    x = t.tensor([[1.0, 5.0], [7.0, 0.0]])
+    return {"all": t.max(x), "dim_values": t.max(x, dim=0).values, "dim_idx": t.max(x, 0)[1]}
+
+
+@case
+def max_of_int_tensor(t):
+    return {"all": t.tensor([3, 9, 2]).max(), "dim": t.tensor([[3, 9, 2]]).max(1).indices}
+
+
+@case
+def max_of_empty_raises(t):
+    return {"error": raises(lambda: t.tensor([]).max())}
+
+
+# ======================================================================================
+# 6. Shapes, views, indexing
+# ======================================================================================
+
+
+@case
+def reshape_value_and_grad(t):
+    x = t.arange(6.0).requires_grad_()
+    y = x.reshape(2, 3)
+    (y * t.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])).sum().backward()
+    return {"y": y, "grad_fn": name(y.grad_fn), "x_grad": x.grad}
+
+
+@case
+def reshape_accepts_tuple_and_minus_one(t):
+    x = t.arange(12)
+    return {
+        "tuple": tuple(x.reshape((3, 4)).shape),
+        "minus_one": tuple(x.reshape(-1, 6).shape),
+        "flat": tuple(x.reshape(2, 6).reshape(-1).shape),
+    }
+
+
+@case
+def reshape_wrong_size_raises(t):
+    return {"error": raises(lambda: t.arange(6).reshape(4, 2))}
+
+
+@case
+def view_shares_storage(t):
+    x = t.zeros(4)
+    v = x.view(2, 2)
+    v.add_(1)
+    return {"x": x, "v": v}
+
+
+@case
+def view_grad_fn(t):
+    x = t.arange(4.0).requires_grad_()
+    v = x.view(2, 2)
+    (v * v).sum().backward()
+    return {"v": v, "grad_fn": name(v.grad_fn), "x_grad": x.grad}
+
+
+@case
+def view_of_transposed_raises(t):
+    x = t.zeros(2, 3)
+    return {"error": raises(lambda: x.T.view(6))}
+
+
+@case
+def reshape_of_transposed_copies(t):
+    x = t.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], requires_grad=True)
+    y = x.T.reshape(6)
+    (y * t.arange(6.0)).sum().backward()
+    return {"y": y, "grad_fn": name(y.grad_fn), "x_grad": x.grad}
+
+
+@case
+def T_property_value_and_grad(t):
+    x = t.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], requires_grad=True)
+    y = x.T
+    (y * t.tensor([[1.0, 0.0], [0.0, 1.0], [2.0, 2.0]])).sum().backward()
+    return {"y": y, "grad_fn": name(y.grad_fn), "x_grad": x.grad}
+
+
+@case
+def transpose_value_and_grad(t):
+    x = t.arange(6.0).reshape(1, 2, 3).requires_grad_()
+    y = x.transpose(0, 2)
+    y.sum().backward()
+    return {"y": y, "grad_fn": name(y.grad_fn), "shape": tuple(y.shape), "x_grad": x.grad}
+
+
+@case
+def transpose_negative_dims(t):
+    x = t.arange(6).reshape(2, 3)
+    return {"y": x.transpose(-1, -2), "f": t.transpose(x, 0, 1)}
+
+
+@case
+def transpose_shares_storage(t):
+    x = t.zeros(2, 2)
+    x.transpose(0, 1)[0].add_(1)  # column 0 of x
+    return {"x": x}
+
+
+@case
+def unsqueeze_value_and_grad(t):
+    x = t.tensor([1.0, 2.0], requires_grad=True)
+    a = x.unsqueeze(0)
+    b = x.unsqueeze(-1)
+    (a * b).sum().backward()
+    return {
+        "a": a,
+        "b": b,
+        "grad_fn": name(a.grad_fn),
+        "ab": a * b,
+        "x_grad": x.grad,
+        "f": t.unsqueeze(x, 1).shape == (2, 1),
+    }
+
+
+@case
+def squeeze_all_and_one_dim(t):
+    x = t.ones(1, 2, 1, requires_grad=True)
+    a = x.squeeze()
+    b = x.squeeze(0)
+    c = x.squeeze(1)  # size 2: no-op
+    d = x.squeeze(-1)
+    (a.sum() + b.sum()).backward()
+    return {
+        "a": tuple(a.shape),
+        "b": tuple(b.shape),
+        "c": tuple(c.shape),
+        "d": tuple(d.shape),
+        "a_name": name(a.grad_fn),
+        "b_name": name(b.grad_fn),
+        "x_grad": x.grad,
+    }
+
+
+@case
+def squeeze_scalar_like(t):
+    x = t.tensor([[5.0]])
+    return {"y": x.squeeze(), "f": t.squeeze(x)}
+
+
+@case
+def index_integer_selects(t):
+    x = t.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], requires_grad=True)
+    r = x[1]
+    r.sum().backward()
+    return {"r": r, "grad_fn": name(r.grad_fn), "x_grad": x.grad}
+
+
+@case
+def index_negative_and_pair(t):
+    x = t.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], requires_grad=True)
+    e = x[-1, 0]
+    e.backward()
+    return {"e": e, "last": x[-1], "grad_fn": name(e.grad_fn), "x_grad": x.grad}
+
+
+@case
+def slice_rows_and_step(t):
+    x = t.arange(6.0).requires_grad_()
+    s = x[1:4]
+    e = x[::2]
+    (s.sum() + 10 * e.sum()).backward()
+    return {"s": s, "e": e, "grad_fn": name(s.grad_fn), "x_grad": x.grad}
+
+
+@case
+def slice_column(t):
+    x = t.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], requires_grad=True)
+    c = x[:, 1]
+    c2 = x[:, 1:]
+    (c.sum() + c2.sum()).backward()
+    return {"c": c, "c2": c2, "c_name": name(c.grad_fn), "x_grad": x.grad}
+
+
+@case
+def slice_out_of_range_is_empty(t):
+    x = t.arange(3)
+    return {"s": x[5:], "clip": x[1:100]}
+
+
+@case
+def index_list_gathers_and_accumulates_repeats(t):
+    x = t.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    g = x[[0, 0, 2]]
+    g.sum().backward()
+    return {"g": g, "grad_fn": name(g.grad_fn), "x_grad": x.grad}
+
+
+@case
+def index_with_int_tensor(t):
+    x = t.tensor([10.0, 20.0, 30.0], requires_grad=True)
+    g = x[t.tensor([2, 1])]
+    g.sum().backward()
+    return {"g": g, "x_grad": x.grad}
+
+
+@case
+def index_bool_mask(t):
+    x = t.tensor([-1.0, 2.0, -3.0, 4.0], requires_grad=True)
+    pos = x[x > 0]
+    pos.sum().backward()
+    return {"pos": pos, "grad_fn": name(pos.grad_fn), "x_grad": x.grad}
+
+
+@case
+def index_out_of_range_raises(t):
+    x = t.arange(3)
+    return {"error": raises(lambda: x[5]), "neg": raises(lambda: x[-4])}
+
+
+@case
+def index_zero_dim_raises(t):
+    # The tail of torch's message gives C++ advice (`tensor.item<T>()`): not compared.
+    return {"error": raises(lambda: t.tensor(1.0)[0], upto=". Use")}
+
+
+@case
+def index_shares_storage(t):
+    x = t.zeros(2, 2)
+    x[0].add_(5)
+    x[:, 1].add_(1)
+    return {"x": x}
+
+
+@case
+def setitem_under_no_grad(t):
+    x = t.zeros(3)
+    x[1] = 5.0
+    x[x == 0] = -1.0
+    return {"x": x}
+
+
+# ======================================================================================
+# 7. Comparisons
+# ======================================================================================
+
+
+@case
+def comparisons_give_bool_without_grad(t):
+    x = t.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    y = t.tensor([3.0, 2.0, 1.0])
+    gt = x > y
+    return {
+        "gt": gt,
+        "lt": x < y,
+        "ge": x >= 2,
+        "le": x <= 2,
+        "eq": x == y,
+        "ne": x != 2,
+        "requires_grad": gt.requires_grad,
+        "grad_fn": gt.grad_fn,
+        "is_leaf": gt.is_leaf,
+    }
+
+
+@case
+def comparisons_broadcast(t):
+    return {"c": t.tensor([[1], [2]]) < t.tensor([1, 2, 3])}
+
+
+@case
+def comparison_with_scalar_on_left(t):
+    return {"c": 2 < t.tensor([1, 2, 3]), "d": 2.0 == t.tensor([2.0, 3.0])}
+
+
+@case
+def bool_mask_sum_counts(t):
+    x = t.tensor([0.5, -1.0, 2.0])
+    return {"count": (x > 0).sum(), "item": (x > 0).sum().item()}
+
+
+# ======================================================================================
+# 8. In-place operations
+# ======================================================================================
+
+
+@case
+def iadd_on_non_leaf_keeps_object_and_records_op(t):
+    x = t.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 2
+    y_id = id(y)
+    y += 1
+    y.sum().backward()
+    return {"y": y, "same": id(y) == y_id, "grad_fn": name(y.grad_fn), "x_grad": x.grad}
+
+
+@case
+def isub_imul_idiv_on_non_leaf(t):
+    x = t.tensor([1.0, 2.0], requires_grad=True)
+    y = x + 0
+    y -= 1
+    a = name(y.grad_fn)
+    y *= 3
+    b = name(y.grad_fn)
+    y /= 2
+    c = name(y.grad_fn)
+    y.sum().backward()
+    return {"y": y, "names": (a, b, c), "x_grad": x.grad}
+
+
+@case
+def imul_by_itself_breaks_backward(t):
+    x = t.tensor([3.0], requires_grad=True)
+    y = x * 1
+    y *= y  # MulBackward0 saved y, then the same op modified y
+    return {"y": y, "error": raises(lambda: y.backward(), upto="Hint:")}
+
+
+@case
+def inplace_methods_add_mul_clamp_zero(t):
+    x = t.tensor([-1.0, 0.5, 3.0], requires_grad=True)
+    y = x * 1
+    r1 = y.add_(1)
+    n1 = name(y.grad_fn)
+    y.mul_(2)
+    n2 = name(y.grad_fn)
+    y.clamp_(0, 4)
+    n3 = name(y.grad_fn)
+    y.sum().backward()
+    return {"y": y, "same": r1 is y, "names": (n1, n2, n3), "x_grad": x.grad}
+
+
+@case
+def inplace_add_with_tensor_grad_flows_to_both(t):
+    a = t.tensor([1.0, 2.0], requires_grad=True)
+    b = t.tensor([3.0, 4.0], requires_grad=True)
+    y = a * 1
+    y.add_(b * b)
+    y.sum().backward()
+    return {"y": y, "a_grad": a.grad, "b_grad": b.grad}
+
+
+@case
+def zero_inplace_on_non_leaf_kills_gradient(t):
+    x = t.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 3
+    y.zero_()
+    (y + x).sum().backward()
+    return {"y": y, "grad_fn": name(y.grad_fn), "x_grad": x.grad}
+
+
+@case
+def inplace_on_leaf_requiring_grad_raises(t):
+    x = t.tensor([1.0, 2.0], requires_grad=True)
+
+    def iadd():
+        nonlocal x
+        x += 1
+
+    return {
+        "iadd": raises(iadd),
+        "add_": raises(lambda: x.add_(1)),
+        "mul_": raises(lambda: x.mul_(2)),
+        "zero_": raises(lambda: x.zero_()),
+        "x": x,
+    }
+
+
+@case
+def inplace_on_leaf_allowed_under_no_grad(t):
+    w = t.tensor([1.0, 2.0], requires_grad=True)
+    (w * w).sum().backward()
+    with t.no_grad():
+        w -= 0.1 * w.grad
+    return {"w": w, "is_leaf": w.is_leaf, "grad_fn": w.grad_fn, "requires_grad": w.requires_grad}
+
+
+@case
+def inplace_on_plain_tensor(t):
+    x = t.tensor([1.0, 2.0])
+    x += 1
+    x *= 3
+    x -= 1
+    x /= 2
+    return {"x": x, "is_leaf": x.is_leaf}
+
+
+@case
+def inplace_float_into_int_raises(t):
+    x = t.tensor([1, 2])
+
+    def iadd():
+        nonlocal x
+        x += 0.5
+
+    return {"error": raises(iadd), "x": x}
+
+
+@case
+def inplace_int_into_float_ok(t):
+    x = t.tensor([1.0, 2.0])
+    x += t.tensor([1, 1])
+    return {"x": x}
+
+
+@case
+def inplace_broadcast_into_smaller_raises(t):
+    return {"error": raises(lambda: t.zeros(3).add_(t.ones(2, 3)))}
+
+
+@case
+def inplace_on_saved_tensor_breaks_backward(t):
+    x = t.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 1
+    z = y * y  # MulBackward0 saves y
+    y.add_(1)
+    return {"error": raises(lambda: z.sum().backward(), upto="Hint:")}
+
+
+@case
+def inplace_on_saved_output_breaks_backward(t):
+    x = t.tensor([0.0, 1.0], requires_grad=True)
+    s = x.sigmoid()  # SigmoidBackward0 saves its output
+    s.mul_(2)
+    return {"error": raises(lambda: s.sum().backward(), upto="Hint:")}
+
+
+@case
+def inplace_on_saved_plain_tensor_breaks_backward(t):
+    # A saved tensor without grad_fn: the message has no "which is output ... of" part.
+    x = t.tensor([1.0, 2.0], requires_grad=True)
+    w = t.tensor([3.0, 4.0])
+    y = x * w  # MulBackward0 saves w
+    w.add_(1)
+    w64 = t.tensor([3.0, 4.0], dtype=t.float64)
+    y64 = x * w64
+    w64.add_(1)
+    return {
+        "float32": raises(lambda: y.sum().backward(), upto="Hint:"),
+        "float64": raises(lambda: y64.sum().backward(), upto="Hint:"),
+    }
+
+
+@case
+def inplace_error_names_the_node_and_2d_shape(t):
+    # y is saved by ExpBackward0 as its output; tanh saves its own output, not y.
+    x = t.tensor([[1.0, 2.0]], requires_grad=True)
+    y = x.exp()
+    z = y.tanh()
+    y.mul_(2)
+    return {"error": raises(lambda: z.sum().backward(), upto="Hint:")}
+
+
+@case
+def inplace_twice_reports_version(t):
+    x = t.tensor([1.0, 2.0], requires_grad=True)
+    y = x.exp()
+    y.add_(1)
+    y.add_(1)
+    return {"error": raises(lambda: y.sum().backward(), upto="Hint:")}
+
+
+@case
+def inplace_on_unsaved_tensor_is_fine(t):
+    x = t.tensor([1.0, 2.0], requires_grad=True)
+    y = x + 1  # AddBackward0 saves nothing
+    y.mul_(3)
+    y.sum().backward()
+    return {"x_grad": x.grad}
+
+
+# ======================================================================================
+# 9. Softmax and log-softmax
+# ======================================================================================
+
+
+@case
+def softmax_values_and_grad_fn(t):
+    x = t.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    s = x.softmax(0)
+    return {"s": s, "sum": s.sum(), "grad_fn": name(s.grad_fn)}
+
+
+@case
+def softmax_grad_through_weighted_sum(t):
+    x = t.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    s = t.softmax(x, dim=0)
+    (s * t.tensor([1.0, 0.0, 0.0])).sum().backward()
+    return {"x_grad": x.grad}
+
+
+@case
+def softmax_sum_has_zero_grad(t):
+    x = t.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    x.softmax(dim=0).sum().backward()
+    return {"x_grad": x.grad}
+
+
+@case
+def softmax_2d_rows_and_columns(t):
+    x = t.tensor([[1.0, 2.0], [3.0, 5.0]])
+    return {"rows": x.softmax(dim=1), "cols": t.softmax(x, dim=0), "neg": x.softmax(-1)}
+
+
+@case
+def softmax_is_stable_for_large_inputs(t):
+    return {"s": t.tensor([1000.0, 1001.0, 1002.0]).softmax(0)}
+
+
+@case
+def log_softmax_values_and_grad(t):
+    x = t.tensor([[1.0, 2.0, 3.0], [1.0, 1.0, 1.0]], requires_grad=True)
+    ls = x.log_softmax(dim=1)
+    ls[:, 0].sum().backward()
+    return {"ls": ls, "grad_fn": name(ls.grad_fn), "x_grad": x.grad}
+
+
+@case
+def log_softmax_functional_and_stable(t):
+    x = t.tensor([0.0, -1000.0])
+    return {"ls": t.log_softmax(x, dim=0)}
+
+
+# ======================================================================================
+# 10. Printing (what notebooks show)
+# ======================================================================================
+
+
+@case
+def repr_one_element_float(t):
+    return {"r": repr(t.tensor([4.0])), "s": str(t.tensor([4.0]))}
+
+
+@case
+def repr_requires_grad_suffix(t):
+    return {"r": repr(t.tensor([2.0], requires_grad=True))}
+
+
+@case
+def repr_grad_fn_suffix(t):
+    x = t.tensor(3.0, requires_grad=True)
+    y = x**3 + 15
+    return {"r": repr(x**2), "r2": repr(y), "r3": repr(x * 14)}
+
+
+@case
+def repr_four_decimals(t):
+    return {
+        "a": repr(t.tensor([0.2, 0.4])),
+        "b": repr(t.tensor([1.5, 2.0])),
+        "c": repr(t.tensor([0.123456, 10.5])),
+        "d": repr(t.tensor(1 / 3)),
+    }
+
+
+@case
+def repr_integer_valued_floats(t):
+    return {
+        "a": repr(t.tensor([1.0, 2.0, 30.0])),
+        "b": repr(t.tensor(0.0)),
+        "c": repr(t.tensor([-0.0, 100.0])),
+    }
+
+
+@case
+def repr_scalars_of_each_dtype(t):
+    return {
+        "float": repr(t.tensor(2.5)),
+        "int": repr(t.tensor(3)),
+        "bool": repr(t.tensor(True)),
+        "f64": repr(t.tensor(2.5, dtype=t.float64)),
+    }
+
+
+@case
+def repr_ints(t):
+    return {
+        "small": repr(t.tensor([1, 2, 3])),
+        "neg": repr(t.tensor([-1, 20, 300])),
+        "big": repr(t.tensor([1000000, 2])),
+    }
+
+
+@case
+def repr_bools(t):
+    return {"one": repr(t.tensor([True, False])), "two": repr(t.tensor([[True], [False]]))}
+
+
+@case
+def repr_2d(t):
+    return {"r": repr(t.tensor([[1.0, 2.0], [3.0, 4.0]])), "i": repr(t.tensor([[1, 2], [30, 4]]))}
+
+
+@case
+def repr_3d(t):
+    return {"r": repr(t.arange(8.0).reshape(2, 2, 2)), "i": repr(t.arange(12).reshape(2, 3, 2))}
+
+
+@case
+def repr_negative_numbers_align(t):
+    return {"r": repr(t.tensor([[-1.5, 2.0], [3.25, -4.0]])), "i": repr(t.tensor([-1, 2]))}
+
+
+@case
+def repr_mixed_magnitudes_switch_to_scientific(t):
+    return {
+        "ratio": repr(t.tensor([1e-5, 1.0])),
+        "big_ratio": repr(t.tensor([0.5, 2000.0])),
+        "within": repr(t.tensor([0.5, 500.0])),
+        "negative": repr(t.tensor([-1e-5, 10.0])),
+    }
+
+
+@case
+def repr_large_values(t):
+    return {
+        "a": repr(t.tensor([1e8, 1.0])),
+        "b": repr(t.tensor([123456789.0])),
+        "c": repr(t.tensor([1e10])),
+        "d": repr(t.tensor([12345.678])),
+        "e": repr(t.tensor(1e20)),
+    }
+
+
+@case
+def repr_tiny_values(t):
+    return {
+        "a": repr(t.tensor([1e-10])),
+        "b": repr(t.tensor([0.0001, 0.5])),
+        "c": repr(t.tensor([0.00001234])),
+        "d": repr(t.tensor([1e-10, 0.0])),
+    }
+
+
+@case
+def repr_scientific_edges(t):
+    return {
+        "whole_ratio_999": repr(t.tensor([999.0, 1.0])),
+        # 1e-4 in float32 is 9.99999974e-05, just below the 1e-4 threshold
+        "float32_1e-4": repr(t.tensor([1e-4])),
+        "with_zero": repr(t.tensor([0.5, 1e-5, 0.0])),
+        "ratio_1e5": repr(t.tensor([1e-3, 0.5, 100.0])),
+        "mixed_sign": repr(t.tensor([123.456, -7.5])),
+        "f64_rounding": repr(t.tensor([1.23456789], dtype=t.float64)),
+    }
+
+
+@case
+def repr_summarised_2d_float_with_suffix(t):
+    return {"r": repr(t.arange(2000.0).reshape(40, 50).requires_grad_())}
+
+
+@case
+def repr_wrapped_2d_with_grad_fn(t):
+    return {"r": repr(t.arange(40.0).reshape(2, 20).requires_grad_() * 1)}
+
+
+@case
+def repr_nan_and_inf(t):
+    return {
+        "a": repr(t.tensor([float("nan"), 1.0, float("inf")])),
+        "b": repr(t.tensor([float("-inf"), 0.5])),
+        "c": repr(t.tensor(float("nan"))),
+        "d": repr(t.tensor([float("nan"), 1e-8, 1e8])),
+        "e": repr(t.tensor([float("inf"), 2.0, 3.0])),
+    }
+
+
+@case
+def repr_float64_suffix(t):
+    return {
+        "a": repr(t.tensor([1.0, 2.0], dtype=t.float64)),
+        "b": repr(t.tensor([0.1], dtype=t.float64)),
+        "c": repr(t.tensor([1.0], dtype=t.float64, requires_grad=True)),
+        "d": repr(t.tensor([1.0], dtype=t.float64, requires_grad=True) * 2),
+    }
+
+
+@case
+def repr_float64_full_precision_not_shown(t):
+    return {"r": repr(t.tensor([1 / 3, 2 / 3], dtype=t.float64))}
+
+
+@case
+def repr_long_tensor_wraps_lines(t):
+    return {
+        "floats": repr(t.arange(30.0)),
+        "ints": repr(t.arange(40)),
+        "decimals": repr(t.arange(20.0) / 3),
+    }
+
+
+@case
+def repr_long_tensor_with_grad_suffix_wraps(t):
+    x = t.arange(20.0).requires_grad_()
+    return {"leaf": repr(x), "op": repr(x * 2)}
+
+
+@case
+def repr_suffix_moves_to_new_line_when_too_long(t):
+    # The suffixes go on their own line, aligned under "[", when the line would pass 80.
+    return {
+        "fits_10": repr(t.arange(10.0).requires_grad_()),
+        "wraps_11": repr(t.arange(11.0).requires_grad_()),
+        "wraps_grad_fn": repr(t.arange(11.0).requires_grad_() * 1),
+        "wraps_2d_row": repr(t.arange(12.0).reshape(1, 12).requires_grad_()),
+        "dtype_and_grad_fn": repr(t.arange(13, dtype=t.float64).requires_grad_() * 1),
+        "2d_short": repr(t.ones(2, 2, requires_grad=True)),
+    }
+
+
+@case
+def repr_long_2d_rows_wrap(t):
+    return {"r": repr(t.arange(40.0).reshape(2, 20))}
+
+
+@case
+def repr_more_than_1000_elements_summarised(t):
+    return {
+        "1d": repr(t.arange(2000.0)),
+        "2d": repr(t.arange(2000).reshape(40, 50)),
+        "exactly_1000_not_summarised": "..." in repr(t.arange(1000)),
+        "1001": repr(t.arange(1001)),
+    }
+
+
+@case
+def repr_summarised_3d(t):
+    return {"r": repr(t.ones(11, 11, 11))}
+
+
+@case
+def repr_summarised_formats_only_the_shown_values(t):
+    # The hidden middle value (1e10) does not switch the shown values to scientific.
+    x = t.ones(2000)
+    x[1000] = 1e10
+    y = t.arange(2000.0)
+    y[0] = 0.5
+    return {"hidden_big": repr(x), "decimal_edge": repr(y)}
+
+
+@case
+def repr_all_nan_or_inf(t):
+    return {
+        "nan": repr(t.tensor([float("nan"), float("nan")])),
+        "inf": repr(t.tensor([float("inf"), float("-inf")])),
+        "nan_and_decimal": repr(t.tensor([float("nan"), 0.5])),
+        "f64_sci": repr(t.tensor([1e-10, 1.0], dtype=t.float64)),
+    }
+
+
+@case
+def repr_misc_scalars_and_small_values(t):
+    return {
+        "neg_float": repr(t.tensor(-0.5)),
+        "neg_int": repr(t.tensor(-3)),
+        "scalar_requires_grad": repr(t.tensor(2.0, requires_grad=True)),
+        "one_sci": repr(t.tensor([1e-5])),
+        "rounds_up": repr(t.tensor([0.00015])),
+        "big_whole": repr(t.tensor([12345678.0])),
+        "half_even": repr(t.tensor([0.00005, 1.0])),
+    }
+
+
+@case
+def repr_int_2d_wraps(t):
+    return {"r": repr(t.arange(100).reshape(4, 25)), "neg": repr(-t.arange(30))}
+
+
+@case
+def repr_empty_tensors(t):
+    return {
+        "float": repr(t.tensor([])),
+        "int": repr(t.tensor([], dtype=t.int64)),
+        "f64": repr(t.tensor([], dtype=t.float64)),
+        "2x0": repr(t.zeros(2, 0)),
+        "0x3": repr(t.zeros(0, 3)),
+        "bool": repr(t.tensor([], dtype=t.bool)),
+    }
+
+
+@case
+def repr_empty_tensor_with_grad(t):
+    return {"r": repr(t.zeros(0, requires_grad=True))}
+
+
+@case
+def repr_grad_after_backward(t):
+    x = t.tensor([1.0, 2.0], requires_grad=True)
+    (x * x).sum().backward()
+    return {"grad": repr(x.grad)}
+
+
+@case
+def repr_column_vector_and_row(t):
+    return {"col": repr(t.tensor([[1.0], [2.0]])), "row": repr(t.tensor([[1.0, 2.0]]))}
+
+
+@case
+def repr_large_ints_and_negative(t):
+    return {"r": repr(t.tensor([[-100, 5], [7, 123456]]))}
+
+
+@case
+def repr_float_rounding_edge(t):
+    return {
+        "a": repr(t.tensor([0.99999])),
+        "b": repr(t.tensor([1.00005, 2.0])),
+        "c": repr(t.tensor([2.5e-5, 1.0])),
+        "d": repr(t.tensor([9999.5, 1.0])),
+    }
+
+
+@case
+def repr_softmax_output(t):
+    x = t.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    return {"r": repr(x.softmax(0)), "ls": repr(x.log_softmax(0))}
+
+
+@case
+def repr_max_values(t):
+    x = t.tensor([[1.0, 5.0], [7.0, 0.0]], requires_grad=True)
+    r = x.max(dim=1)
+    return {"values": repr(r.values), "indices": repr(r.indices), "all": repr(x.max())}
+
+
+@case
+def repr_comparison_result(t):
+    return {"r": repr(t.tensor([1.0, 2.0]) > 1.5)}
+
+
+@case
+def repr_detach_and_data_drop_suffix(t):
+    x = t.tensor([1.0], requires_grad=True)
+    y = x * 2
+    return {"detach": repr(y.detach()), "data": repr(y.data)}
+
+
+@case
+def repr_no_grad_result_has_no_suffix(t):
+    x = t.tensor([1.0], requires_grad=True)
+    with t.no_grad():
+        y = x * 2
+    return {"r": repr(y)}
+
+
+@case
+def repr_custom_function_output(t):
+    class Double(t.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 2
+
+        @staticmethod
+        def backward(ctx, g):
+            return g * 2
+
+    return {"r": repr(Double.apply(t.tensor([1.0], requires_grad=True)))}
+
+
+# ======================================================================================
+# 11. Graph objects: grad_fn, next_functions, AccumulateGrad
+# ======================================================================================
+
+
+@case
+def grad_fn_names_of_binary_ops(t):
+    a = t.tensor([1.0, 2.0], requires_grad=True)
+    b = t.tensor([3.0, 4.0], requires_grad=True)
+    return {
+        "add": name((a + b).grad_fn),
+        "sub": name((a - b).grad_fn),
+        "mul": name((a * b).grad_fn),
+        "div": name((a / b).grad_fn),
+        "pow": name((a**2).grad_fn),
+        "pow_tensor": name((a**b).grad_fn),
+        "rpow": name((2**a).grad_fn),
+        "neg": name((-a).grad_fn),
+        "radd": name((1 + a).grad_fn),
+        "rsub": name((1 - a).grad_fn),
+        "rmul": name((2 * a).grad_fn),
+        "rdiv": name((2 / a).grad_fn),
+    }
+
+
+@case
+def grad_fn_type_name_equals_name(t):
+    x = t.tensor([1.0], requires_grad=True)
+    y = x.exp()
+    return {"name": y.grad_fn.name(), "type": type(y.grad_fn).__name__}
+
+
+@case
+def grad_fn_is_none_for_leaves(t):
+    return {
+        "leaf_rg": t.tensor([1.0], requires_grad=True).grad_fn,
+        "plain": t.tensor([1.0]).grad_fn,
+        "plain_op": (t.tensor([1.0]) * 2).grad_fn,
+    }
+
+
+@case
+def next_functions_of_mul_point_to_accumulate_grad(t):
+    a = t.tensor([1.0], requires_grad=True)
+    b = t.tensor([2.0], requires_grad=True)
+    return {"graph": graph((a * b).grad_fn)}
+
+
+@case
+def next_functions_none_for_input_without_grad(t):
+    a = t.tensor([1.0], requires_grad=True)
+    c = t.tensor([2.0])
+    return {
+        "tensor_other": graph((a * c).grad_fn),
+        "number_other": graph((a * 2).grad_fn),
+        "left_no_grad": graph((c + a).grad_fn),
+    }
+
+
+@case
+def next_functions_chain(t):
+    a = t.tensor([1.0, 2.0], requires_grad=True)
+    b = t.tensor([3.0, 4.0], requires_grad=True)
+    c = t.tensor([5.0, 6.0], requires_grad=True)
+    y = ((a * b + c).exp()).sum()
+    return {"graph": graph(y.grad_fn)}
+
+
+@case
+def next_functions_same_leaf_twice(t):
+    a = t.tensor([1.0], requires_grad=True)
+    y = a * a
+    n = y.grad_fn.next_functions
+    return {"graph": graph(y.grad_fn), "same_node": n[0][0] is n[1][0]}
+
+
+@case
+def next_functions_of_max_dim_and_views(t):
+    x = t.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    return {
+        "max_dim": graph(x.max(1).values.grad_fn),
+        "max_all": graph(x.max().grad_fn),
+        "index": graph(x[0].grad_fn),
+        "transpose": graph(x.T.unsqueeze(0).grad_fn),
+    }
+
+
+@case
+def next_functions_input_nr_for_multiple_outputs(t):
+    # Every grad_fn input_nr we meet in the course is 0: each node has one output.
+    x = t.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    y = x.max(dim=0)
+    z = y.values + y.values
+    return {"graph": graph(z.grad_fn)}
+
+
+@case
+def accumulate_grad_variable_is_the_leaf(t):
+    x = t.tensor([1.0, 2.0], requires_grad=True)
+    node = (x * 2).grad_fn.next_functions[0][0]
+    return {
+        "type": type(node).__name__,
+        "name": node.name(),
+        "variable_is_x": node.variable is x,
+        "next": node.next_functions,
+    }
+
+
+@case
+def accumulate_grad_node_is_shared(t):
+    x = t.tensor([1.0], requires_grad=True)
+    n1 = (x * 2).grad_fn.next_functions[0][0]
+    n2 = (x + 2).grad_fn.next_functions[0][0]
+    return {"same": n1 is n2}
+
+
+@case
+def grad_fn_names_of_views_and_reductions(t):
+    x = t.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    v = t.tensor([1.0, 2.0], requires_grad=True)
+    b = t.ones(2, 2, 2, requires_grad=True)
+    return {
+        "sum": name(x.sum().grad_fn),
+        "sum_dim": name(x.sum(0).grad_fn),
+        "mean": name(x.mean().grad_fn),
+        "mean_dim": name(x.mean(1).grad_fn),
+        "max": name(x.max().grad_fn),
+        "max_dim": name(x.max(0).values.grad_fn),
+        "reshape": name(x.reshape(4).grad_fn),
+        "view": name(x.view(4).grad_fn),
+        "T": name(x.T.grad_fn),
+        "transpose": name(x.transpose(0, 1).grad_fn),
+        "unsqueeze": name(x.unsqueeze(0).grad_fn),
+        "squeeze_all": name(x.unsqueeze(0).squeeze().grad_fn),
+        "squeeze_dim": name(x.unsqueeze(0).squeeze(0).grad_fn),
+        "select": name(x[0].grad_fn),
+        "slice": name(x[0:1].grad_fn),
+        "index": name(x[[0, 1]].grad_fn),
+        "mask": name(x[x > 2].grad_fn),
+        "mm": name((x @ x).grad_fn),
+        "mv": name((x @ v).grad_fn),
+        "vm": name((v @ x).grad_fn),
+        "dot": name((v @ v).grad_fn),
+        "bmm": name((b @ b).grad_fn),
+        "clone": name(x.clone().grad_fn),
+        "softmax": name(x.softmax(0).grad_fn),
+        "log_softmax": name(x.log_softmax(0).grad_fn),
+    }
+
+
+# ======================================================================================
+# 12. Leaves, requires_grad propagation, .grad of non-leaves, retain_grad
+# ======================================================================================
+
+
+@case
+def op_output_requires_grad_iff_an_input_does(t):
+    a = t.tensor([1.0], requires_grad=True)
+    b = t.tensor([2.0])
+    return {
+        "none": ((b * b).requires_grad, (b * b).is_leaf),
+        "one": ((a * b).requires_grad, (a * b).is_leaf),
+        "both": ((a * a).requires_grad, (a * a).is_leaf),
+    }
+
+
+@case
+def plain_tensors_are_leaves(t):
+    x = t.tensor([1.0])
+    y = x * 2
+    return {"x": x.is_leaf, "y": y.is_leaf, "y_grad_fn": y.grad_fn}
+
+
+@case
+def non_leaf_grad_is_none_and_warns(t):
+    x = t.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 2
+    y.sum().backward()
+    return {"y_grad": warns(lambda: y.grad), "x_grad": x.grad}
+
+
+@case
+def leaf_grad_access_does_not_warn(t):
+    x = t.tensor([1.0], requires_grad=True)
+    return {"before": warns(lambda: x.grad), "plain": warns(lambda: t.tensor([1.0]).grad)}
+
+
+@case
+def retain_grad_keeps_non_leaf_grad(t):
+    x = t.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 2
+    before = y.retains_grad
+    y.retain_grad()
+    z = (y * y).sum()
+    z.backward()
+    return {
+        "before": before,
+        "after": y.retains_grad,
+        "y_grad": warns(lambda: y.grad),
+        "x_grad": x.grad,
+    }
+
+
+@case
+def retain_grad_on_leaf_is_noop(t):
+    x = t.tensor([1.0], requires_grad=True)
+    x.retain_grad()
+    (x * 3).sum().backward()
+    return {"retains_grad": x.retains_grad, "grad": x.grad}
+
+
+@case
+def retain_grad_without_requires_grad_raises(t):
+    return {"error": raises(lambda: t.tensor([1.0]).retain_grad())}
+
+
+@case
+def retain_grad_accumulates_across_backwards(t):
+    x = t.tensor([1.0], requires_grad=True)
+    y = x * 2
+    y.retain_grad()
+    z = y * 3
+    z.backward(retain_graph=True)
+    first = y.grad.clone()
+    z.backward()
+    return {"first": first, "second": y.grad}
+
+
+@case
+def grad_can_be_assigned_none(t):
+    x = t.tensor([1.0], requires_grad=True)
+    (x * 2).sum().backward()
+    x.grad = None
+    (x * 3).sum().backward()
+    return {"grad": x.grad}
+
+
+@case
+def grad_of_leaf_is_a_leaf_without_grad(t):
+    x = t.tensor([1.0], requires_grad=True)
+    (x * 2).sum().backward()
+    return {
+        "requires_grad": x.grad.requires_grad,
+        "is_leaf": x.grad.is_leaf,
+        "grad_fn": x.grad.grad_fn,
+    }
+
+
+@case
+def detach_result_is_new_leaf_that_can_require_grad(t):
+    x = t.tensor([1.0, 2.0], requires_grad=True)
+    y = (x * 2).detach().requires_grad_()
+    (y * y).sum().backward()
+    return {"y_grad": y.grad, "x_grad": x.grad, "is_leaf": y.is_leaf}
+
+
+# ======================================================================================
+# 13. backward(): accumulation, retain_graph, gradient argument, errors
+# ======================================================================================
+
+
+@case
+def backward_scalar_default_gradient_is_one(t):
+    x = t.tensor(2.0, requires_grad=True)
+    y = x**2
+    r = y.backward()
+    return {"returns": r, "x_grad": x.grad}
+
+
+@case
+def grads_accumulate_across_backward_calls(t):
+    x = t.tensor(2.0, requires_grad=True)
+    (x**2).backward()
+    g1 = x.grad.clone()
+    (x**3).backward()
+    g2 = x.grad.clone()
+    x.grad.zero_()
+    g3 = x.grad.clone()
+    (4 * x).backward()
+    return {"after_square": g1, "after_cube": g2, "after_zero": g3, "after_4x": x.grad}
+
+
+@case
+def zero_grad_keeps_same_tensor(t):
+    x = t.tensor([1.0], requires_grad=True)
+    (x * 2).sum().backward()
+    g = x.grad
+    x.grad.zero_()
+    (x * 5).sum().backward()
+    return {"same": g is x.grad, "grad": x.grad}
+
+
+@case
+def second_backward_raises_after_free(t):
+    x = t.tensor([1.0, 2.0], requires_grad=True)
+    y = (x * x).sum()
+    y.backward()
+    return {"error": raises(lambda: y.backward()), "x_grad": x.grad}
+
+
+@case
+def retain_graph_allows_second_backward(t):
+    x = t.tensor([1.0, 2.0], requires_grad=True)
+    y = (x * x).sum()
+    y.backward(retain_graph=True)
+    y.backward()
+    return {"x_grad": x.grad, "third": raises(lambda: y.backward())}
+
+
+@case
+def graph_without_saved_tensors_can_run_twice(t):
+    x = t.tensor([1.0, 2.0], requires_grad=True)
+    y = (x + 1).sum()
+    y.backward()
+    second = raises(lambda: y.backward())
+    return {"second": second, "x_grad": x.grad}
+
+
+@case
+def mul_by_python_number_cannot_run_twice(t):
+    # MulBackward0 saves the (wrapped) number 2, so this graph is freed too.
+    x = t.tensor([1.0, 2.0], requires_grad=True)
+    y = (x * 2).sum()
+    y.backward()
+    return {"second": raises(lambda: y.backward()), "x_grad": x.grad}
+
+
+@case
+def non_scalar_backward_without_gradient_raises(t):
+    x = t.tensor([1.0, 2.0], requires_grad=True)
+    return {"error": raises(lambda: (x * 2).backward())}
+
+
+@case
+def one_element_tensor_backward_needs_no_gradient(t):
+    # Not only 0-d tensors: any tensor with exactly one element gets an implicit 1.
+    x = t.tensor([[1.0]], requires_grad=True)
+    (x * 2).backward()
+    return {"x_grad": x.grad}
+
+
+@case
+def non_scalar_backward_with_gradient(t):
+    x = t.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    y = x * x
+    y.backward(gradient=t.tensor([1.0, 0.1, 0.01]))
+    return {"x_grad": x.grad}
+
+
+@case
+def backward_gradient_positional(t):
+    x = t.tensor([1.0, 2.0], requires_grad=True)
+    (x * 3).backward(t.tensor([1.0, -1.0]))
+    return {"x_grad": x.grad}
+
+
+@case
+def backward_wrong_gradient_shape_raises(t):
+    x = t.tensor([1.0, 2.0], requires_grad=True)
+    return {"error": raises(lambda: (x * 2).backward(t.ones(3)))}
+
+
+@case
+def backward_gradient_broadcastable_shape_still_raises(t):
+    x = t.tensor([[1.0, 2.0]], requires_grad=True)
+    return {"error": raises(lambda: (x * 2).backward(t.ones(2)))}
+
+
+@case
+def backward_on_tensor_without_grad_raises(t):
+    return {"error": raises(lambda: t.tensor(1.0).backward())}
+
+
+@case
+def backward_on_no_grad_result_raises(t):
+    x = t.tensor(1.0, requires_grad=True)
+    with t.no_grad():
+        y = x * 2
+    return {"error": raises(lambda: y.backward())}
+
+
+@case
+def backward_on_leaf_itself(t):
+    x = t.tensor(3.0, requires_grad=True)
+    x.backward()
+    return {"x_grad": x.grad}
+
+
+@case
+def backward_inputs_restricts_accumulation(t):
+    a = t.tensor(2.0, requires_grad=True)
+    b = t.tensor(3.0, requires_grad=True)
+    (a * b).backward(inputs=[a])
+    return {"a_grad": a.grad, "b_grad": b.grad}
+
+
+@case
+def backward_inputs_single_tensor(t):
+    a = t.tensor(2.0, requires_grad=True)
+    b = t.tensor(3.0, requires_grad=True)
+    (a * b).backward(inputs=b)
+    return {"a_grad": a.grad, "b_grad": b.grad}
+
+
+@case
+def backward_inputs_non_leaf_gets_grad(t):
+    x = t.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 2
+    s = (y * y).sum()
+    s.backward(inputs=[y])
+    return {
+        "y_grad": warns(lambda: y.grad),
+        "x_grad": x.grad,
+        "y_retains_grad": y.retains_grad,
+    }
+
+
+@case
+def backward_inputs_empty_list_raises(t):
+    x = t.tensor(1.0, requires_grad=True)
+    return {"error": raises(lambda: (x * 2).backward(inputs=[]))}
+
+
+@case
+def backward_inputs_unused_leaf_grad_stays_none(t):
+    a = t.tensor(2.0, requires_grad=True)
+    b = t.tensor(3.0, requires_grad=True)
+    (a * 2).backward(inputs=[a, b])
+    return {"a_grad": a.grad, "b_grad": b.grad}
+
+
+@case
+def backward_through_int_tensor_branch(t):
+    x = t.tensor([1.0, 2.0], requires_grad=True)
+    idx = t.tensor([1, 0])
+    y = (x * idx).sum()
+    y.backward()
+    return {"y": y, "x_grad": x.grad}
+
+
+@case
+def backward_gradient_dtype_float64_into_float32(t):
+    x = t.tensor([1.0, 2.0], requires_grad=True)
+    (x * 2).backward(t.tensor([1.0, 1.0], dtype=t.float64))
+    return {"x_grad": x.grad}
+
+
+@case
+def autograd_backward_function_with_grad_tensors(t):
+    a = t.tensor([1.0, 2.0], requires_grad=True)
+    y1 = a * 2
+    y2 = a * a
+    r = t.autograd.backward([y1, y2], [t.tensor([1.0, 1.0]), t.tensor([1.0, 0.0])])
+    return {"returns": r, "a_grad": a.grad}
+
+
+@case
+def autograd_backward_single_scalar(t):
+    a = t.tensor(3.0, requires_grad=True)
+    t.autograd.backward(a * a)
+    return {"a_grad": a.grad}
+
+
+@case
+def autograd_backward_inputs(t):
+    a = t.tensor(2.0, requires_grad=True)
+    b = t.tensor(5.0, requires_grad=True)
+    t.autograd.backward([a * b], inputs=[b])
+    return {"a_grad": a.grad, "b_grad": b.grad}
+
+
+# ======================================================================================
+# 14. torch.autograd.grad and higher-order derivatives
+# ======================================================================================
+
+
+@case
+def autograd_grad_returns_tuple_and_leaves_grad_untouched(t):
+    x = t.tensor(3.0, requires_grad=True)
+    y = x**2
+    g = t.autograd.grad(y, x)
+    return {"g": g, "is_tuple": isinstance(g, tuple), "x_grad": x.grad}
+
+
+@case
+def autograd_grad_several_inputs(t):
+    a = t.tensor(2.0, requires_grad=True)
+    b = t.tensor(3.0, requires_grad=True)
+    ga, gb = t.autograd.grad(a * b + b, [a, b])
+    return {"ga": ga, "gb": gb}
+
+
+@case
+def autograd_grad_with_grad_outputs(t):
+    x = t.tensor([1.0, 2.0], requires_grad=True)
+    (g,) = t.autograd.grad(x * x, x, grad_outputs=t.tensor([1.0, 10.0]))
+    return {"g": g}
+
+
+@case
+def autograd_grad_non_scalar_without_grad_outputs_raises(t):
+    x = t.tensor([1.0, 2.0], requires_grad=True)
+    return {"error": raises(lambda: t.autograd.grad(x * x, x))}
+
+
+@case
+def autograd_grad_unused_input_raises(t):
+    a = t.tensor(1.0, requires_grad=True)
+    b = t.tensor(2.0, requires_grad=True)
+    return {"error": raises(lambda: t.autograd.grad(a * 2, [a, b]))}
+
+
+@case
+def autograd_grad_allow_unused_gives_none(t):
+    a = t.tensor(1.0, requires_grad=True)
+    b = t.tensor(2.0, requires_grad=True)
+    return {"g": t.autograd.grad(a * 2, [a, b], allow_unused=True)}
+
+
+@case
+def autograd_grad_frees_graph(t):
+    x = t.tensor(2.0, requires_grad=True)
+    y = x**3
+    t.autograd.grad(y, x)
+    return {"second": raises(lambda: t.autograd.grad(y, x))}
+
+
+@case
+def autograd_grad_retain_graph(t):
+    x = t.tensor(2.0, requires_grad=True)
+    y = x**3
+    g1 = t.autograd.grad(y, x, retain_graph=True)
+    g2 = t.autograd.grad(y, x)
+    return {"g1": g1, "g2": g2}
+
+
+@case
+def autograd_grad_input_without_grad_raises(t):
+    x = t.tensor(2.0, requires_grad=True)
+    c = t.tensor(1.0)
+    return {"error": raises(lambda: t.autograd.grad(x * c, c))}
+
+
+@case
+def autograd_grad_of_non_leaf(t):
+    x = t.tensor(2.0, requires_grad=True)
+    y = x * 3
+    z = y * y
+    (gy,) = t.autograd.grad(z, y)
+    return {"gy": gy}
+
+
+@case
+def autograd_grad_result_has_no_graph_by_default(t):
+    x = t.tensor(2.0, requires_grad=True)
+    (g,) = t.autograd.grad(x**3, x)
+    return {"requires_grad": g.requires_grad, "grad_fn": g.grad_fn}
+
+
+@case
+def create_graph_second_and_third_derivatives(t):
+    x = t.tensor(2.0, requires_grad=True)
+    y = x**3
+    (d1,) = t.autograd.grad(y, x, create_graph=True)
+    (d2,) = t.autograd.grad(d1, x, create_graph=True)
+    (d3,) = t.autograd.grad(d2, x)
+    return {"d1": d1, "d2": d2, "d3": d3, "d1_requires_grad": d1.requires_grad}
+
+
+@case
+def backward_create_graph_grad_has_grad_fn(t):
+    x = t.tensor(2.0, requires_grad=True)
+    y = x**3
+    bw = warns(lambda: y.backward(create_graph=True))
+    g = x.grad
+    return {
+        "backward": bw,
+        "grad": g,
+        "grad_requires_grad": g.requires_grad,
+        "grad_fn_name": name(g.grad_fn),
+    }
+
+
+@case
+def backward_create_graph_then_differentiate_grad(t):
+    x = t.tensor(2.0, requires_grad=True)
+    (x**3).backward(create_graph=True)
+    g = x.grad
+    (g2,) = t.autograd.grad(g, x)
+    return {"g": g.detach(), "g2": g2}
+
+
+@case
+def hessian_vector_product(t):
+    x = t.tensor([1.0, 2.0], requires_grad=True)
+    f = x[0] ** 2 * x[1] + x[1] ** 3
+    (g,) = t.autograd.grad(f, x, create_graph=True)
+    v = t.tensor([1.0, 0.5])
+    (hv,) = t.autograd.grad((g * v).sum(), x)
+    return {"f": f.detach(), "g": g.detach(), "hv": hv}
+
+
+@case
+def second_derivative_of_sigmoid_and_tanh(t):
+    x = t.tensor([0.5, -1.0], requires_grad=True)
+    (g1,) = t.autograd.grad(x.sigmoid().sum() + x.tanh().sum(), x, create_graph=True)
+    (g2,) = t.autograd.grad(g1.sum(), x)
+    return {"g1": g1.detach(), "g2": g2}
+
+
+@case
+def second_derivative_of_exp_log_sin(t):
+    x = t.tensor([0.5, 2.0], requires_grad=True)
+    y = (x.exp() + x.log() + x.sin()).sum()
+    (g1,) = t.autograd.grad(y, x, create_graph=True)
+    (g2,) = t.autograd.grad(g1.sum(), x)
+    return {"g1": g1.detach(), "g2": g2}
+
+
+@case
+def second_derivative_of_division(t):
+    x = t.tensor([2.0], requires_grad=True)
+    (g1,) = t.autograd.grad((1 / x).sum(), x, create_graph=True)
+    (g2,) = t.autograd.grad(g1.sum(), x)
+    return {"g1": g1.detach(), "g2": g2}
+
+
+@case
+def second_derivative_through_relu(t):
+    x = t.tensor([1.0, -1.0], requires_grad=True)
+    (g1,) = t.autograd.grad((x.relu() * x).sum(), x, create_graph=True)
+    (g2,) = t.autograd.grad(g1.sum(), x)
+    return {"g1": g1.detach(), "g2": g2}
+
+
+@case
+def mixed_partial_derivative(t):
+    x = t.tensor(2.0, requires_grad=True)
+    y = t.tensor(3.0, requires_grad=True)
+    f = x**2 * y**3
+    (fx,) = t.autograd.grad(f, x, create_graph=True)
+    (fxy,) = t.autograd.grad(fx, y)
+    return {"fx": fx.detach(), "fxy": fxy}
+
+
+# ======================================================================================
+# 15. Hooks
+# ======================================================================================
+
+
+@case
+def hook_on_leaf_replaces_gradient(t):
+    x = t.tensor([1.0, 2.0], requires_grad=True)
+    x.register_hook(lambda g: g * 2)
+    (x * 3).sum().backward()
+    return {"x_grad": x.grad}
+
+
+@case
+def hook_on_non_leaf_replaces_gradient_upstream(t):
+    x = t.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 3
+    y.register_hook(lambda g: t.ones_like(g))
+    (y * y).sum().backward()
+    return {"x_grad": x.grad}
+
+
+@case
+def hook_returning_none_only_observes(t):
+    x = t.tensor([1.0, 2.0], requires_grad=True)
+    y = x * x
+    seen = []
+    y.register_hook(lambda g: seen.append(g.clone()))
+    (y * 10).sum().backward()
+    return {"seen": seen, "x_grad": x.grad}
+
+
+@case
+def hook_handle_remove(t):
+    x = t.tensor([1.0], requires_grad=True)
+    handle = x.register_hook(lambda g: g * 100)
+    handle.remove()
+    (x * 2).sum().backward()
+    return {"x_grad": x.grad}
+
+
+@case
+def hooks_run_in_registration_order(t):
+    x = t.tensor([1.0], requires_grad=True)
+    y = x * 1
+    order = []
+    y.register_hook(lambda g: order.append("first") or g + 1)
+    y.register_hook(lambda g: order.append(("second", g.item())) or g * 10)
+    y.sum().backward()
+    return {"order": order, "x_grad": x.grad}
+
+
+@case
+def hook_with_retain_grad_sees_hooked_value(t):
+    x = t.tensor([1.0], requires_grad=True)
+    y = x * 2
+    y.retain_grad()
+    y.register_hook(lambda g: g * 5)
+    (y * 3).sum().backward()
+    return {"y_grad": y.grad, "x_grad": x.grad}
+
+
+@case
+def hook_on_tensor_without_grad_raises(t):
+    return {"error": raises(lambda: t.tensor([1.0]).register_hook(lambda g: g))}
+
+
+@case
+def hook_gets_called_once_per_backward(t):
+    x = t.tensor(1.0, requires_grad=True)
+    calls = []
+    x.register_hook(lambda g: calls.append(g.item()))
+    (x * 2 + x * 3).backward()
+    return {"calls": calls, "x_grad": x.grad}
+
+
+# ======================================================================================
+# 16. Grad modes
+# ======================================================================================
+
+
+@case
+def no_grad_context(t):
+    x = t.tensor([1.0], requires_grad=True)
+    with t.no_grad():
+        inside = t.is_grad_enabled()
+        y = x * 2
+    return {
+        "inside": inside,
+        "after": t.is_grad_enabled(),
+        "y_requires_grad": y.requires_grad,
+        "y_grad_fn": y.grad_fn,
+        "y_is_leaf": y.is_leaf,
+    }
+
+
+@case
+def no_grad_decorator_with_and_without_parens(t):
+    x = t.tensor([1.0], requires_grad=True)
+
+    @t.no_grad()
+    def f(v):
+        return v * 2, t.is_grad_enabled()
+
+    @t.no_grad
+    def g(v):
+        return v * 3
+
+    y, enabled = f(x)
+    return {"y": y, "enabled_inside": enabled, "g": g(x), "after": t.is_grad_enabled()}
+
+
+@case
+def no_grad_keeps_requires_grad_of_new_leaves(t):
+    with t.no_grad():
+        w = t.tensor([1.0], requires_grad=True)
+    return {"requires_grad": w.requires_grad, "w": w}
+
+
+@case
+def enable_grad_inside_no_grad(t):
+    x = t.tensor([1.0], requires_grad=True)
+    with t.no_grad():
+        with t.enable_grad():
+            y = x * 2
+            inner = t.is_grad_enabled()
+        z = x * 2
+    return {"y": y, "z": z, "inner": inner}
+
+
+@case
+def enable_grad_decorator(t):
+    x = t.tensor([1.0], requires_grad=True)
+
+    @t.enable_grad()
+    def f(v):
+        return v * 2
+
+    with t.no_grad():
+        y = f(x)
+    return {"y": y}
+
+
+@case
+def set_grad_enabled_context(t):
+    x = t.tensor([1.0], requires_grad=True)
+    with t.set_grad_enabled(False):
+        a = x * 2
+        off = t.is_grad_enabled()
+        with t.set_grad_enabled(True):
+            b = x * 2
+    return {"a": a, "b": b, "off": off, "after": t.is_grad_enabled()}
+
+
+@case
+def set_grad_enabled_decorator(t):
+    x = t.tensor([1.0], requires_grad=True)
+
+    @t.set_grad_enabled(False)
+    def f(v):
+        return v * 2
+
+    return {"y": f(x), "after": t.is_grad_enabled()}
+
+
+@case
+def set_grad_enabled_as_function_call(t):
+    x = t.tensor([1.0], requires_grad=True)
+    t.set_grad_enabled(False)
+    try:
+        off = t.is_grad_enabled()
+        y = x * 2
+    finally:
+        t.set_grad_enabled(True)
+    return {"off": off, "y": y, "on": t.is_grad_enabled()}
+
+
+@case
+def inference_mode_context(t):
+    x = t.tensor([1.0], requires_grad=True)
+    with t.inference_mode():
+        y = x * 2
+        inside = t.is_grad_enabled()
+    return {
+        "y": y,
+        "requires_grad": y.requires_grad,
+        "inside": inside,
+        "after": t.is_grad_enabled(),
+    }
+
+
+@case
+def inference_mode_decorator(t):
+    x = t.tensor([1.0], requires_grad=True)
+
+    @t.inference_mode()
+    def f(v):
+        return v * 2
+
+    return {"y": f(x)}
+
+
+@case
+def inference_mode_false_inside(t):
+    x = t.tensor([1.0], requires_grad=True)
+    with t.inference_mode():
+        with t.inference_mode(False):
+            y = x * 2
+            inner = t.is_grad_enabled()
+    return {"y": y, "inner": inner}
+
+
+@case
+def enable_grad_inside_inference_mode_still_no_graph(t):
+    x = t.tensor([1.0], requires_grad=True)
+    with t.inference_mode():
+        with t.enable_grad():
+            inner = t.is_grad_enabled()
+            y = x * 2
+    return {"inner": inner, "y_requires_grad": y.requires_grad}
+
+
+@case
+def no_grad_nested_restores_state(t):
+    states = []
+    with t.no_grad():
+        states.append(t.is_grad_enabled())
+        with t.enable_grad():
+            states.append(t.is_grad_enabled())
+            with t.no_grad():
+                states.append(t.is_grad_enabled())
+            states.append(t.is_grad_enabled())
+        states.append(t.is_grad_enabled())
+    states.append(t.is_grad_enabled())
+    return {"states": states}
+
+
+@case
+def no_grad_restores_state_after_exception(t):
+    def boom():
+        with t.no_grad():
+            raise ValueError("boom")
+
+    err = raises(boom)
+    return {"error": err, "enabled": t.is_grad_enabled()}
+
+
+# ======================================================================================
+# 17. Custom autograd.Function
+# ======================================================================================
+
+
+def _my_relu_class(t):
+    class MyReLU(t.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x.clamp(min=0)
+
+        @staticmethod
+        def backward(ctx, grad_output):
+            (x,) = ctx.saved_tensors
+            return grad_output * (x > 0)
+
+    return MyReLU
+
+
+@case
+def custom_function_forward_and_backward(t):
+    MyReLU = _my_relu_class(t)
+    x = t.tensor([-1.0, 0.0, 2.0], requires_grad=True)
+    y = MyReLU.apply(x)
+    (y * t.tensor([1.0, 2.0, 3.0])).sum().backward()
+    return {
+        "y": y,
+        "grad_fn_name": name(y.grad_fn),
+        "grad_fn_type": type(y.grad_fn).__name__,
+        "is_leaf": y.is_leaf,
+        "x_grad": x.grad,
+    }
+
+
+@case
+def custom_function_graph(t):
+    MyReLU = _my_relu_class(t)
+    x = t.tensor([1.0], requires_grad=True)
+    return {"graph": graph((MyReLU.apply(x) * 2).grad_fn)}
+
+
+@case
+def custom_function_without_grad_input(t):
+    MyReLU = _my_relu_class(t)
+    y = MyReLU.apply(t.tensor([-1.0, 1.0]))
+    return {"y": y, "requires_grad": y.requires_grad, "grad_fn": y.grad_fn}
+
+
+@case
+def custom_function_under_no_grad(t):
+    MyReLU = _my_relu_class(t)
+    with t.no_grad():
+        y = MyReLU.apply(t.tensor([-1.0, 1.0], requires_grad=True))
+    return {"y": y, "grad_fn": y.grad_fn}
+
+
+@case
+def custom_function_needs_input_grad_and_constant_arg(t):
+    seen = {}
+
+    class Scale(t.autograd.Function):
+        @staticmethod
+        def forward(ctx, x, w, k):
+            seen["needs_input_grad"] = ctx.needs_input_grad
+            ctx.save_for_backward(x, w)
+            ctx.k = k
+            return x * w * k
+
+        @staticmethod
+        def backward(ctx, g):
+            x, w = ctx.saved_tensors
+            gx = g * w * ctx.k if ctx.needs_input_grad[0] else None
+            gw = g * x * ctx.k if ctx.needs_input_grad[1] else None
+            return gx, gw, None
+
+    x = t.tensor([1.0, 2.0], requires_grad=True)
+    w = t.tensor([3.0, 4.0])
+    y = Scale.apply(x, w, 10)
+    y.sum().backward()
+    return {
+        "y": y,
+        "needs_input_grad": seen["needs_input_grad"],
+        "x_grad": x.grad,
+        "w_grad": w.grad,
+        "graph": graph(y.grad_fn),
+    }
+
+
+@case
+def custom_function_backward_wrong_number_of_grads_raises(t):
+    class Bad(t.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 2
+
+        @staticmethod
+        def backward(ctx, g):
+            return g, g
+
+    x = t.tensor([1.0], requires_grad=True)
+    return {"error": raises(lambda: Bad.apply(x).sum().backward())}
+
+
+@case
+def custom_function_saved_tensors_freed_after_backward(t):
+    MyReLU = _my_relu_class(t)
+    x = t.tensor([1.0], requires_grad=True)
+    y = MyReLU.apply(x).sum()
+    y.backward()
+    return {"second": raises(lambda: y.backward())}
+
+
+@case
+def custom_function_sees_no_grad_inside_forward(t):
+    seen = {}
+
+    class Probe(t.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            seen["enabled"] = t.is_grad_enabled()
+            y = x * 2
+            seen["inner_requires_grad"] = y.requires_grad
+            return y
+
+        @staticmethod
+        def backward(ctx, g):
+            return g * 2
+
+    y = Probe.apply(t.tensor([1.0], requires_grad=True))
+    return {"seen": seen, "y_requires_grad": y.requires_grad}
+
+
+@case
+def custom_function_exp_saves_output(t):
+    class MyExp(t.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            y = x.exp()
+            ctx.save_for_backward(y)
+            return y
+
+        @staticmethod
+        def backward(ctx, g):
+            (y,) = ctx.saved_tensors
+            return g * y
+
+    x = t.tensor([0.0, 1.0], requires_grad=True)
+    y = MyExp.apply(x)
+    y.sum().backward()
+    return {"y": y, "x_grad": x.grad, "name": name(y.grad_fn)}
+
+
+def _gradcheck_functions(t):
+    class GoodSquare(t.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x * x
+
+        @staticmethod
+        def backward(ctx, g):
+            (x,) = ctx.saved_tensors
+            return 2 * x * g
+
+    class BadSquare(t.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x * x
+
+        @staticmethod
+        def backward(ctx, g):
+            (x,) = ctx.saved_tensors
+            return 3 * x * g  # wrong on purpose
+
+    return GoodSquare, BadSquare
+
+
+@case
+def gradcheck_passes_on_correct_function(t):
+    GoodSquare, _ = _gradcheck_functions(t)
+    x = t.tensor([1.0, -2.0, 0.5], dtype=t.float64, requires_grad=True)
+    return {"ok": t.autograd.gradcheck(GoodSquare.apply, (x,), eps=1e-6, atol=1e-4)}
+
+
+@case
+def gradcheck_raises_on_wrong_function(t):
+    _, BadSquare = _gradcheck_functions(t)
+    x = t.tensor([1.0, -2.0, 0.5], dtype=t.float64, requires_grad=True)
+    err = raises(lambda: t.autograd.gradcheck(BadSquare.apply, (x,), eps=1e-6, atol=1e-4))
+    # The full message prints both Jacobians with torch's formatting: keep the first line.
+    first_line = err.message.splitlines()[0] if err.message else None
+    return {"type": err.type_name, "first_line": first_line}
+
+
+@case
+def gradcheck_raise_exception_false_returns_false(t):
+    _, BadSquare = _gradcheck_functions(t)
+    x = t.tensor([1.0, 2.0], dtype=t.float64, requires_grad=True)
+    return {"ok": t.autograd.gradcheck(BadSquare.apply, (x,), raise_exception=False)}
+
+
+@case
+def gradcheck_on_builtin_ops(t):
+    x = t.tensor([0.3, -0.7], dtype=t.float64, requires_grad=True)
+    return {"ok": t.autograd.gradcheck(lambda v: (v.sigmoid() * v.exp()).sum(), (x,))}
+
+
+# ======================================================================================
+# 18. The curriculum's worked examples
+# ======================================================================================
+
+
+@case
+def curriculum_Q_equals_3a_cubed_minus_b_squared(t):
+    a = t.tensor([2.0, 3.0], requires_grad=True)
+    b = t.tensor([6.0, 4.0], requires_grad=True)
+    Q = 3 * a**3 - b**2
+    Q.backward(gradient=t.tensor([1.0, 1.0]))
+    return {"Q": Q, "a_grad": a.grad, "b_grad": b.grad, "check": a.grad == 9 * a**2}
+
+
+@case
+def curriculum_square_of_ab_plus_one(t):
+    a = t.tensor(2.0, requires_grad=True)
+    b = t.tensor(3.0, requires_grad=True)
+    y = (a * b + 1) ** 2
+    y.backward()
+    return {"y": y, "a_grad": a.grad, "b_grad": b.grad}
+
+
+@case
+def curriculum_a_plus_a(t):
+    a = t.tensor(5.0, requires_grad=True)
+    (a + a).backward()
+    return {"a_grad": a.grad}
+
+
+@case
+def curriculum_x_plus_y_times_z(t):
+    x = t.tensor(-2.0, requires_grad=True)
+    y = t.tensor(5.0, requires_grad=True)
+    z = t.tensor(-4.0, requires_grad=True)
+    q = x + y
+    f = q * z
+    q.retain_grad()
+    f.backward()
+    return {"f": f, "q_grad": q.grad, "x_grad": x.grad, "y_grad": y.grad, "z_grad": z.grad}
+
+
+@case
+def curriculum_two_times_xy_plus_max_zw(t):
+    x = t.tensor(3.0, requires_grad=True)
+    y = t.tensor(-4.0, requires_grad=True)
+    zw = t.tensor([2.0, -1.0], requires_grad=True)  # z = 2, w = -1
+    f = 2 * (x * y + zw.max())
+    f.backward()
+    return {"f": f, "x_grad": x.grad, "y_grad": y.grad, "zw_grad": zw.grad}
+
+
+@case
+def curriculum_max_via_relu(t):
+    x = t.tensor(3.0, requires_grad=True)
+    y = t.tensor(-4.0, requires_grad=True)
+    z = t.tensor(2.0, requires_grad=True)
+    w = t.tensor(-1.0, requires_grad=True)
+    f = 2 * (x * y + (w + (z - w).relu()))
+    f.backward()
+    return {"f": f, "grads": (x.grad, y.grad, z.grad, w.grad)}
+
+
+@case
+def curriculum_log_of_theta_cubed_sin_theta(t):
+    th = t.tensor(1.0, requires_grad=True)
+    f = (th**3 * th.sin()).log()
+    f.backward()
+    return {"f": f, "th_grad": th.grad, "name": name(f.grad_fn)}
+
+
+@case
+def curriculum_olah_e_equals_a_plus_b_times_b_plus_one(t):
+    a = t.tensor(2.0, requires_grad=True)
+    b = t.tensor(1.0, requires_grad=True)
+    c = a + b
+    d = b + 1
+    e = c * d
+    e.backward()
+    return {"c": c, "d": d, "e": e, "a_grad": a.grad, "b_grad": b.grad}
+
+
+@case
+def curriculum_neuron_forward_backward(t):
+    x = t.tensor([2.0, 0.0], requires_grad=True)
+    w = t.tensor([-3.0, 1.0], requires_grad=True)
+    b = t.tensor(6.8813735870195432, requires_grad=True)
+    n = (x * w).sum() + b
+    o = n.tanh()
+    o.backward()
+    return {"o": o, "x_grad": x.grad, "w_grad": w.grad, "b_grad": b.grad}
+
+
+@case
+def curriculum_logistic_regression_step(t):
+    X = t.tensor([[1.0, 2.0], [2.0, -1.0], [-1.0, -1.0]])
+    y = t.tensor([1.0, 0.0, 0.0])
+    w = t.tensor([0.1, -0.2], requires_grad=True)
+    b = t.tensor(0.0, requires_grad=True)
+    p = (X @ w + b).sigmoid()
+    loss = -(y * p.log() + (1 - y) * (1 - p).log()).mean()
+    loss.backward()
+    return {"p": p, "loss": loss, "w_grad": w.grad, "b_grad": b.grad}
+
+
+@case
+def curriculum_two_layer_mlp_grads(t):
+    x = t.tensor([[1.0, -1.0], [0.5, 2.0]])
+    W1 = t.tensor([[0.1, 0.2, -0.3], [0.4, -0.5, 0.6]], requires_grad=True)
+    b1 = t.tensor([0.0, 0.1, -0.1], requires_grad=True)
+    W2 = t.tensor([[1.0], [-1.0], [0.5]], requires_grad=True)
+    h = (x @ W1 + b1).relu()
+    out = h @ W2
+    loss = ((out - t.tensor([[1.0], [0.0]])) ** 2).mean()
+    loss.backward()
+    return {"loss": loss, "W1_grad": W1.grad, "b1_grad": b1.grad, "W2_grad": W2.grad}
+
+
+@case
+def curriculum_softmax_cross_entropy_grad_is_p_minus_y(t):
+    z = t.tensor([2.0, 1.0, 0.1], requires_grad=True)
+    loss = -z.log_softmax(0)[0]
+    loss.backward()
+    return {
+        "loss": loss,
+        "z_grad": z.grad,
+        "p_minus_y": z.softmax(0).detach() - t.tensor([1.0, 0.0, 0.0]),
+    }
+
+
+# ======================================================================================
+# 19. torch.nn and torch.optim
+# ======================================================================================
+
+
+@case
+def parameter_repr_and_flags(t):
+    p = t.nn.Parameter(t.tensor([1.0, 2.0]))
+    return {
+        "repr": repr(p),
+        "requires_grad": p.requires_grad,
+        "is_leaf": p.is_leaf,
+        "type": type(p).__name__,
+        "is_tensor": isinstance(p, t.Tensor),
+    }
+
+
+@case
+def parameter_without_grad(t):
+    p = t.nn.Parameter(t.tensor([1.0]), requires_grad=False)
+    return {"repr": repr(p), "requires_grad": p.requires_grad}
+
+
+@case
+def parameter_op_result_is_plain_tensor(t):
+    p = t.nn.Parameter(t.tensor([1.0, 2.0]))
+    y = p * 2
+    return {"type": type(y).__name__, "y": y}
+
+
+@case
+def parameter_2d_repr(t):
+    return {"repr": repr(t.nn.Parameter(t.tensor([[1.0, 2.0], [3.0, 4.0]])))}
+
+
+@case
+def module_registers_parameters_and_submodules(t):
+    class Affine(t.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.w = t.nn.Parameter(t.tensor([2.0]))
+            self.b = t.nn.Parameter(t.tensor([1.0]))
+            self.not_a_param = t.tensor([5.0])
+
+        def forward(self, x):
+            return x * self.w + self.b
+
+    class Net(t.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.first = Affine()
+            self.second = Affine()
+
+        def forward(self, x):
+            return self.second(self.first(x))
+
+    net = Net()
+    y = net(t.tensor([3.0]))
+    y.sum().backward()
+    return {
+        "y": y,
+        "names": [n for n, _ in net.named_parameters()],
+        "count": len(list(net.parameters())),
+        "grads": [p.grad for p in net.parameters()],
+    }
+
+
+@case
+def module_zero_grad_sets_none(t):
+    lin = t.nn.Linear(2, 1)
+    lin(t.ones(2)).sum().backward()
+    had = lin.weight.grad is not None
+    lin.zero_grad()
+    return {"had": had, "weight_grad": lin.weight.grad, "bias_grad": lin.bias.grad}
+
+
+@case
+def linear_shapes_and_repr(t):
+    lin = t.nn.Linear(3, 2)
+    nob = t.nn.Linear(3, 2, bias=False)
+    return {
+        "weight_shape": tuple(lin.weight.shape),
+        "bias_shape": tuple(lin.bias.shape),
+        "repr": repr(lin),
+        "repr_nobias": repr(nob),
+        "nobias_bias": nob.bias,
+        "names": [n for n, _ in lin.named_parameters()],
+        "weight_type": type(lin.weight).__name__,
+        "in_out": (lin.in_features, lin.out_features),
+    }
+
+
+@case
+def linear_forward_is_x_wT_plus_b(t):
+    lin = t.nn.Linear(2, 3)
+    assign(t, lin.weight, [[1.0, 2.0], [0.0, -1.0], [0.5, 0.5]])
+    assign(t, lin.bias, [0.1, 0.2, 0.3])
+    x = t.tensor([[1.0, 1.0], [2.0, -1.0]])
+    y = lin(x)
+    return {
+        "y": y,
+        "same_as_formula": y.detach().tolist() == (x @ lin.weight.T + lin.bias).detach().tolist(),
+    }
+
+
+@case
+def linear_gradients(t):
+    lin = t.nn.Linear(2, 1)
+    assign(t, lin.weight, [[0.5, -1.0]])
+    assign(t, lin.bias, [0.25])
+    x = t.tensor([[1.0, 2.0], [3.0, 4.0], [-1.0, 0.0]])
+    lin(x).sum().backward()
+    return {"weight_grad": lin.weight.grad, "bias_grad": lin.bias.grad}
+
+
+@case
+def linear_grad_fn_names(t):
+    lin = t.nn.Linear(2, 3)
+    return {
+        "batch": name(lin(t.ones(4, 2)).grad_fn),
+        "single": name(lin(t.ones(2)).grad_fn),
+        "shape_single": tuple(lin(t.ones(2)).shape),
+    }
+
+
+@case
+def linear_wrong_input_size_raises(t):
+    lin = t.nn.Linear(2, 3)
+    return {"error": raises(lambda: lin(t.ones(4, 5)))}
+
+
+@case
+def sequential_repr_indexing_and_forward(t):
+    model = t.nn.Sequential(t.nn.Linear(2, 2), t.nn.ReLU(), t.nn.Linear(2, 1), t.nn.Tanh())
+    assign(t, model[0].weight, [[1.0, -1.0], [2.0, 0.0]])
+    assign(t, model[0].bias, [0.0, -1.0])
+    assign(t, model[2].weight, [[1.0, 1.0]])
+    assign(t, model[2].bias, [0.5])
+    y = model(t.tensor([[1.0, 2.0]]))
+    y.sum().backward()
+    return {
+        "repr": repr(model),
+        "len": len(model),
+        "first": repr(model[0]),
+        "names": [n for n, _ in model.named_parameters()],
+        "y": y,
+        "w0_grad": model[0].weight.grad,
+        "w2_grad": model[2].weight.grad,
+    }
+
+
+@case
+def relu_and_tanh_modules(t):
+    x = t.tensor([-1.0, 0.5])
+    return {
+        "relu": t.nn.ReLU()(x),
+        "tanh": t.nn.Tanh()(x),
+        "relu_repr": repr(t.nn.ReLU()),
+        "tanh_repr": repr(t.nn.Tanh()),
+    }
+
+
+@case
+def mse_loss_value_grad_and_repr(t):
+    pred = t.tensor([1.0, 2.0, 4.0], requires_grad=True)
+    target = t.tensor([1.5, 2.0, 3.0])
+    loss = t.nn.MSELoss()(pred, target)
+    loss.backward()
+    return {
+        "loss": loss,
+        "grad_fn": name(loss.grad_fn),
+        "grad": pred.grad,
+        "repr": repr(t.nn.MSELoss()),
+    }
+
+
+@case
+def mse_loss_reduction_sum(t):
+    pred = t.tensor([1.0, 2.0], requires_grad=True)
+    loss = t.nn.MSELoss(reduction="sum")(pred, t.tensor([0.0, 0.0]))
+    loss.backward()
+    return {"loss": loss, "grad": pred.grad, "repr": repr(t.nn.MSELoss(reduction="sum"))}
+
+
+@case
+def mse_loss_2d(t):
+    pred = t.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    loss = t.nn.MSELoss()(pred, t.zeros(2, 2))
+    loss.backward()
+    return {"loss": loss, "grad": pred.grad}
+
+
+@case
+def sgd_step_updates_parameters(t):
+    w = t.nn.Parameter(t.tensor([1.0, -2.0]))
+    opt = t.optim.SGD([w], lr=0.1)
+    (w * w).sum().backward()
+    r = opt.step()
+    return {"returns": r, "w": w, "grad": w.grad, "lr": opt.param_groups[0]["lr"]}
+
+
+@case
+def sgd_zero_grad_set_to_none(t):
+    w = t.nn.Parameter(t.tensor([1.0]))
+    opt = t.optim.SGD([w], lr=0.1)
+    (w * 3).sum().backward()
+    opt.zero_grad()
+    default = w.grad
+    (w * 3).sum().backward()
+    opt.zero_grad(set_to_none=True)
+    explicit_none = w.grad
+    (w * 3).sum().backward()
+    opt.zero_grad(set_to_none=False)
+    return {"default": default, "explicit_none": explicit_none, "zeros": w.grad}
+
+
+@case
+def sgd_skips_parameters_without_grad(t):
+    a = t.nn.Parameter(t.tensor([1.0]))
+    b = t.nn.Parameter(t.tensor([1.0]))
+    opt = t.optim.SGD([a, b], lr=0.5)
+    (a * 2).sum().backward()
+    opt.step()
+    return {"a": a, "b": b, "b_grad": b.grad}
+
+
+@case
+def sgd_training_loop_fits_a_line(t):
+    model = t.nn.Linear(1, 1)
+    assign(t, model.weight, [[0.0]])
+    assign(t, model.bias, [0.0])
+    opt = t.optim.SGD(model.parameters(), lr=0.1)
+    loss_fn = t.nn.MSELoss()
+    X = t.tensor([[1.0], [2.0], [3.0]])
+    Y = t.tensor([[3.0], [5.0], [7.0]])  # y = 2x + 1
+    losses = []
+    for _ in range(5):
+        opt.zero_grad()
+        loss = loss_fn(model(X), Y)
+        loss.backward()
+        opt.step()
+        losses.append(loss.item())
+    return {"losses": losses, "weight": model.weight, "bias": model.bias}
+
+
+@case
+def sgd_manual_update_matches_optimizer(t):
+    w1 = t.tensor([1.0, 2.0], requires_grad=True)
+    ((w1 * w1).sum() * 0.5).backward()
+    with t.no_grad():
+        w1 -= 0.1 * w1.grad
+    w1.grad.zero_()
+    w2 = t.nn.Parameter(t.tensor([1.0, 2.0]))
+    opt = t.optim.SGD([w2], lr=0.1, momentum=0)
+    ((w2 * w2).sum() * 0.5).backward()
+    opt.step()
+    return {"manual": w1, "optim": w2, "manual_grad": w1.grad}
+
+
+@case
+def clip_grad_norm_scales_to_max_norm(t):
+    p = t.nn.Parameter(t.tensor([0.0, 0.0]))
+    p.grad = t.tensor([3.0, 4.0])
+    total = t.nn.utils.clip_grad_norm_([p], max_norm=1.0)
+    return {"total": total, "grad": p.grad}
+
+
+@case
+def clip_grad_norm_over_several_parameters(t):
+    a = t.nn.Parameter(t.tensor([0.0]))
+    b = t.nn.Parameter(t.tensor([0.0, 0.0]))
+    a.grad = t.tensor([2.0])
+    b.grad = t.tensor([4.0, 4.0])
+    total = t.nn.utils.clip_grad_norm_([a, b], 3.0)
+    return {"total": total, "a": a.grad, "b": b.grad}
+
+
+@case
+def clip_grad_norm_below_max_is_unchanged(t):
+    p = t.nn.Parameter(t.tensor([0.0, 0.0]))
+    p.grad = t.tensor([0.3, 0.4])
+    total = t.nn.utils.clip_grad_norm_([p], max_norm=1.0)
+    return {"total": total, "grad": p.grad}
+
+
+@case
+def clip_grad_value_clamps_each_entry(t):
+    p = t.nn.Parameter(t.tensor([0.0, 0.0, 0.0]))
+    p.grad = t.tensor([-3.0, 0.2, 4.0])
+    r = t.nn.utils.clip_grad_value_([p], clip_value=0.5)
+    return {"returns": r, "grad": p.grad}
+
+
+# ======================================================================================
+# 20. More: float64 precision, second derivatives of every smooth op, edge cases
+# ======================================================================================
+
+
+@case
+def float64_grads_stay_float64_and_precise(t):
+    x = t.tensor([0.3, -1.2, 2.5], dtype=t.float64, requires_grad=True)
+    y = (x.exp() * x.sin() / (1 + x**2) + x.tanh() * x.sigmoid()).sum()
+    y.backward()
+    return {"y": y, "x_grad": x.grad}
+
+
+@case
+def float64_softmax_and_log_softmax_grads(t):
+    x = t.tensor([[0.1, -0.4, 2.0], [1.0, 1.0, 3.0]], dtype=t.float64, requires_grad=True)
+    w = t.tensor([[1.0, 2.0, 3.0], [-1.0, 0.5, 0.0]], dtype=t.float64)
+    ((x.softmax(1) * w).sum() + (x.log_softmax(0) * w).sum()).backward()
+    return {"x_grad": x.grad}
+
+
+@case
+def float64_matmul_and_mean_grads(t):
+    a = t.tensor([[0.1, 0.2], [0.3, 0.4]], dtype=t.float64, requires_grad=True)
+    b = t.tensor([[1.5], [-2.5]], dtype=t.float64, requires_grad=True)
+    ((a @ b).tanh().mean()).backward()
+    return {"a_grad": a.grad, "b_grad": b.grad}
+
+
+def _second_derivative_case(op_name, f):
+    """Register ``second_derivative_of_<op_name>``.
+
+    In float64, at x = [0.5, 1.5]: g1 = grad of sum(f(x)), g2 = grad of g1[0] + 2 * g1[1].
+    """
+
+    def run(t):
+        x = t.tensor([0.5, 1.5], dtype=t.float64, requires_grad=True)
+        (g1,) = t.autograd.grad(f(t, x).sum(), x, create_graph=True)
+        (g2,) = t.autograd.grad((g1 * t.tensor([1.0, 2.0], dtype=t.float64)).sum(), x)
+        return {"g1": g1.detach(), "g2": g2}
+
+    run.__name__ = run.__qualname__ = f"second_derivative_of_{op_name}"
+    return case(run)
+
+
+_second_derivative_case("exp", lambda t, x: x.exp())
+_second_derivative_case("log", lambda t, x: x.log())
+_second_derivative_case("sin", lambda t, x: x.sin())
+_second_derivative_case("cos", lambda t, x: x.cos())
+_second_derivative_case("tanh", lambda t, x: x.tanh())
+_second_derivative_case("sigmoid", lambda t, x: x.sigmoid())
+_second_derivative_case("sqrt", lambda t, x: x.sqrt())
+_second_derivative_case("pow_cube", lambda t, x: x**3)
+_second_derivative_case("pow_half", lambda t, x: x**0.5)
+_second_derivative_case("python_base_pow", lambda t, x: 3**x)
+_second_derivative_case("pow_tensor_exponent", lambda t, x: x**x)
+_second_derivative_case("reciprocal", lambda t, x: 1 / x)
+_second_derivative_case("div_by_tensor", lambda t, x: x.exp() / (x + 1))
+_second_derivative_case("mul_and_sub", lambda t, x: x * x - 3 * x)
+_second_derivative_case("neg_square", lambda t, x: -(x * x))
+_second_derivative_case("softmax", lambda t, x: x.softmax(0) * t.tensor([1.0, 3.0], dtype=t.float64))
+_second_derivative_case("log_softmax", lambda t, x: x.log_softmax(0) * t.tensor([1.0, 3.0], dtype=t.float64))
+_second_derivative_case(
+    "matmul_quadratic_form",
+    lambda t, x: x @ t.tensor([[1.0, 2.0], [0.0, 3.0]], dtype=t.float64) @ x,
+)
+_second_derivative_case("mean_of_squares", lambda t, x: (x**2).mean(0, keepdim=True))
+_second_derivative_case("max_of_squares", lambda t, x: (x**2).max())
+_second_derivative_case("max_dim_of_squares", lambda t, x: (x**2).reshape(1, 2).max(dim=1).values)
+_second_derivative_case("index_and_slice", lambda t, x: x[0] * x[1:] ** 2)
+_second_derivative_case("transpose_view", lambda t, x: (x.reshape(2, 1).T ** 3).view(2))
+_second_derivative_case("clamp_inside_bounds", lambda t, x: x.clamp(0, 10) ** 2)
+_second_derivative_case("relu_squared", lambda t, x: x.relu() ** 2)
+_second_derivative_case("abs_cubed", lambda t, x: x.abs() ** 3)
+
+
+@case
+def index_none_ellipsis_and_mixed(t):
+    x = t.arange(6.0).reshape(2, 3).requires_grad_()
+    a = x[None]
+    b = x[..., 0]
+    c = x[1, 1:]
+    (a.sum() + 10 * b.sum() + 100 * c.sum()).backward()
+    return {
+        "a_shape": tuple(a.shape),
+        "a_name": name(a.grad_fn),
+        "b": b,
+        "c": c,
+        "mid_none": tuple(x[:, None].shape),
+        "x_grad": x.grad,
+    }
+
+
+@case
+def slice_negative_step_raises(t):
+    return {"error": raises(lambda: t.arange(4)[::-1])}
+
+
+@case
+def inplace_true_division_of_int_raises(t):
+    x = t.tensor([1, 2])
+
+    def idiv():
+        nonlocal x
+        x /= 2
+
+    return {"error": raises(idiv), "x": x}
+
+
+@case
+def arange_float_step_count(t):
+    return {"a": t.arange(0, 1, 0.1), "len": len(t.arange(0, 1, 0.1))}
+
+
+@case
+def max_propagates_nan(t):
+    x = t.tensor([[1.0, float("nan"), 3.0]])
+    r = x.max(1)
+    return {"all": x.max(), "values": r.values, "indices": r.indices}
+
+
+@case
+def softmax_with_minus_inf(t):
+    x = t.tensor([0.0, float("-inf")])
+    return {"softmax": x.softmax(0), "log_softmax": x.log_softmax(0)}
+
+
+@case
+def overflow_saturates_without_warnings(t):
+    return {
+        "exp": warns(lambda: t.tensor([100.0]).exp()),
+        "sigmoid_neg": warns(lambda: t.tensor([-1000.0]).sigmoid()),
+        "sigmoid_pos": warns(lambda: t.tensor([1000.0]).sigmoid()),
+        "tanh": warns(lambda: t.tensor([1000.0, -1000.0]).tanh()),
+        "pow": warns(lambda: t.tensor([1e30]) ** 2),
+    }
+
+
+@case
+def sigmoid_and_tanh_grads_saturate_to_zero(t):
+    x = t.tensor([-1000.0, 1000.0], requires_grad=True)
+    (x.sigmoid() + x.tanh()).sum().backward()
+    return {"x_grad": x.grad}
+
+
+@case
+def reshape_to_scalar_and_back(t):
+    x = t.tensor([5.0], requires_grad=True)
+    s = x.reshape(())
+    s.backward()
+    return {"s": s, "flat": t.tensor([[5.0]]).view(-1), "x_grad": x.grad}
+
+
+@case
+def squeeze_of_non_singleton_dim_is_noop_with_grad_fn(t):
+    x = t.tensor([1.0, 2.0], requires_grad=True)
+    y = x.squeeze(0)
+    return {"y": y, "name": name(y.grad_fn)}
+
+
+@case
+def softmax_3d_middle_dim_grad(t):
+    x = t.arange(12.0).reshape(2, 3, 2).requires_grad_()
+    w = t.tensor([[[0.0, 1.0], [2.0, 3.0], [4.0, 0.0]], [[1.0, 2.0], [3.0, 4.0], [0.0, 1.0]]])
+    s = x.softmax(dim=1)
+    (s * w).sum().backward()
+    return {"s_sum_dim1": s.sum(1), "x_grad": x.grad}
+
+
+@case
+def max_dim_keepdim_grad_3d(t):
+    x = t.tensor([[[1.0, 9.0], [4.0, 2.0]], [[0.0, -1.0], [5.0, 5.0]]], requires_grad=True)
+    r = x.max(dim=-2, keepdim=True)
+    (r.values * t.tensor([[[1.0, 2.0]], [[3.0, 4.0]]])).sum().backward()
+    return {"values": r.values, "indices": r.indices, "x_grad": x.grad}
+
+
+@case
+def sum_and_mean_keepdim_tuple_negative_dims_grad(t):
+    x = t.arange(24.0).reshape(2, 3, 4).requires_grad_()
+    s = x.sum(dim=(-1, 0), keepdim=True)
+    m = x.mean(dim=(0, -2))
+    (s * 2).sum().backward(retain_graph=True)
+    (m * t.tensor([1.0, 2.0, 3.0, 4.0])).sum().backward()
+    return {"s": s, "m": m, "x_grad": x.grad[:, :, 0]}
+
+
+@case
+def pow_tensor_exponent_broadcast_grad(t):
+    base = t.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    exp = t.tensor([2.0, 0.5], requires_grad=True)
+    y = base**exp
+    y.sum().backward()
+    return {"y": y, "base_grad": base.grad, "exp_grad": exp.grad}
+
+
+@case
+def pow_tensor_exponent_at_zero_base(t):
+    base = t.tensor([0.0, 0.0], requires_grad=True)
+    exp = t.tensor([2.0, 0.0], requires_grad=True)
+    (base**exp).sum().backward()
+    return {"base_grad": base.grad, "exp_grad": exp.grad}
+
+
+@case
+def requires_grad_attribute_setter(t):
+    x = t.tensor([1.0, 2.0])
+    x.requires_grad = True
+    y = x * 2
+
+    def set_on_non_leaf():
+        y.requires_grad = False
+
+    def set_on_int():
+        t.tensor([1, 2]).requires_grad = True
+
+    return {
+        "x": x,
+        "is_leaf": x.is_leaf,
+        "non_leaf": raises(set_on_non_leaf),
+        "int": raises(set_on_int),
+    }
+
+
+@case
+def grad_setter_checks_shape(t):
+    x = t.tensor([1.0, 2.0], requires_grad=True)
+
+    def assign_wrong_shape():
+        x.grad = t.zeros(3)
+
+    x.grad = t.tensor([5.0, 6.0])
+    return {"error": raises(assign_wrong_shape), "grad": x.grad}
+
+
+@case
+def int_tensor_negative_power_raises(t):
+    return {
+        "error": raises(lambda: t.tensor([1, 2]) ** -1),
+        "float_exponent": t.tensor([1, 4]) ** 0.5,
+    }
+
+
+@case
+def ragged_nested_list_raises(t):
+    return {"error": raises(lambda: t.tensor([[1, 2], [3]]))}
+
+
+@case
+def sum_of_empty_is_zero(t):
+    return {"sum": t.ones(2, 0).sum(), "dim": t.ones(2, 0).sum(1)}
+
+
+@case
+def item_on_one_element_2d(t):
+    return {"item": t.tensor([[1.5]]).item()}
+
+
+@case
+def module_repr_lists_children(t):
+    class Affine(t.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.w = t.nn.Parameter(t.tensor([2.0]))
+
+        def forward(self, x):
+            return x * self.w
+
+    class Net(t.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.first = Affine()
+            self.lin = t.nn.Linear(2, 2)
+            self.act = t.nn.ReLU()
+
+        def forward(self, x):
+            return self.act(self.lin(self.first(x)))
+
+    net = Net()
+    return {
+        "repr": repr(net),
+        "leaf_repr": repr(Affine()),
+        "names": [n for n, _ in net.named_parameters()],
+    }
+
+
+@case
+def mse_loss_warns_on_broadcasting_target(t):
+    pred = t.tensor([1.0, 2.0], requires_grad=True)
+    target = t.tensor([[1.0], [3.0]])
+    return {"loss": warns(lambda: t.nn.MSELoss()(pred, target))}
+
+
+@case
+def clip_grad_norm_skips_parameters_without_grad(t):
+    a = t.nn.Parameter(t.tensor([1.0, 1.0]))
+    b = t.nn.Parameter(t.tensor([1.0]))
+    b.grad = t.tensor([2.0])
+    total = t.nn.utils.clip_grad_norm_([a, b], 1.0)
+    return {"total": total, "a_grad": a.grad, "b_grad": b.grad}
+
+
+@case
+def clip_grad_norm_without_any_grad(t):
+    p = t.nn.Parameter(t.ones(2))
+    return {"total": t.nn.utils.clip_grad_norm_([p], 1.0), "grad": p.grad}
+
+
+@case
+def parameter_stays_parameter_after_inplace_update(t):
+    p = t.nn.Parameter(t.tensor([1.0, 2.0]))
+    with t.no_grad():
+        p.mul_(3)
+    return {"repr": repr(p), "type": type(p).__name__, "is_leaf": p.is_leaf}
+
+
+@case
+def custom_function_double_backward(t):
+    class Cube(t.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x**3
+
+        @staticmethod
+        def backward(ctx, g):
+            (x,) = ctx.saved_tensors
+            return 3 * x**2 * g
+
+    x = t.tensor(2.0, requires_grad=True)
+    (g1,) = t.autograd.grad(Cube.apply(x), x, create_graph=True)
+    (g2,) = t.autograd.grad(g1, x)
+    return {"g1": g1, "g2": g2}
+
+
+@case
+def hook_on_tensor_used_twice_sees_summed_grad(t):
+    x = t.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 2
+    seen = []
+    y.register_hook(lambda g: seen.append(g.clone()))
+    (y * y + y).sum().backward()
+    return {"seen": seen, "x_grad": x.grad}
+
+
+@case
+def hook_does_not_touch_previously_accumulated_grad(t):
+    x = t.tensor([1.0], requires_grad=True)
+    (x * 2).sum().backward()
+    x.register_hook(lambda g: g * 10)
+    (x * 3).sum().backward()
+    return {"x_grad": x.grad}
+
+
+@case
+def autograd_grad_of_several_outputs_sums(t):
+    x = t.tensor(2.0, requires_grad=True)
+    (g,) = t.autograd.grad([x * x, x * 3], x)
+    return {"g": g}
+
+
+@case
+def inplace_broadcast_add_on_non_leaf_grad(t):
+    a = t.zeros(2, 3, requires_grad=True)
+    b = t.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    y = a * 1
+    y += b
+    (y * y).sum().backward()
+    return {"y": y, "a_grad": a.grad, "b_grad": b.grad}
+
+
+@case
+def backward_inside_no_grad_still_works(t):
+    x = t.tensor(3.0, requires_grad=True)
+    y = x * x
+    with t.no_grad():
+        y.backward()
+    return {"x_grad": x.grad}
+
+
+@case
+def create_graph_implies_retain_graph(t):
+    x = t.tensor(2.0, requires_grad=True)
+    y = x**3
+    t.autograd.grad(y, x, create_graph=True)
+    second = t.autograd.grad(y, x)
+    z = x**2
+    warns(lambda: z.backward(create_graph=True))
+    third = raises(lambda: z.backward())
+    return {"second": second, "third": third, "x_grad": x.grad.detach()}
+
+
+@case
+def deep_chain_of_5000_ops_backward(t):
+    x = t.tensor(1.0, requires_grad=True)
+    y = x
+    for _ in range(5000):
+        y = y * 1.0001 + 0.0
+    y.backward()
+    return {"y": y.detach(), "x_grad": x.grad}
