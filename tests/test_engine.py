@@ -1,7 +1,6 @@
 """The backward engine: its events, its order, its bookkeeping, and its limits (depth, memory)."""
 
 import gc
-import os
 import subprocess
 import sys
 import weakref

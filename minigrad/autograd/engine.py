@@ -24,6 +24,7 @@ counts, input buffers) as it is after that step.
 """
 
 import heapq
+
 import numpy as np
 
 from . import anomaly_mode, grad_mode
