@@ -28,23 +28,28 @@ import heapq
 import numpy as np
 
 from . import anomaly_mode, grad_mode
-from .function import AccumulateGrad
+from .function import AccumulateGrad, _quietly
 
 
 # --- events ---------------------------------------------------------------------------------------
 class Event:
     """One step the engine took. ``kind`` names the step; each kind has the fields listed in its
-    ``fields`` (all given positionally, ``state`` last and optional)."""
+    ``fields``, readable as attributes (``event.node``, ``event.grad``...); ``state`` is the engine's
+    bookkeeping after the step when ``snapshots=True``, else None."""
 
-    __slots__ = ()
+    __slots__ = ("_values",)
     kind = ""
     fields = ()
+    _index = {}
 
     def __init__(self, *values):
-        if len(values) == len(self.fields) - 1:
-            values = (*values, None)  # no snapshot
-        for name, value in zip(self.fields, values, strict=True):
-            object.__setattr__(self, name, value)
+        self._values = values  # one store: the engine makes several events per node
+
+    def __getattr__(self, name):
+        index = type(self)._index.get(name)
+        if index is None:
+            raise AttributeError(f"{type(self).__name__} has no field {name!r}")
+        return self._values[index] if index < len(self._values) else None
 
     def __repr__(self):
         shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.fields if name != "state")
@@ -52,12 +57,20 @@ class Event:
 
 
 def _event(name, kind, fields, doc):
-    """Make an Event subclass (plain classes with __slots__: cheap to create, a few per node)."""
+    """Make an Event subclass with the given field names (``state`` is always last)."""
     names = tuple(fields.split()) + ("state",)
+    index = {n: i for i, n in enumerate(names)}
     return type(
         name,
         (Event,),
-        {"__slots__": names, "kind": kind, "fields": names, "__doc__": doc, "__module__": __name__},
+        {
+            "__slots__": (),
+            "kind": kind,
+            "fields": names,
+            "_index": index,
+            "__doc__": doc,
+            "__module__": __name__,
+        },
     )
 
 
@@ -180,7 +193,7 @@ def _reaches(root_nodes, targets):
 
 
 def _slots(node):
-    return len(node._output_meta) if not isinstance(node, AccumulateGrad) else 1
+    return 1 if type(node) is AccumulateGrad else len(node._output_meta)
 
 
 def _add(a, b):
@@ -223,9 +236,7 @@ def iter_backward(
         needed = {n for n in reach if n in run_targets or any(reach[c] for c in _children(n))}
     captured = [None] * (len(inputs) if inputs is not None else 0)
 
-    def state():
-        if not snapshots:
-            return None
+    def snapshot():
         order = tuple(n for _, _, n in sorted(ready))
         return EngineState(
             order,
@@ -240,8 +251,9 @@ def iter_backward(
     for node in root_nodes:
         if dependencies.get(node, 0) == 0:
             heapq.heappush(ready, (-node._priority, -node._sequence_nr, node))
+    state = snapshot if snapshots else None
     yield GraphTaskStarted(
-        tuple((n, nr, g) for (n, nr), g in zip(roots, grad_roots)), dict(dependencies), state()
+        tuple((n, nr, g) for (n, nr), g in zip(roots, grad_roots)), dict(dependencies), state and state()
     )
 
     step = 0
@@ -273,7 +285,7 @@ def iter_backward(
             mode["enabled"] = previous
         yield from events
 
-    yield GraphTaskFinished(step, tuple(captured), state())
+    yield GraphTaskFinished(step, tuple(captured), state and state())
 
 
 def _run_node(
@@ -290,36 +302,42 @@ def _run_node(
     events,
     state,
 ):
-    """One step of the engine: run ``node`` on its input buffer and deliver its gradients."""
+    """One step of the engine: run ``node`` on its input buffer and deliver its gradients.
+    (``state`` makes a snapshot for the events, or is None.)"""
     grads = buffers.pop(node)
-    events.append(NodeStarted(step, node, tuple(grads), state()))
+    events.append(NodeStarted(step, node, tuple(grads), state and state()))
 
     # 1. hooks registered on the tensors this node produced (they may replace the gradient)
-    for nr, hooks in node._tensor_pre_hooks.items():
-        for _, hook in list(hooks):
-            if grads[nr] is None:
-                continue
-            before = grads[nr]
-            replaced = hook(before)
-            if replaced is not None:
-                grads[nr] = replaced
-            events.append(HookFired(step, node, nr, "tensor", before, grads[nr], state()))
-    for nr, ref in node._retain_grad_refs.items():
-        tensor = ref()
-        if tensor is not None and grads[nr] is not None:
-            tensor._retained_grad_add(grads[nr])
-            events.append(HookFired(step, node, nr, "retain_grad", grads[nr], grads[nr], state()))
+    if node._tensor_pre_hooks:
+        for nr, hooks in node._tensor_pre_hooks.items():
+            for _, hook in list(hooks):
+                if grads[nr] is None:
+                    continue
+                before = grads[nr]
+                replaced = hook(before)
+                if replaced is not None:
+                    grads[nr] = replaced
+                events.append(HookFired(step, node, nr, "tensor", before, grads[nr], state and state()))
+    if node._retain_grad_refs:
+        for nr, ref in node._retain_grad_refs.items():
+            tensor = ref()
+            if tensor is not None and grads[nr] is not None:
+                tensor._retained_grad_add(grads[nr])
+                events.append(
+                    HookFired(step, node, nr, "retain_grad", grads[nr], grads[nr], state and state())
+                )
 
     # 2. autograd.grad: take the gradient of a requested input
-    for nr, index in captures.get(node, ()):
-        captured[index] = grads[nr]
-        events.append(GradCaptured(step, node, index, grads[nr], state()))
+    if captures:
+        for nr, index in captures.get(node, ()):
+            captured[index] = grads[nr]
+            events.append(GradCaptured(step, node, index, grads[nr], state and state()))
     if needed is not None and node not in needed:
-        events.append(NodeSkipped(step, node, state()))
+        events.append(NodeSkipped(step, node, state and state()))
         return
 
     # 3. a leaf: add into .grad
-    if isinstance(node, AccumulateGrad):
+    if type(node) is AccumulateGrad:
         if grads[0] is not None:
             if accumulate_grad:
                 total = node.accumulate(grads[0])
@@ -327,23 +345,27 @@ def _run_node(
                 old = node.variable._grad
                 total = grads[0].detach() if old is None else old.detach() + grads[0].detach()
             events.append(
-                GradAccumulated(step, node, node.variable, grads[0], total, accumulate_grad, state())
+                GradAccumulated(
+                    step, node, node.variable, grads[0], total, accumulate_grad, state and state()
+                )
             )
         return
 
     # 4. the chain rule: gradients of the outputs -> gradients of the inputs
-    if all(g is None for g in grads):
+    if grads.count(None) == len(grads):
         outs = [None] * len(node.next_functions)
     else:
         outs = node.apply(grads)
-        if anomaly_mode.is_anomaly_enabled():
+        if anomaly_mode._state["enabled"]:
             _check_nan(node, outs)
     if not retain_graph:
         node._release_saved()
-        events.append(SavedTensorsFreed(step, node, state()))
+        events.append(SavedTensorsFreed(step, node, state and state()))
 
     # 5. deliver along each edge: sum into the next node's buffer, count down its dependencies
-    for edge, ((child, nr), g) in enumerate(zip(node.next_functions, outs)):
+    edge = -1
+    for (child, nr), g in zip(node.next_functions, outs):
+        edge += 1
         if child is None:
             continue
         buf = buffers.get(child)
@@ -354,8 +376,8 @@ def _run_node(
         left = dependencies[child] = dependencies[child] - 1
         if left == 0:
             heapq.heappush(ready, (-child._priority, -child._sequence_nr, child))
-        events.append(GradSent(step, node, edge, child, nr, g, buf[nr], left, state()))
-    events.append(BufferFreed(step, node, state()))
+        events.append(GradSent(step, node, edge, child, nr, g, buf[nr], left, state and state()))
+    events.append(BufferFreed(step, node, state and state()))
 
 
 def _check_nan(node, grads):

@@ -296,36 +296,40 @@ class BackwardNode(Node):
     def apply(self, grad_outputs):
         """Run the Function's ``backward`` for the gradients of its outputs; return one gradient per
         edge in ``next_functions``, checked against the inputs' shapes and dtypes."""
-        grads = []
-        for g, (shape, dtype) in zip(grad_outputs, self._output_meta):
-            if g is None and self._materialize_grads and dtype is not None and dtype.is_floating_point:
-                g = zeros(shape, dtype=dtype)
-            grads.append(g)
-        with np.errstate(all="ignore"):
-            result = self._forward_cls.backward(self, *grads)
-        if not isinstance(result, tuple):
+        grads = grad_outputs
+        if self._materialize_grads and None in grads:
+            grads = list(grads)
+            for k, (shape, dtype) in enumerate(self._output_meta):
+                if grads[k] is None and dtype is not None and dtype.is_floating_point:
+                    grads[k] = zeros(shape, dtype=dtype)
+        result = _quietly(self._forward_cls.backward, self, grads, {})
+        if type(result) is not tuple:
             result = (result,)
-        n_args = len(self.needs_input_grad)
-        if len(result) != n_args:
-            if len(result) > n_args and all(r is None for r in result[n_args:]):
-                result = result[:n_args]
+        needs = self.needs_input_grad
+        if len(result) != len(needs):
+            if len(result) > len(needs) and all(r is None for r in result[len(needs) :]):
+                result = result[: len(needs)]
             else:
                 raise RuntimeError(
                     f"function {self.name()} returned an incorrect number of gradients "
-                    f"(expected {n_args}, got {len(result)})"
+                    f"(expected {len(needs)}, got {len(result)})"
                 )
-        tensor_positions = set(self._tensor_arg_positions)
-        for i, r in enumerate(result):
-            if i not in tensor_positions and r is not None:
-                raise RuntimeError(
-                    f"function {self.name()} returned a gradient different than None at "
-                    f"position {i + 1}, but the corresponding forward input was not a "
-                    "Variable"
-                )
+        positions = self._tensor_arg_positions
+        if len(positions) != len(result):  # some arguments were not tensors: they get no gradient
+            for i, r in enumerate(result):
+                if r is not None and i not in positions:
+                    raise RuntimeError(
+                        f"function {self.name()} returned a gradient different than None "
+                        f"at position {i + 1}, but the corresponding forward input was "
+                        "not a Variable"
+                    )
         out = []
-        for edge, arg_index in enumerate(self._tensor_arg_positions):
-            g = result[arg_index] if self.needs_input_grad[arg_index] else None
-            out.append(None if g is None else _validate_grad(self, edge, g))
+        for edge, arg_index in enumerate(positions):
+            g = result[arg_index]
+            if g is None or not needs[arg_index]:
+                out.append(None)
+            else:
+                out.append(_validate_grad(self, edge, g))
         return out
 
 
@@ -337,6 +341,8 @@ def _validate_grad(node, index, grad):
             f"at position {index}; expected a Tensor or None"
         )
     shape, dtype = node._input_meta[index]
+    if grad._data.shape == shape and grad._dtype is dtype:
+        return grad
     if grad._data.shape != shape:
         if _expandable(shape, grad.shape):
             from ..ops._util import sum_to_shape
@@ -357,6 +363,54 @@ def _expandable(shape, target):
     if len(shape) > len(target):
         return False
     return all(s == t or s == 1 for s, t in zip(reversed(shape), reversed(target)))
+
+
+class _NoGraphContext:
+    """The ``ctx`` a forward gets when nothing will be recorded: saving is a no-op."""
+
+    def __init__(self, forward_cls, n_args):
+        self._forward_cls = forward_cls
+        self.needs_input_grad = (False,) * n_args
+
+    def save_for_backward(self, *tensors):
+        pass
+
+    def mark_non_differentiable(self, *tensors):
+        pass
+
+    def set_materialize_grads(self, value):
+        pass
+
+
+def _apply_without_graph(cls, state, args, kwargs):
+    """``Function.apply`` when no input requires grad (or grad mode is off): just the values."""
+    enabled = state["enabled"]
+    state["enabled"] = False
+    try:
+        outputs = _quietly(cls.forward, _NoGraphContext(cls, len(args)), args, kwargs)
+    finally:
+        state["enabled"] = enabled
+    if state["inference"]:
+        for o in outputs if isinstance(outputs, tuple) else (outputs,):
+            if isinstance(o, Tensor):
+                o._is_inference = True
+    return outputs
+
+
+_quiet = {"depth": 0}
+
+
+def _quietly(function, ctx, args, kwargs):
+    """Call ``function(ctx, *args)`` with numpy's floating-point warnings off: inf and nan are
+    results, as in PyTorch, not warnings. Nested calls skip the (costly) switch."""
+    if _quiet["depth"]:
+        return function(ctx, *args, **kwargs)
+    _quiet["depth"] += 1
+    try:
+        with np.errstate(all="ignore"):
+            return function(ctx, *args, **kwargs)
+    finally:
+        _quiet["depth"] -= 1
 
 
 def _contains(items, obj):
@@ -400,36 +454,35 @@ class Function(metaclass=_FunctionMeta):
         state = grad_mode._state
         enabled = state["enabled"]
         recording = enabled and not state["inference"]
-        node = cls._backward_cls()
+        if recording:
+            for a in args:
+                if isinstance(a, Tensor) and a._requires_grad:
+                    break
+            else:
+                recording = False
+        if not recording:
+            return _apply_without_graph(cls, state, args, kwargs)
 
         # Which arguments are tensors, and which of those need a gradient.
-        positions, needs, any_needed = [], [], False
+        node = cls._backward_cls()
+        positions, needs = [], []
         for i, a in enumerate(args):
             if isinstance(a, Tensor):
                 positions.append(i)
                 if a._base is not None:
                     a._check_view_is_current()
-                need = recording and a._requires_grad
-                any_needed = any_needed or need
-                needs.append(need)
+                needs.append(a._requires_grad)
             else:
                 needs.append(False)
         node.needs_input_grad = tuple(needs)
 
         state["enabled"] = False  # forward computes values only; the graph is recorded here
         try:
-            with np.errstate(all="ignore"):  # inf and nan are results, as in PyTorch: no warnings
-                outputs = cls.forward(node, *args, **kwargs)
+            outputs = _quietly(cls.forward, node, args, kwargs)
         finally:
             state["enabled"] = enabled
         single = not isinstance(outputs, tuple)
         outs = (outputs,) if single else outputs
-        if not any_needed:
-            if state["inference"]:
-                for o in outs:
-                    if isinstance(o, Tensor):
-                        o._is_inference = True
-            return outputs
 
         # Link the node into the graph: one edge per tensor argument.
         node._tensor_arg_positions = positions
