@@ -267,19 +267,23 @@ def iter_backward(
         events = []
         previous, mode["enabled"] = mode["enabled"], create_graph
         try:
-            _run_node(
+            _quietly(  # numpy's inf/nan warnings off once for the whole step
+                _run_node,
                 node,
-                step,
-                buffers,
-                dependencies,
-                ready,
-                captures,
-                captured,
-                needed,
-                accumulate_grad,
-                retain_graph,
-                events,
-                state,
+                (
+                    step,
+                    buffers,
+                    dependencies,
+                    ready,
+                    captures,
+                    captured,
+                    needed,
+                    accumulate_grad,
+                    retain_graph,
+                    events,
+                    state,
+                ),
+                {},
             )
         finally:
             mode["enabled"] = previous
