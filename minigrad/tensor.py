@@ -400,7 +400,7 @@ class Tensor:
         return _printing.tensor_repr(self)
 
     def __format__(self, spec):
-        if self.ndim == 0 and spec:
+        if self.ndim == 0:  # as PyTorch: f"{torch.tensor(4.0)}" is '4.0'
             return format(self.item(), spec)
         return repr(self) if not spec else format(repr(self), spec)
 

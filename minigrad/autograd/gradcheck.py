@@ -89,8 +89,8 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
         if isinstance(i, Tensor) and i.requires_grad and i.dtype.name != "float64":
             warnings.warn(
                 f"Input #{inputs.index(i)} requires gradient and is not a double precision "
-                "floating point. This check will likely fail if all the inputs are not of "
-                "double precision floating point. ",
+                "floating point or complex. This check will likely fail if all the inputs are not "
+                "of double precision floating point or complex. ",
                 UserWarning,
                 stacklevel=2,
             )
