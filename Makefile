@@ -14,7 +14,7 @@ lab: setup
 
 ## The full test suite: minigrad, grader, widgets, every notebook cell (nbval), browser end-to-end.
 test: setup
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --nbval --nbval-current-env tests notebooks
 
 ## Library tests only (no notebooks, no browser): the quick loop while editing minigrad.
 test-fast: setup

@@ -12,3 +12,8 @@ def _fresh_modes():
     yield
     grad_mode._state.update(enabled=True, inference=False)
     anomaly_mode._state["enabled"] = False
+
+
+# Notebooks used as test inputs (hostile submissions for the grader) are data, not tests: nbval must
+# never run them directly.
+collect_ignore = ["grader_fixtures"]
