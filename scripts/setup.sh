@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Set up everything the course needs, idempotently, on a fresh Debian machine with Python 3.11:
-#   system packages (Graphviz's `dot`, Chromium for the browser tests, python3-venv),
+#   system packages (Graphviz's `dot`, Chromium for the browser tests, bubblewrap for the grader's
+#   sandbox, python3-venv),
 #   a virtual environment in .venv with the pinned requirements, minigrad installed editable,
 #   and JupyterLab settings (slideshow clicks, no news pop-ups).
 # Safe to run again: each step checks first and does nothing when already done.
@@ -15,6 +16,7 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 missing=()
 command -v dot >/dev/null 2>&1 || missing+=(graphviz)
 command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v bwrap >/dev/null 2>&1 || missing+=(bubblewrap)  # the grader's sandbox for submissions
 fc-list 2>/dev/null | grep -qi dejavu || missing+=(fonts-dejavu-core)
 "$PYTHON" -c "import ensurepip, venv" >/dev/null 2>&1 || missing+=(python3-venv)
 if [ ${#missing[@]} -gt 0 ]; then

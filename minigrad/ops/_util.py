@@ -64,3 +64,10 @@ def float_result(*tensors):
         dtype = _dtypes.float32
         arrays = [a.astype(np.float32) for a in arrays]
     return dtype, arrays
+
+
+def wide(array):
+    """float32 numbers as float64, for transcendental functions (sin, exp, ...): computed in double
+    precision and rounded once to float32, the results are correctly rounded, as PyTorch's are
+    (numpy's own float32 versions can be one unit in the last place off)."""
+    return array.astype(np.float64) if array.dtype == np.float32 else array

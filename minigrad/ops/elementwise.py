@@ -6,7 +6,7 @@ import numpy as np
 from .. import _dtypes
 from ..autograd.function import Function
 from ..tensor import _wrap_number
-from ._util import float_result, out, promoted, sum_to_shape
+from ._util import float_result, out, promoted, sum_to_shape, wide
 
 
 class Exp(Function):
@@ -18,7 +18,7 @@ class Exp(Function):
     def forward(ctx, x):
         dtype, (a,) = float_result(x)
         with np.errstate(over="ignore"):
-            y = out(np.exp(a), dtype)
+            y = out(np.exp(wide(a)), dtype)
         ctx.save_for_backward(y)
         return y
 
@@ -38,7 +38,7 @@ class Log(Function):
         ctx.save_for_backward(x)
         dtype, (a,) = float_result(x)
         with np.errstate(divide="ignore", invalid="ignore"):
-            return out(np.log(a), dtype)
+            return out(np.log(wide(a)), dtype)
 
     @staticmethod
     def backward(ctx, grad):
@@ -55,7 +55,7 @@ class Sin(Function):
     def forward(ctx, x):
         ctx.save_for_backward(x)
         dtype, (a,) = float_result(x)
-        return out(np.sin(a), dtype)
+        return out(np.sin(wide(a)), dtype)
 
     @staticmethod
     def backward(ctx, grad):
@@ -72,7 +72,7 @@ class Cos(Function):
     def forward(ctx, x):
         ctx.save_for_backward(x)
         dtype, (a,) = float_result(x)
-        return out(np.cos(a), dtype)
+        return out(np.cos(wide(a)), dtype)
 
     @staticmethod
     def backward(ctx, grad):
@@ -88,7 +88,7 @@ class Tanh(Function):
     @staticmethod
     def forward(ctx, x):
         dtype, (a,) = float_result(x)
-        y = out(np.tanh(a), dtype)
+        y = out(np.tanh(wide(a)), dtype)
         ctx.save_for_backward(y)
         return y
 

@@ -1,0 +1,134 @@
+"""Structural checks and the runtime budget for every lesson notebook.
+
+The lessons are found with the glob ``notebooks/[0-9][0-9]_*.ipynb`` when the tests are collected, so a
+lesson added later is checked without editing this file. Conventions checked (one test each):
+
+- every cell has ``metadata.slideshow.slide_type`` in {slide, subslide, fragment, notes, skip, -};
+- the lesson links to ``../exercises/<its own file name>`` and that exercise notebook exists
+  (a missing exercise fails the test on purpose);
+- at least one teacher-notes cell (``slide_type == "notes"``);
+- **learning goals**: one of the first three markdown cells contains the phrase
+  "you will be able to" (case-insensitive), e.g. "After this lesson you will be able to: …";
+- **summary**: the last cell that is not a ``notes`` cell is a markdown cell with a heading
+  containing "Summary";
+- **runtime budget** (marked ``slow``): the whole notebook executes in a fresh kernel with nbclient in at
+  most ``BUDGET_SECONDS`` of wall time (kernel start-up included). The measured times are written to
+  ``test-artifacts/lesson_times.json`` (merged, one entry per lesson, with the machine's load average at
+  the time, since other processes competing for the CPU slow every lesson down) so they can be reported.
+"""
+
+import json
+import os
+import re
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+EXERCISES = ROOT / "exercises"
+ARTIFACTS = ROOT / "test-artifacts"
+TIMES_FILE = ARTIFACTS / "lesson_times.json"
+
+BUDGET_SECONDS = 10.0
+SLIDE_TYPES = {"slide", "subslide", "fragment", "notes", "skip", "-"}
+GOALS_PHRASE = "you will be able to"
+
+LESSONS = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+
+
+def lesson_params():
+    return [pytest.param(path, id=path.stem) for path in LESSONS]
+
+
+def read(path):
+    return nbformat.read(path, as_version=4)
+
+
+def slide_type(cell):
+    return cell.metadata.get("slideshow", {}).get("slide_type")
+
+
+def test_lessons_are_found():
+    assert LESSONS, f"no lesson notebooks matched {NOTEBOOKS}/[0-9][0-9]_*.ipynb"
+
+
+@pytest.mark.parametrize("path", lesson_params())
+def test_every_cell_has_slide_metadata(path):
+    nb = read(path)
+    missing = [i for i, cell in enumerate(nb.cells) if slide_type(cell) not in SLIDE_TYPES]
+    assert not missing, f"cells without a valid metadata.slideshow.slide_type: {missing}"
+
+
+@pytest.mark.parametrize("path", lesson_params())
+def test_links_to_an_existing_exercise_notebook(path):
+    nb = read(path)
+    target = f"../exercises/{path.name}"
+    markdown = "\n".join(cell.source for cell in nb.cells if cell.cell_type == "markdown")
+    assert target in markdown, f"no link to {target} in the lesson's markdown"
+    assert (EXERCISES / path.name).exists(), f"the linked exercise notebook exercises/{path.name} is missing"
+
+
+@pytest.mark.parametrize("path", lesson_params())
+def test_has_teacher_notes(path):
+    nb = read(path)
+    assert any(slide_type(cell) == "notes" for cell in nb.cells), "no cell with slide_type 'notes'"
+
+
+@pytest.mark.parametrize("path", lesson_params())
+def test_opens_with_learning_goals(path):
+    nb = read(path)
+    first_markdown = [cell.source for cell in nb.cells if cell.cell_type == "markdown"][:3]
+    assert any(GOALS_PHRASE in source.lower() for source in first_markdown), (
+        f"none of the first three markdown cells says what the learner '{GOALS_PHRASE}' do"
+    )
+
+
+@pytest.mark.parametrize("path", lesson_params())
+def test_ends_with_a_summary(path):
+    nb = read(path)
+    body = [cell for cell in nb.cells if slide_type(cell) != "notes"]
+    assert body, "the notebook has no cells besides notes"
+    last = body[-1]
+    assert last.cell_type == "markdown", "the last (non-notes) cell should be the summary, in markdown"
+    assert re.search(r"^#+ .*summary", last.source, re.IGNORECASE | re.MULTILINE), (
+        "the last (non-notes) cell has no heading containing 'Summary'"
+    )
+
+
+def record_time(name, seconds):
+    ARTIFACTS.mkdir(exist_ok=True)
+    try:
+        times = json.loads(TIMES_FILE.read_text())
+    except (FileNotFoundError, json.JSONDecodeError):
+        times = {}
+    times[name] = {
+        "seconds": round(seconds, 2),
+        "budget_seconds": BUDGET_SECONDS,
+        # context for a slow run: other processes competing for the CPU while it ran
+        "load_average_1min": round(os.getloadavg()[0], 2),
+        "cpus": os.cpu_count(),
+    }
+    TIMES_FILE.write_text(json.dumps(dict(sorted(times.items())), indent=2) + "\n")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", lesson_params())
+def test_runs_within_the_time_budget(path):
+    """Execute the whole lesson in a fresh kernel of this interpreter and time it end to end."""
+    from nbclient import NotebookClient
+
+    nb = read(path)
+    client = NotebookClient(
+        nb,
+        timeout=120,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(NOTEBOOKS)}},
+    )  # jupyter_client starts the "python3" kernel with sys.executable: this interpreter, this venv
+    start = time.perf_counter()
+    client.execute()
+    seconds = time.perf_counter() - start
+    record_time(path.name, seconds)
+    assert seconds <= BUDGET_SECONDS, f"{path.name} took {seconds:.1f} s (budget {BUDGET_SECONDS:.0f} s)"
