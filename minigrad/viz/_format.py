@@ -51,3 +51,30 @@ def _nested(a, digits):
 def is_scalar(a):
     """One element (any number of dimensions)."""
     return int(np.asarray(getattr(a, "_data", a)).size) == 1
+
+
+def agreeing(a, b, scale=None, rtol=1e-9, digits=DIGITS):
+    """Texts for two results of the same computation summed in different orders (a sum over paths and
+    the engine's gradient), written so that equal results *look* equal.
+
+    Floating-point sums depend on their order, so the two may differ in the last bits: ``8`` and
+    ``8.000001``, or ``0`` and ``-5.6e-17`` (``x - x`` summed two ways). When they agree within
+    ``rtol`` (relative to ``scale``, the largest term), values below the rounding noise are written
+    as 0 and both are written with the most significant digits (at most ``digits``) at which their
+    texts are the same — every digit shown is then true of both. Otherwise both are written in full.
+    """
+    a64 = np.asarray(a, dtype=np.float64)
+    b64 = np.asarray(b, dtype=np.float64)
+    if a64.shape != b64.shape:
+        return array(a, digits), array(b, digits)
+    scale = float(np.max(np.abs(a64))) if scale is None else float(scale)
+    tol = max(scale, float(np.max(np.abs(b64))) if b64.size else 0.0) * rtol
+    if not np.all(np.abs(a64 - b64) <= tol):
+        return array(a, digits), array(b, digits)
+    a64 = np.where(np.abs(a64) <= tol, 0.0, a64)
+    b64 = np.where(np.abs(b64) <= tol, 0.0, b64)
+    for d in range(digits, 2, -1):
+        ta, tb = array(a64, d), array(b64, d)
+        if ta == tb:
+            return ta, tb
+    return array(a64, digits), array(b64, digits)

@@ -303,10 +303,13 @@ class Graph:
         used = {t.symbol for t in self.tensors if t.symbol}
         leaves = 0
 
+        next_k = {}
+
         def fresh(base):
-            symbol, k = base, 2
+            symbol, k = base, next_k.get(base, 2)
             while symbol in used:
                 symbol, k = f"{base}{k}", k + 1
+            next_k[base] = k
             used.add(symbol)
             return symbol
 
@@ -322,6 +325,15 @@ class Graph:
                 info.symbol = fresh(_op_symbol(info.producer.op))
             else:
                 info.symbol = fresh("const")
+
+    def check_not_freed(self, what):
+        """Raise a clear error if a ``backward()`` already freed the saved tensors of this graph."""
+        if any(n.fn._released for n in self.nodes):
+            raise RuntimeError(
+                f"{what} needs the tensors this graph saved for backward, but a backward() already freed "
+                "them. Make the widget before calling backward(), or call backward(retain_graph=True) "
+                "(or rebuild the graph by running the forward code again)."
+            )
 
     # --- queries --------------------------------------------------------------------------------
     def node(self, fn):
@@ -344,6 +356,3 @@ class Graph:
                 "used to compute the output?)"
             )
         return self._node_of[key[0]], key[1]
-
-    def value_of(self, info):
-        return None if info.value is None else np.asarray(info.value)

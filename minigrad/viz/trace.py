@@ -21,6 +21,7 @@ What this does to ``.grad``: nothing. Leaves' ``.grad`` are never written (dry r
 is restored afterwards. Tensor hooks *do* run once, while the frames are built, as in a real backward.
 """
 
+import heapq
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -33,6 +34,9 @@ from .local import local_derivatives
 
 #: Graphs whose backward pass has more steps than this are not replayed frame by frame.
 MAX_FRAMES = 400
+
+#: At most this many nodes are listed in each part of the engine's state.
+MAX_STATE = 12
 
 
 @dataclass
@@ -71,6 +75,7 @@ class Trace:
                 "this tensor does not require grad and has no grad_fn: there is no backward "
                 "pass to step through"
             )
+        self.graph.check_not_freed("The stepper")
         if gradient is None:
             if output.numel() != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs (pass gradient=)")
@@ -98,14 +103,26 @@ class Trace:
         return self.graph.node(fn).label()
 
     def _state(self, state):
-        ready = [self._label(fn) for fn in state.ready_queue]
-        deps = [(self._label(fn), n) for fn, n in state.dependencies.items()]
-        deps.sort(key=lambda item: item[0])
+        """Labels for the engine's state; on big graphs only the :data:`MAX_STATE` nodes created last
+        (nearest the output, where the engine is working) are listed, plus a count of the others."""
+        ready = self._cap([self._label(fn) for fn in state.ready_queue[:MAX_STATE]], len(state.ready_queue))
+        deps_items = list(state.dependencies.items())
+        if len(deps_items) > MAX_STATE:
+            deps_items = heapq.nlargest(MAX_STATE, deps_items, key=lambda item: item[0]._sequence_nr)
+        deps = sorted(((self._label(fn), n) for fn, n in deps_items), key=lambda item: item[0])
+        if len(state.dependencies) > MAX_STATE:
+            deps.append((f"… {len(state.dependencies) - MAX_STATE} more nodes", "…"))
         buffers = [
             (self._label(fn), [("—" if g is None else _format.array(g)) for g in slots])
-            for fn, slots in state.buffers.items()
+            for fn, slots in list(state.buffers.items())[:MAX_STATE]
         ]
         return ready, deps, buffers
+
+    @staticmethod
+    def _cap(items, total):
+        if total > len(items):
+            items.append(f"… {total - len(items)} more")
+        return items
 
     # --- the replay -----------------------------------------------------------------------------
     def _build(self, output):
@@ -148,17 +165,18 @@ class Trace:
                 ):
                     self.frames.pop()  # an AccumulateGrad's run and accumulate are one frame
                 frame.index = len(self.frames)
-                if len(self.frames) < self.max_frames:
-                    self.frames.append(frame)
-                else:
-                    self.truncated = True
+                if len(self.frames) >= self.max_frames:
+                    self.truncated = True  # stop here: a huge graph is never replayed in full
+                    break
+                self.frames.append(frame)
         finally:
+            events.close()
             for t, old in saved_grads:
                 t._grad = old
         if self.truncated:
             last = self.frames[-1]
             last.lines = last.lines + [
-                f"… the pass goes on: {self.total_events} engine events in all; "
+                f"… the pass goes on ({len(g.nodes)} nodes in all); "
                 f"the stepper shows the first {self.max_frames} steps."
             ]
 
