@@ -210,3 +210,13 @@ def test_import_minigrad_imports_only_numpy_and_is_fast():
         assert heavy.strip() == "[]"
         times.append(float(elapsed))
     assert min(times) < 0.150, f"import minigrad took {min(times):.3f} s"
+
+
+def test_dry_run_does_not_store_retained_gradients():
+    x = scalar(2.0)
+    y = x * 3
+    y.retain_grad()
+    events_of(y * y, accumulate_grad=False)
+    assert y.grad is None
+    (y * y).backward()
+    assert y.grad.item() == 12.0

@@ -326,7 +326,8 @@ def _run_node(
         for nr, ref in node._retain_grad_refs.items():
             tensor = ref()
             if tensor is not None and grads[nr] is not None:
-                tensor._retained_grad_add(grads[nr])
+                if accumulate_grad or needed is not None:  # a dry run stores nothing
+                    tensor._retained_grad_add(grads[nr])
                 events.append(
                     HookFired(step, node, nr, "retain_grad", grads[nr], grads[nr], state and state())
                 )

@@ -1,0 +1,202 @@
+"""A real JupyterLab in a real (headless) Chromium, for end-to-end tests.
+
+Reusable pieces (the fixtures in ``conftest.py`` wrap them):
+
+- :class:`JupyterServer` — starts ``jupyter lab`` from this virtual environment on a free loopback
+  port with a random token, in an isolated temporary root (notebooks are *copied* there, so autosave
+  never touches the repository) with its own config, runtime, settings and workspace directories;
+  waits until ``/api/status`` answers; stops the server by its PID (SIGTERM, then SIGKILL).
+- :class:`Lab` — one Chromium page on that server: ``open(notebook)``, ``run_all()``,
+  ``wait_idle()``, ``command(id)``, ``screenshot(name)`` (PNG files go to ``test-artifacts/``).
+
+Chromium is Debian's (``/usr/bin/chromium``, installed by ``scripts/setup.sh``); Playwright only
+drives it (``playwright install`` is never needed).
+"""
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO / "test-artifacts"
+CHROMIUM = os.environ.get("MINIGRAD_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+#: JupyterLab settings for tests: no news or update pop-ups, slideshow prompt overlay off.
+SETTINGS = {
+    "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False},
+    "jupyterlab-slideshow:plugin": {"showCodeCellPrompt": True},
+}
+
+
+def free_port():
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class JupyterServer:
+    """``jupyter lab`` on 127.0.0.1 (see the module docstring). Use as a context manager."""
+
+    def __init__(self, workdir, port=None, token=None, timeout=60):
+        self.workdir = Path(workdir)
+        self.root = self.workdir / "root"
+        self.port = port or free_port()
+        self.token = token or os.urandom(16).hex()
+        self.timeout = timeout
+        self.process = None
+        self.log_path = self.workdir / "jupyter.log"
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self):
+        self.root.mkdir(parents=True, exist_ok=True)
+        env = dict(os.environ)
+        dirs = {name: self.workdir / name for name in ("config", "runtime", "settings", "workspaces", "data")}
+        for d in dirs.values():
+            d.mkdir(parents=True, exist_ok=True)
+        for plugin_id, values in SETTINGS.items():  # user settings, in this server's own directory
+            package, plugin = plugin_id.split(":")
+            path = dirs["settings"] / package / f"{plugin}.jupyterlab-settings"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(values))
+        env.update(
+            JUPYTER_CONFIG_DIR=str(dirs["config"]),
+            JUPYTER_RUNTIME_DIR=str(dirs["runtime"]),
+            JUPYTERLAB_SETTINGS_DIR=str(dirs["settings"]),
+            JUPYTERLAB_WORKSPACES_DIR=str(dirs["workspaces"]),
+            PYTHONUNBUFFERED="1",
+        )
+        cmd = [
+            sys.executable,
+            "-m",
+            "jupyterlab",
+            "--no-browser",
+            "--allow-root",
+            "--ip",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--port-retries",
+            "0",
+            f"--IdentityProvider.token={self.token}",
+            "--LabApp.expose_app_in_browser=True",
+            f"--ServerApp.root_dir={self.root}",
+            "--ServerApp.open_browser=False",
+        ]
+        self._log = open(self.log_path, "w")
+        self.process = subprocess.Popen(
+            cmd, cwd=self.root, env=env, stdout=self._log, stderr=subprocess.STDOUT
+        )
+        deadline = time.monotonic() + self.timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"jupyter lab exited with {self.process.returncode}:\n{self.log()}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/api/status?token={self.token}", timeout=2) as r:
+                    if r.status == 200:
+                        return self
+            except OSError:
+                pass
+            time.sleep(0.2)
+        self.stop()
+        raise TimeoutError(f"jupyter lab did not answer within {self.timeout} s:\n{self.log()}")
+
+    def log(self):
+        try:
+            return self.log_path.read_text()[-4000:]
+        except OSError:
+            return ""
+
+    def stop(self):
+        """SIGTERM the server by its PID (it shuts its kernels down), SIGKILL if it lingers."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        os.kill(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.kill(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=5)
+        self._log.close()
+
+    def add(self, notebook, name=None):
+        """Copy ``notebook`` (a path, or a notebook dict) into the server's root; returns its name there."""
+        if isinstance(notebook, dict):
+            name = name or "notebook.ipynb"
+            (self.root / name).write_text(json.dumps(notebook))
+        else:
+            name = name or Path(notebook).name
+            shutil.copy(notebook, self.root / name)
+        return name
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+class Lab:
+    """A Chromium page driving JupyterLab on ``server`` (see the module docstring)."""
+
+    def __init__(self, server, page):
+        self.server = server
+        self.page = page
+
+    def open(self, name, timeout=60_000):
+        """Open notebook ``name`` (already in the server's root) and wait until its kernel is idle."""
+        self.page.goto(f"{self.server.url}/lab/tree/{name}?token={self.server.token}&reset")
+        self.page.wait_for_function("() => window.jupyterapp !== undefined", timeout=timeout)
+        self.page.wait_for_function(
+            """(name) => { const w = window.jupyterapp.shell.currentWidget;
+                           return w && w.context && w.context.path === name; }""",
+            arg=name,
+            timeout=timeout,
+        )
+        self.wait_idle(timeout)
+        return self
+
+    def wait_idle(self, timeout=60_000):
+        self.page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=timeout)
+
+    def command(self, command_id, args=None):
+        """Run a JupyterLab command, e.g. ``notebook:run-all-cells``."""
+        return self.page.evaluate(
+            "([id, args]) => window.jupyterapp.commands.execute(id, args)", [command_id, args or {}]
+        )
+
+    def run_all(self, timeout=120_000):
+        """Run every cell of the current notebook once its kernel is ready; returns when all have run."""
+        self.page.evaluate("""async () => {
+            const panel = window.jupyterapp.shell.currentWidget;
+            await panel.context.ready;
+            await panel.sessionContext.ready;
+            await window.jupyterapp.commands.execute('notebook:run-all-cells');
+        }""")
+        self.wait_idle(timeout)
+
+    def screenshot(self, name, **options):
+        """Save a PNG into ``test-artifacts/`` and return its path."""
+        ARTIFACTS.mkdir(exist_ok=True)
+        path = ARTIFACTS / f"{name}.png"
+        self.page.screenshot(path=str(path), **options)
+        return path
