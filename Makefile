@@ -28,6 +28,18 @@ bench: setup
 exercises: setup
 	$(BIN)/python -m grader.generate solutions exercises
 
+## Present a lesson live: JupyterLab on that lesson, kernel warm, cells run, presenter size on.
+## `make present LESSON=05` (a number, a name such as 05_engine, or tour); see docs/teaching.md.
+present: setup
+	@test -n "$(LESSON)" || { echo "usage: make present LESSON=05   (see docs/teaching.md)"; exit 2; }
+	$(BIN)/python scripts/present.py "$(LESSON)" --port $(PORT)
+
+## Every lesson and the tour as offline HTML pages and reveal.js slides in site/ (open site/index.html).
+## `make export LESSONS="05 06"` exports only those.
+export: setup
+	@bash scripts/setup_export.sh
+	$(BIN)/python tools/export/export.py --out site $(LESSONS)
+
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check minigrad grader tests bench tools
