@@ -221,3 +221,16 @@ def test_widgets_on_a_freed_graph_say_what_to_do():
     with pytest.raises(RuntimeError, match="retain_graph=True"):
         viz.PathExplorer(L, a)
     assert "PowBackward0" in viz.draw(L).source  # drawing still works
+
+
+def test_presenter_size_follows_make_present(monkeypatch):
+    import minigrad as mg
+    from minigrad import viz
+
+    a = mg.tensor(2.0, requires_grad=True)
+    loss = a * a
+    normal = viz.draw(loss).source
+    monkeypatch.setenv("MINIGRAD_PRESENTER", "1")
+    presenting = viz.draw(loss).source
+    assert normal != presenting and "fontsize=22" in presenting
+    assert viz.draw(loss, presenter=False).source == normal

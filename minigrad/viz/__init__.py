@@ -3,9 +3,9 @@
 ::
 
     from minigrad import viz
-    viz.draw(L, view="backward" | "values", show_grads=False, names=None, presenter=False)
-    viz.BackwardStepper(L, gradient=None, names=None, presenter=False)   # step through L.backward()
-    viz.PathExplorer(L, a, names=None, presenter=False)                 # ∂L/∂a as a sum over paths
+    viz.draw(L, view="backward" | "values", show_grads=False, names=None, presenter=None)
+    viz.BackwardStepper(L, gradient=None, names=None, presenter=None)   # step through L.backward()
+    viz.PathExplorer(L, a, names=None, presenter=None)                 # ∂L/∂a as a sum over paths
 
 ``names`` labels tensors: pass ``locals()`` (or a dict name → tensor). Nothing here changes any
 ``.grad``: the stepper and the path explorer run the real engine as a *dry run* (see

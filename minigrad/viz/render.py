@@ -301,14 +301,15 @@ def text_graph(graph, view="backward"):
     return "\n".join(lines)
 
 
-def draw(tensor, view="backward", show_grads=False, names=None, presenter=False, legend=True):
+def draw(tensor, view="backward", show_grads=False, names=None, presenter=None, legend=True):
     """Draw the graph that produced ``tensor``; returns a ``graphviz.Digraph`` (a :class:`Drawing`).
 
     ``view``: ``"backward"`` (grad_fn nodes and next_functions, as PyTorch sees it) or ``"values"``
     (tensors with values and shapes, and operations). ``show_grads``: add each tensor's ``.grad``
     where it is known (leaves after ``backward()``, tensors that called ``retain_grad()``).
     ``names``: a dict name → tensor, e.g. ``locals()``, to label tensors; unnamed tensors are
-    labelled by their value or shape. ``presenter``: large fonts and thick lines for a projector.
+    labelled by their value or shape. ``presenter``: large fonts and thick lines for a projector
+    (default: on while ``make present`` runs the lesson, i.e. ``MINIGRAD_PRESENTER=1``).
     ``legend``: add a legend of the node kinds present.
 
     Display it as a cell's last expression; ``.svg()`` gives the SVG text, ``.source`` the DOT.
@@ -316,6 +317,7 @@ def draw(tensor, view="backward", show_grads=False, names=None, presenter=False,
     """
     if view not in ("backward", "values"):
         raise ValueError(f"view must be 'backward' or 'values', not {view!r}")
+    presenter = style.presenter_mode(presenter)
     graph = Graph(tensor, names)
     if view == "backward":
         return backward_dot(graph, show_grads=show_grads, presenter=presenter, legend=legend)

@@ -98,6 +98,16 @@ OP_SYMBOLS = {
 }
 
 
+def presenter_mode(presenter):
+    """``presenter=None`` (the default) means: large when the course is being presented, i.e. when
+    ``make present`` set ``MINIGRAD_PRESENTER=1`` for the kernel."""
+    if presenter is None:
+        import os
+
+        return os.environ.get("MINIGRAD_PRESENTER") == "1"
+    return bool(presenter)
+
+
 def sizes(presenter):
     """Font size, line width and arrow size for normal use or for presenting on a projector."""
     if presenter:

@@ -116,8 +116,9 @@ class BackwardStepper(_GraphWidget):
     """
 
     def __init__(
-        self, output, gradient=None, names=None, presenter=False, max_frames=MAX_FRAMES, interval=1000
+        self, output, gradient=None, names=None, presenter=None, max_frames=MAX_FRAMES, interval=1000
     ):
+        presenter = style.presenter_mode(presenter)
         self._prefix = f"mgs{next(_instances)}_"
         self.trace = Trace(output, gradient, names, max_frames)
         self.frames = self.trace.frames
@@ -285,7 +286,8 @@ class PathExplorer(_GraphWidget):
     ``max_paths``: more paths are counted but not listed (the panel says so).
     """
 
-    def __init__(self, output, leaf, names=None, presenter=False, max_paths=MAX_PATHS, gradient=None):
+    def __init__(self, output, leaf, names=None, presenter=None, max_paths=MAX_PATHS, gradient=None):
+        presenter = style.presenter_mode(presenter)
         self._prefix = f"mgp{next(_instances)}_"
         graph = Graph(output, names)
         if graph.root is None:

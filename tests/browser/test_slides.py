@@ -1,0 +1,212 @@
+"""Presenting lesson 05 live, as a teacher does it with ``make present LESSON=05`` (``scripts/present.py``).
+
+The script starts JupyterLab on a copy of the lesson with every cell already run in a warm kernel; the
+browser opens the lesson, checks that nothing needs running (first cell active, every code cell has
+run, the stepper is live and in presenter size), starts the slideshow with the notebook toolbar's deck
+button, advances a slide and a fragment with the keyboard, walks to the stepper's slide, and clicks
+Play with a real mouse click: the stepper's highlighted node changes. A kernel-backed button (next
+step) works too. The JupyterLab settings are the ones ``scripts/setup.sh`` writes into the virtual
+environment (``showCodeCellPrompt``: without it an invisible overlay swallows the click on Play).
+
+Screenshots: ``test-artifacts/slides-title.png`` (first slide), ``slides-fragment.png`` (second slide
+with its first fragment shown), ``slides-stepper.png`` (the stepper after Play).
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from .harness import REPO, Lab, free_port
+
+#: Indices of the notebook's cells that the slideshow shows now (fragments still to come are hidden).
+ON_SCREEN = """() => window.jupyterapp.shell.currentWidget.content.widgets
+    .map((cell, i) => [i, cell.node.classList.contains('jp-deck-mod-visible')])
+    .filter(([i, on]) => on).map(([i]) => i)"""
+HIGHLIGHTED = """(root) => {
+    const panel = [...root.querySelectorAll('.mg-panel')].find(p => p.offsetParent !== null);
+    const prefix = [...root.classList].find(c => /^mgs\\d+_root$/.test(c)).replace('root', '');
+    const id = panel.dataset.nodeId;
+    const shape = id && document.querySelector(`#${prefix}${id} > path, #${prefix}${id} > polygon`);
+    return {frame: Number(panel.dataset.frame), node: id, fill: shape ? getComputedStyle(shape).fill : null};
+}"""
+VERMILLION_TINT = "rgb(244, 214, 191)"  # minigrad.viz.style: the node running now
+
+
+class Presenting:
+    """``scripts/present.py LESSON`` in the background, with its own Jupyter directories."""
+
+    def __init__(self, workdir, lesson="05"):
+        self.workdir = workdir
+        self.lesson = lesson
+        self.port = free_port()
+        self.token = os.urandom(16).hex()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.ready = workdir / "ready"
+        self.output = workdir / "present.out"
+
+    def start(self, timeout=120):
+        env = dict(os.environ)
+        for name in ("config", "runtime", "settings", "workspaces", "data"):
+            (self.workdir / name).mkdir()
+        env.update(
+            JUPYTER_CONFIG_DIR=str(self.workdir / "config"),
+            JUPYTER_RUNTIME_DIR=str(self.workdir / "runtime"),
+            JUPYTERLAB_SETTINGS_DIR=str(self.workdir / "settings"),
+            JUPYTERLAB_WORKSPACES_DIR=str(self.workdir / "workspaces"),
+            JUPYTER_DATA_DIR=str(self.workdir / "data"),
+        )
+        cmd = [
+            sys.executable,
+            str(REPO / "scripts" / "present.py"),
+            self.lesson,
+            "--port",
+            str(self.port),
+            "--token",
+            self.token,
+            "--no-browser",
+            "--root",
+            str(self.workdir / "root"),
+            "--ready-file",
+            str(self.ready),
+        ]
+        self._out = open(self.output, "w")
+        self.process = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=self._out, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + timeout
+        while not self.ready.exists():
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"present.py did not get ready:\n{self.output.read_text()}")
+            time.sleep(0.2)
+        return self
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)  # Ctrl+C: present.py stops its server
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.kill(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=5)
+        self._out.close()
+
+
+@pytest.fixture(scope="module")
+def presenting(tmp_path_factory):
+    from .conftest import _skip_or_fail, _skip_reason
+
+    reason = _skip_reason()
+    if reason:
+        _skip_or_fail(reason)  # a skip, except in CI
+    server = Presenting(tmp_path_factory.mktemp("present")).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def page(request, presenting, browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, device_scale_factor=1)
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    yield page
+    report = getattr(request.node, "rep_call", None)  # set by conftest.py's hook
+    if report is not None and report.failed:
+        Lab(presenting, page).screenshot(f"FAILED-{request.node.name}")
+    context.close()
+
+
+#: Where the slideshow is: its active cell (a cell that continues a slide is a step of its own, with
+#: nothing new on screen) and the cells shown.
+POSITION = f"""() => JSON.stringify([window.jupyterapp.shell.currentWidget.content.activeCellIndex,
+                                     ({ON_SCREEN})()])"""
+
+
+def _advance(page, key="ArrowRight"):
+    """Press ``key`` and wait until the slideshow has moved; returns the cells on screen."""
+    before = page.evaluate(POSITION)
+    page.keyboard.press(key)
+    page.wait_for_function(f"(before) => ({POSITION})() !== before", arg=before)
+    return page.evaluate(ON_SCREEN)
+
+
+def test_present_lesson_05_with_a_live_stepper(presenting, page):
+    text = presenting.output.read_text()
+    assert "code cells run (0 errors), presenter size on, first cell active" in text, text
+    assert f"{presenting.url}/lab/tree/notebooks/05_engine.ipynb?token={presenting.token}" in text
+    assert "Space" in text and "Esc" in text  # the keys are printed
+
+    lab = Lab(presenting, page)
+    lab.open("notebooks/05_engine.ipynb")
+    page.evaluate(
+        "async () => { const p = window.jupyterapp.shell.currentWidget; await p.context.ready; await p.revealed; }"
+    )
+    page.wait_for_function("""() => { const nb = window.jupyterapp.shell.currentWidget.content;
+        return nb.model.cells.length > 1 && nb.widgets.length === nb.model.cells.length; }""")
+    state = page.evaluate("""() => {
+        const nb = window.jupyterapp.shell.currentWidget.content;
+        const code = nb.widgets.filter(c => c.model.type === 'code');
+        return {active: nb.activeCellIndex, code: code.length,
+                run: code.filter(c => c.model.executionCount !== null).length,
+                trusted: code.every(c => c.model.trusted)};
+    }""")
+    assert state["active"] == 0 and state["code"] == state["run"] > 0 and state["trusted"], state
+
+    # the teacher's click on the deck button in the notebook toolbar starts the slideshow at cell 0
+    page.locator(".jp-NotebookPanel-toolbar [data-jp-item-name='deck']").locator(
+        "button, jp-button"
+    ).first.click()
+    page.wait_for_selector("body[data-jp-deck-mode='presenting']", state="attached")
+    page.wait_for_function(f"() => ({ON_SCREEN})().includes(0)")
+    assert page.evaluate(ON_SCREEN) == [0]
+    lab.screenshot("slides-title")
+
+    # → : the next slide (cell 3, "The example"); → again: its first fragment (cell 4) joins it
+    assert _advance(page) == [3]
+    assert _advance(page) == [3, 4]
+    lab.screenshot("slides-fragment")
+
+    # on to the stepper's slide (found by its DOM, not by its cell index)
+    stepper_cell = page.evaluate("""() => window.jupyterapp.shell.currentWidget.content.widgets
+        .findIndex(c => c.node.querySelector('.mg-stepper'))""")
+    if stepper_cell < 0:  # cells off screen may not be rendered yet: find it in the model instead
+        stepper_cell = page.evaluate("""() => window.jupyterapp.shell.currentWidget.content.widgets
+            .findIndex(c => c.model.type === 'code' && c.model.sharedModel.source.includes('BackwardStepper'))""")
+    for _ in range(40):  # Space: next in reading order, through subslides (→ would skip them)
+        if stepper_cell in page.evaluate(ON_SCREEN):
+            break
+        _advance(page, "Space")
+    stepper = page.locator(".jp-deck-mod-visible .mg-stepper").first
+    stepper.wait_for(state="visible")
+    assert "mg-presenter" in stepper.get_attribute("class")
+    first = stepper.evaluate(HIGHLIGHTED)
+    assert first["frame"] == 0 and first["fill"] == VERMILLION_TINT, first
+
+    # a real mouse click on Play, where the teacher clicks: nothing covers the button
+    play = stepper.locator(".mg-play button").first
+    box = play.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    assert 0 < y < page.viewport_size["height"], "Play is not on screen on the stepper's slide"
+    hit = page.evaluate("([x, y]) => !!document.elementFromPoint(x, y).closest('.mg-play')", [x, y])
+    assert hit, "something covers the Play button on the slide (jupyterlab-slideshow's prompt overlay?)"
+    page.mouse.click(x, y)
+    page.wait_for_function(
+        f"(first) => ({HIGHLIGHTED})(document.querySelector('.jp-deck-mod-visible .mg-stepper')).node !== first",
+        arg=first["node"],
+        timeout=20_000,
+    )
+    page.mouse.click(x, y)  # the same button pauses
+    now = stepper.evaluate(HIGHLIGHTED)
+    assert now["frame"] > 0 and now["node"] != first["node"] and now["fill"] == VERMILLION_TINT, now
+
+    # a kernel-backed button works too: the stepper is live in the warm kernel
+    frame = stepper.evaluate(HIGHLIGHTED)["frame"]
+    stepper.locator(".mg-next").click()
+    page.wait_for_function(
+        f"(f) => ({HIGHLIGHTED})(document.querySelector('.jp-deck-mod-visible .mg-stepper')).frame === f + 1",
+        arg=frame,
+    )
+    assert page.evaluate("() => document.body.dataset.jpDeckMode") == "presenting"
+    lab.screenshot("slides-stepper")
