@@ -33,7 +33,9 @@ ARTIFACTS = ROOT / "test-artifacts"
 TIMES_FILE = ARTIFACTS / "lesson_times.json"
 
 BUDGET_SECONDS = 10.0
-SLIDE_TYPES = {"slide", "subslide", "fragment", "notes", "skip", "-"}
+# No "-" ("continue the slide"): jupyterlab-slideshow 0.3.4 hides such cells when presenting, so a
+# cell that continues a slide is a "fragment" (it appears on the next key press).
+SLIDE_TYPES = {"slide", "subslide", "fragment", "notes", "skip"}
 GOALS_PHRASE = "you will be able to"
 
 LESSONS = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
