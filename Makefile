@@ -2,6 +2,8 @@
 VENV := .venv
 BIN  := $(VENV)/bin
 PORT ?= 8888
+# JupyterLab refuses to run as root unless told (containers and CI machines often are root).
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .PHONY: setup lab test test-fast bench exercises lint present export clean
 
@@ -10,7 +12,7 @@ setup:
 
 ## Start the course in JupyterLab.
 lab: setup
-	$(BIN)/jupyter lab --notebook-dir=. notebooks/
+	$(BIN)/jupyter lab --ServerApp.root_dir=. --port $(PORT) $(ROOT_FLAG) notebooks/
 
 ## The full test suite: minigrad, grader, widgets, every notebook cell (nbval), browser end-to-end.
 test: setup
