@@ -123,7 +123,8 @@ class Tensor:
     def _make(cls, array, dtype=None):
         """A new leaf wrapping ``array`` (no copy). ``dtype`` defaults to the array's."""
         t = object.__new__(cls)
-        array = np.asarray(array)
+        if type(array) is not np.ndarray:
+            array = np.asarray(array)
         if dtype is None:
             dtype = _dtypes.from_numpy_dtype(array.dtype)
         if array.dtype != dtype.numpy:

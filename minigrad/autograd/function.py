@@ -201,9 +201,9 @@ class SavedTensor:
     def __init__(self, tensor, output_of=None):
         self.version_counter = tensor._version_counter
         self.saved_version = tensor._version_counter.value
-        self.shape = tensor.shape
-        self.dtype = tensor.dtype
-        self.requires_grad = tensor.requires_grad
+        self.shape = tensor._data.shape
+        self.dtype = tensor._dtype
+        self.requires_grad = tensor._requires_grad
         if output_of is not None:
             self.tensor = None
             self.data = tensor._data
@@ -213,7 +213,7 @@ class SavedTensor:
             self.tensor = tensor
             self.data = None
             self.output_nr = tensor._output_nr
-            self.grad_fn_name = tensor._grad_fn.name() if tensor._grad_fn is not None else None
+            self.grad_fn_name = None  # a saved input: the error message names its grad_fn at that time
 
     def unpack(self, node):
         if node._released:
