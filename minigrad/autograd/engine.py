@@ -197,11 +197,129 @@ def _slots(node):
     return 1 if type(node) is AccumulateGrad else len(node._output_meta)
 
 
-def _add(a, b):
-    return b if a is None else (a if b is None else a + b)
-
-
 # --- the engine -----------------------------------------------------------------------------------
+class GraphTask:
+    """The bookkeeping of one backward pass (PyTorch's name for it): input buffers, dependency
+    counts, the ready queue, and what ``autograd.grad`` asked for."""
+
+    def __init__(self, roots, grad_roots, inputs, accumulate_grad, retain_graph, snapshots):
+        root_nodes = list(dict.fromkeys(node for node, _ in roots))
+        self.dependencies = count_dependencies(root_nodes)
+        self.buffers = {}  # node -> one summed gradient per output slot
+        self.ready = []  # heap of (priority, sequence number, node)
+        self.captures = {}  # node -> [(slot, input index)] for autograd.grad
+        self.captured = [None] * (len(inputs) if inputs is not None else 0)
+        self.needed = None  # with inputs=: the nodes on a path to them; None means all
+        self.accumulate_grad = accumulate_grad
+        self.retain_graph = retain_graph
+        self.snapshots = snapshots
+        if inputs is not None:
+            targets = {node for node, _ in inputs}
+            if accumulate_grad:
+                run_targets = {n for n in targets if isinstance(n, AccumulateGrad)}
+            else:
+                run_targets = set()
+                for i, (node, nr) in enumerate(inputs):
+                    self.captures.setdefault(node, []).append((nr, i))
+            reach = _reaches(root_nodes, targets)
+            self.needed = {n for n in reach if n in run_targets or any(reach[c] for c in _children(n))}
+        for (node, nr), g in zip(roots, grad_roots):
+            self.add_to_buffer(node, nr, g)
+        for node in root_nodes:
+            if self.dependencies.get(node, 0) == 0:
+                self.push_ready(node)
+
+    def add_to_buffer(self, node, slot, grad):
+        """Sum ``grad`` into ``node``'s input buffer (this is where forks add up); returns the sum."""
+        buf = self.buffers.get(node)
+        if buf is None:
+            buf = self.buffers[node] = [None] * _slots(node)
+        if grad is not None:
+            buf[slot] = grad if buf[slot] is None else buf[slot] + grad
+        return buf[slot]
+
+    def push_ready(self, node):
+        heapq.heappush(self.ready, (-node._priority, -node._sequence_nr, node))
+
+    def state(self):
+        """A copy of the bookkeeping for an event, or None without ``snapshots``."""
+        if not self.snapshots:
+            return None
+        return EngineState(
+            tuple(n for _, _, n in sorted(self.ready)),
+            {n: c for n, c in self.dependencies.items() if c > 0 or n in self.buffers},
+            {n: tuple(b) for n, b in self.buffers.items()},
+        )
+
+    def run_node(self, node, step, events):
+        """One step of the engine: run ``node`` on its input buffer and deliver its gradients."""
+        grads = self.buffers.pop(node)
+        events.append(NodeStarted(step, node, tuple(grads), self.state()))
+
+        # 1. hooks registered on the tensors this node produced (they may replace the gradient)
+        for nr, hooks in node._tensor_pre_hooks.items():
+            for _, hook in list(hooks):
+                if grads[nr] is None:
+                    continue
+                before = grads[nr]
+                replaced = hook(before)
+                if replaced is not None:
+                    grads[nr] = replaced
+                events.append(HookFired(step, node, nr, "tensor", before, grads[nr], self.state()))
+        dry_run = not self.accumulate_grad and self.needed is None
+        for nr, ref in node._retain_grad_refs.items():
+            tensor = ref()
+            if tensor is not None and grads[nr] is not None:
+                if not dry_run:  # a dry run stores nothing
+                    tensor._retained_grad_add(grads[nr])
+                events.append(HookFired(step, node, nr, "retain_grad", grads[nr], grads[nr], self.state()))
+
+        # 2. autograd.grad: take the gradient of a requested input
+        for nr, index in self.captures.get(node, ()):
+            self.captured[index] = grads[nr]
+            events.append(GradCaptured(step, node, index, grads[nr], self.state()))
+        if self.needed is not None and node not in self.needed:
+            events.append(NodeSkipped(step, node, self.state()))
+            return
+
+        # 3. a leaf: add into .grad
+        if type(node) is AccumulateGrad:
+            if grads[0] is not None:
+                if self.accumulate_grad:
+                    total = node.accumulate(grads[0])
+                else:
+                    old = node.variable._grad
+                    total = grads[0].detach() if old is None else old.detach() + grads[0].detach()
+                events.append(
+                    GradAccumulated(
+                        step, node, node.variable, grads[0], total, self.accumulate_grad, self.state()
+                    )
+                )
+            return
+
+        # 4. the chain rule: gradients of the outputs -> gradients of the inputs
+        if grads.count(None) == len(grads):
+            outs = [None] * len(node.next_functions)
+        else:
+            outs = node.apply(grads)
+            if anomaly_mode._state["enabled"]:
+                _check_nan(node, outs)
+        if not self.retain_graph:
+            node._release_saved()
+            events.append(SavedTensorsFreed(step, node, self.state()))
+
+        # 5. deliver along each edge: sum into the next node's buffer, count down its dependencies
+        for edge, ((child, nr), g) in enumerate(zip(node.next_functions, outs)):
+            if child is None:
+                continue
+            total = self.add_to_buffer(child, nr, g)
+            left = self.dependencies[child] = self.dependencies[child] - 1
+            if left == 0:
+                self.push_ready(child)
+            events.append(GradSent(step, node, edge, child, nr, g, total, left, self.state()))
+        events.append(BufferFreed(step, node, self.state()))
+
+
 def iter_backward(
     roots,
     grad_roots,
@@ -220,170 +338,26 @@ def iter_backward(
     gradients are captured and returned in the final event (``autograd.grad``). ``accumulate_grad=False``
     without ``inputs`` is a dry run: the events say what would be added to each ``.grad``.
     """
-    root_nodes = list(dict.fromkeys(node for node, _ in roots))
-    dependencies = count_dependencies(root_nodes)
-    buffers = {}
-    captures = {}
-    needed = None
-    if inputs is not None:
-        targets = {node for node, _ in inputs}
-        if accumulate_grad:
-            run_targets = {n for n in targets if isinstance(n, AccumulateGrad)}
-        else:
-            run_targets = set()
-            for i, (node, nr) in enumerate(inputs):
-                captures.setdefault(node, []).append((nr, i))
-        reach = _reaches(root_nodes, targets)
-        needed = {n for n in reach if n in run_targets or any(reach[c] for c in _children(n))}
-    captured = [None] * (len(inputs) if inputs is not None else 0)
-
-    def snapshot():
-        order = tuple(n for _, _, n in sorted(ready))
-        return EngineState(
-            order,
-            {n: c for n, c in dependencies.items() if c > 0 or n in buffers},
-            {n: tuple(b) for n, b in buffers.items()},
-        )
-
-    for (node, nr), g in zip(roots, grad_roots):
-        buf = buffers.setdefault(node, [None] * _slots(node))
-        buf[nr] = _add(buf[nr], g)
-    ready = []
-    for node in root_nodes:
-        if dependencies.get(node, 0) == 0:
-            heapq.heappush(ready, (-node._priority, -node._sequence_nr, node))
-    state = snapshot if snapshots else None
+    task = GraphTask(roots, grad_roots, inputs, accumulate_grad, retain_graph, snapshots)
     yield GraphTaskStarted(
-        tuple((n, nr, g) for (n, nr), g in zip(roots, grad_roots)), dict(dependencies), state and state()
+        tuple((n, nr, g) for (n, nr), g in zip(roots, grad_roots)), dict(task.dependencies), task.state()
     )
-
     step = 0
     mode = grad_mode._state
-    while ready:
-        node = heapq.heappop(ready)[2]
+    while task.ready:
+        node = heapq.heappop(task.ready)[2]
         step += 1
         # The node's whole step runs with grad mode = create_graph (so that with create_graph=True
-        # the backward formulas are recorded); its events are collected and reported afterwards,
-        # so that code reading the events runs in the caller's own grad mode.
+        # the backward formulas are recorded) and numpy's inf/nan warnings off; its events are
+        # reported afterwards, so that code reading them runs in the caller's own grad mode.
         events = []
         previous, mode["enabled"] = mode["enabled"], create_graph
         try:
-            _quietly(  # numpy's inf/nan warnings off once for the whole step
-                _run_node,
-                node,
-                (
-                    step,
-                    buffers,
-                    dependencies,
-                    ready,
-                    captures,
-                    captured,
-                    needed,
-                    accumulate_grad,
-                    retain_graph,
-                    events,
-                    state,
-                ),
-                {},
-            )
+            _quietly(task.run_node, node, (step, events), {})
         finally:
             mode["enabled"] = previous
         yield from events
-
-    yield GraphTaskFinished(step, tuple(captured), state and state())
-
-
-def _run_node(
-    node,
-    step,
-    buffers,
-    dependencies,
-    ready,
-    captures,
-    captured,
-    needed,
-    accumulate_grad,
-    retain_graph,
-    events,
-    state,
-):
-    """One step of the engine: run ``node`` on its input buffer and deliver its gradients.
-    (``state`` makes a snapshot for the events, or is None.)"""
-    grads = buffers.pop(node)
-    events.append(NodeStarted(step, node, tuple(grads), state and state()))
-
-    # 1. hooks registered on the tensors this node produced (they may replace the gradient)
-    if node._tensor_pre_hooks:
-        for nr, hooks in node._tensor_pre_hooks.items():
-            for _, hook in list(hooks):
-                if grads[nr] is None:
-                    continue
-                before = grads[nr]
-                replaced = hook(before)
-                if replaced is not None:
-                    grads[nr] = replaced
-                events.append(HookFired(step, node, nr, "tensor", before, grads[nr], state and state()))
-    if node._retain_grad_refs:
-        for nr, ref in node._retain_grad_refs.items():
-            tensor = ref()
-            if tensor is not None and grads[nr] is not None:
-                if accumulate_grad or needed is not None:  # a dry run stores nothing
-                    tensor._retained_grad_add(grads[nr])
-                events.append(
-                    HookFired(step, node, nr, "retain_grad", grads[nr], grads[nr], state and state())
-                )
-
-    # 2. autograd.grad: take the gradient of a requested input
-    if captures:
-        for nr, index in captures.get(node, ()):
-            captured[index] = grads[nr]
-            events.append(GradCaptured(step, node, index, grads[nr], state and state()))
-    if needed is not None and node not in needed:
-        events.append(NodeSkipped(step, node, state and state()))
-        return
-
-    # 3. a leaf: add into .grad
-    if type(node) is AccumulateGrad:
-        if grads[0] is not None:
-            if accumulate_grad:
-                total = node.accumulate(grads[0])
-            else:
-                old = node.variable._grad
-                total = grads[0].detach() if old is None else old.detach() + grads[0].detach()
-            events.append(
-                GradAccumulated(
-                    step, node, node.variable, grads[0], total, accumulate_grad, state and state()
-                )
-            )
-        return
-
-    # 4. the chain rule: gradients of the outputs -> gradients of the inputs
-    if grads.count(None) == len(grads):
-        outs = [None] * len(node.next_functions)
-    else:
-        outs = node.apply(grads)
-        if anomaly_mode._state["enabled"]:
-            _check_nan(node, outs)
-    if not retain_graph:
-        node._release_saved()
-        events.append(SavedTensorsFreed(step, node, state and state()))
-
-    # 5. deliver along each edge: sum into the next node's buffer, count down its dependencies
-    edge = -1
-    for (child, nr), g in zip(node.next_functions, outs):
-        edge += 1
-        if child is None:
-            continue
-        buf = buffers.get(child)
-        if buf is None:
-            buf = buffers[child] = [None] * _slots(child)
-        if g is not None:
-            buf[nr] = g if buf[nr] is None else buf[nr] + g
-        left = dependencies[child] = dependencies[child] - 1
-        if left == 0:
-            heapq.heappush(ready, (-child._priority, -child._sequence_nr, child))
-        events.append(GradSent(step, node, edge, child, nr, g, buf[nr], left, state and state()))
-    events.append(BufferFreed(step, node, state and state()))
+    yield GraphTaskFinished(step, tuple(task.captured), task.state())
 
 
 def _check_nan(node, grads):
