@@ -8,33 +8,10 @@ from __future__ import annotations
 import common
 
 
-def moons_step(T, X, y):
-    """(a) One SGD step of a 2-16-16-1 tanh MLP on the 100 two-moons points, MSE on -1/+1."""
-    T.manual_seed(0)
-    nn = T.nn
-    model = nn.Sequential(nn.Linear(2, 16), nn.Tanh(), nn.Linear(16, 16), nn.Tanh(), nn.Linear(16, 1))
-    opt = T.optim.SGD(model.parameters(), lr=common.MOONS_LR)
-    loss_fn = nn.MSELoss()
-    Xt, yt = T.tensor(X), T.tensor(y)
-
-    def step():
-        opt.zero_grad()
-        loss = loss_fn(model(Xt), yt)
-        loss.backward()
-        opt.step()
-        return loss
-
-    return step
-
-
-def mlp_step(T, X, Y):
-    """(c) One SGD step of a 784-128-10 ReLU MLP on a batch of 256, MSE on one-hot targets."""
-    T.manual_seed(0)
-    nn = T.nn
-    d_in, d_hidden, d_out = common.MLP_SIZES
-    model = nn.Sequential(nn.Linear(d_in, d_hidden), nn.ReLU(), nn.Linear(d_hidden, d_out))
-    opt = T.optim.SGD(model.parameters(), lr=common.MLP_LR)
-    loss_fn = nn.MSELoss()
+def sgd_step(T, model, lr, X, Y):
+    """A function doing one SGD step of ``model`` on (X, Y) with an MSE loss; returns the loss."""
+    opt = T.optim.SGD(model.parameters(), lr=lr)
+    loss_fn = T.nn.MSELoss()
     Xt, Yt = T.tensor(X), T.tensor(Y)
 
     def step():
@@ -45,6 +22,23 @@ def mlp_step(T, X, Y):
         return loss
 
     return step
+
+
+def moons_step(T, X, y):
+    """(a) One SGD step of a 2-16-16-1 tanh MLP on the 100 two-moons points, MSE on -1/+1."""
+    T.manual_seed(0)
+    nn = T.nn
+    model = nn.Sequential(nn.Linear(2, 16), nn.Tanh(), nn.Linear(16, 16), nn.Tanh(), nn.Linear(16, 1))
+    return sgd_step(T, model, common.MOONS_LR, X, y)
+
+
+def mlp_step(T, X, Y):
+    """(c) One SGD step of a 784-128-10 ReLU MLP on a batch of 256, MSE on one-hot targets."""
+    T.manual_seed(0)
+    nn = T.nn
+    d_in, d_hidden, d_out = common.MLP_SIZES
+    model = nn.Sequential(nn.Linear(d_in, d_hidden), nn.ReLU(), nn.Linear(d_hidden, d_out))
+    return sgd_step(T, model, common.MLP_LR, X, Y)
 
 
 def chain(T):

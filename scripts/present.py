@@ -172,6 +172,27 @@ def prepare_root(lesson_path, root):
     return target
 
 
+def lab_command(port, token, root):
+    """The command line of a JupyterLab server on 127.0.0.1 (also used by the browser tests)."""
+    return [
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        "--no-browser",
+        "--allow-root",
+        "--ip",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--port-retries",
+        "0",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={root}",
+        "--ServerApp.open_browser=False",
+        "--LabApp.expose_app_in_browser=True",
+    ]
+
+
 class Server:
     """``jupyter lab`` on 127.0.0.1, stopped by its PID."""
 
@@ -181,22 +202,7 @@ class Server:
         self.process = None
 
     def start(self, timeout=60):
-        cmd = [
-            sys.executable,
-            "-m",
-            "jupyterlab",
-            "--no-browser",
-            "--allow-root",
-            "--ip",
-            "127.0.0.1",
-            "--port",
-            str(self.port),
-            "--port-retries",
-            "0",
-            f"--IdentityProvider.token={self.token}",
-            f"--ServerApp.root_dir={self.root}",
-            "--LabApp.expose_app_in_browser=True",
-        ]
+        cmd = lab_command(self.port, self.token, self.root)
         self.log_path = self.root / ".jupyter-server.log"  # hidden from the file browser
         self.log = open(self.log_path, "w")
         self.process = subprocess.Popen(

@@ -51,7 +51,26 @@ class _GradModeContext:
         return self.__class__()
 
 
-class no_grad(_GradModeContext):
+class _Switch(_GradModeContext):
+    """A switch to one fixed grad mode. Like PyTorch's, it works as ``with no_grad():``, as
+    ``@no_grad()`` and as ``@no_grad`` without parentheses."""
+
+    _enabled = True
+
+    def __new__(cls, func=None):
+        self = super().__new__(cls)
+        if callable(func):  # used as @no_grad: decorate at once
+            return self(func)
+        return self
+
+    def __init__(self, func=None):
+        pass
+
+    def _set(self):
+        _state["enabled"] = self._enabled
+
+
+class no_grad(_Switch):
     """Context manager and decorator that turns gradient recording off.
 
     >>> x = minigrad.tensor([1.0], requires_grad=True)
@@ -61,34 +80,13 @@ class no_grad(_GradModeContext):
     False
     """
 
-    def __new__(cls, func=None):
-        # Like PyTorch, ``@no_grad`` without parentheses works too.
-        self = super().__new__(cls)
-        if callable(func):
-            return self(func)
-        return self
-
-    def __init__(self, func=None):
-        pass
-
-    def _set(self):
-        _state["enabled"] = False
+    _enabled = False
 
 
-class enable_grad(_GradModeContext):
+class enable_grad(_Switch):
     """Context manager and decorator that turns gradient recording on (inside a ``no_grad`` block)."""
 
-    def __new__(cls, func=None):
-        self = super().__new__(cls)
-        if callable(func):
-            return self(func)
-        return self
-
-    def __init__(self, func=None):
-        pass
-
-    def _set(self):
-        _state["enabled"] = True
+    _enabled = True
 
 
 class set_grad_enabled(_GradModeContext):

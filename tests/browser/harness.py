@@ -24,6 +24,9 @@ import time
 import urllib.request
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
+from present import lab_command  # noqa: E402  (the same server command as `make present`)
+
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
 CHROMIUM = os.environ.get("MINIGRAD_CHROMIUM", "/usr/bin/chromium")
@@ -85,23 +88,7 @@ class JupyterServer:
             JUPYTERLAB_WORKSPACES_DIR=str(dirs["workspaces"]),
             PYTHONUNBUFFERED="1",
         )
-        cmd = [
-            sys.executable,
-            "-m",
-            "jupyterlab",
-            "--no-browser",
-            "--allow-root",
-            "--ip",
-            "127.0.0.1",
-            "--port",
-            str(self.port),
-            "--port-retries",
-            "0",
-            f"--IdentityProvider.token={self.token}",
-            "--LabApp.expose_app_in_browser=True",
-            f"--ServerApp.root_dir={self.root}",
-            "--ServerApp.open_browser=False",
-        ]
+        cmd = lab_command(self.port, self.token, self.root)
         self._log = open(self.log_path, "w")
         self.process = subprocess.Popen(
             cmd, cwd=self.root, env=env, stdout=self._log, stderr=subprocess.STDOUT
