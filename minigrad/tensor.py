@@ -117,7 +117,14 @@ class Tensor:
     def _init_from(self, array, dtype):
         self._data = array
         self._dtype = dtype
-        self._version_counter = _VersionCounter()
+
+    def __getattr__(self, name):
+        # Only called for attributes a tensor does not have yet. The version counter is made the
+        # first time someone asks for it (most tensors never change in place and are never saved).
+        if name == "_version_counter":
+            counter = self._version_counter = _VersionCounter()
+            return counter
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
 
     @classmethod
     def _make(cls, array, dtype=None):
@@ -127,9 +134,10 @@ class Tensor:
             array = np.asarray(array)
         if dtype is None:
             dtype = _dtypes.from_numpy_dtype(array.dtype)
-        if array.dtype != dtype.numpy:
+        elif array.dtype is not dtype.numpy and array.dtype != dtype.numpy:
             array = array.astype(dtype.numpy)
-        Tensor._init_from(t, array, dtype)
+        t._data = array
+        t._dtype = dtype
         if grad_mode._state["inference"]:
             t._is_inference = True
         return t

@@ -29,7 +29,7 @@ import heapq
 import numpy as np
 
 from . import anomaly_mode, grad_mode
-from .function import AccumulateGrad, _quietly
+from .function import AccumulateGrad, _is_quiet, _quiet_off, _quiet_on
 
 
 # --- events ---------------------------------------------------------------------------------------
@@ -252,34 +252,45 @@ class GraphTask:
         )
 
     def run_node(self, node, step, events):
-        """One step of the engine: run ``node`` on its input buffer and deliver its gradients."""
+        """One step of the engine: run ``node`` on its input buffer and deliver its gradients.
+        Each step is reported by appending an event to ``events`` (``None``: nobody is watching,
+        so no events are made — the steps are the same)."""
         grads = self.buffers.pop(node)
-        events.append(NodeStarted(step, node, tuple(grads), self.state()))
+        report = events.append if events is not None else None
+        if report:
+            report(NodeStarted(step, node, tuple(grads), self.state()))
 
         # 1. hooks registered on the tensors this node produced (they may replace the gradient)
-        for nr, hooks in node._tensor_pre_hooks.items():
-            for _, hook in list(hooks):
-                if grads[nr] is None:
-                    continue
-                before = grads[nr]
-                replaced = hook(before)
-                if replaced is not None:
-                    grads[nr] = replaced
-                events.append(HookFired(step, node, nr, "tensor", before, grads[nr], self.state()))
-        dry_run = not self.accumulate_grad and self.needed is None
-        for nr, ref in node._retain_grad_refs.items():
-            tensor = ref()
-            if tensor is not None and grads[nr] is not None:
-                if not dry_run:  # a dry run stores nothing
-                    tensor._retained_grad_add(grads[nr])
-                events.append(HookFired(step, node, nr, "retain_grad", grads[nr], grads[nr], self.state()))
+        if node._tensor_pre_hooks:
+            for nr, hooks in node._tensor_pre_hooks.items():
+                for _, hook in list(hooks):
+                    if grads[nr] is None:
+                        continue
+                    before = grads[nr]
+                    replaced = hook(before)
+                    if replaced is not None:
+                        grads[nr] = replaced
+                    if report:
+                        report(HookFired(step, node, nr, "tensor", before, grads[nr], self.state()))
+        if node._retain_grad_refs:
+            dry_run = not self.accumulate_grad and self.needed is None
+            for nr, ref in node._retain_grad_refs.items():
+                tensor = ref()
+                if tensor is not None and grads[nr] is not None:
+                    if not dry_run:  # a dry run stores nothing
+                        tensor._retained_grad_add(grads[nr])
+                    if report:
+                        report(HookFired(step, node, nr, "retain_grad", grads[nr], grads[nr], self.state()))
 
         # 2. autograd.grad: take the gradient of a requested input
-        for nr, index in self.captures.get(node, ()):
-            self.captured[index] = grads[nr]
-            events.append(GradCaptured(step, node, index, grads[nr], self.state()))
+        if self.captures:
+            for nr, index in self.captures.get(node, ()):
+                self.captured[index] = grads[nr]
+                if report:
+                    report(GradCaptured(step, node, index, grads[nr], self.state()))
         if self.needed is not None and node not in self.needed:
-            events.append(NodeSkipped(step, node, self.state()))
+            if report:
+                report(NodeSkipped(step, node, self.state()))
             return
 
         # 3. a leaf: add into .grad
@@ -290,11 +301,12 @@ class GraphTask:
                 else:
                     old = node.variable._grad
                     total = grads[0].detach() if old is None else old.detach() + grads[0].detach()
-                events.append(
-                    GradAccumulated(
-                        step, node, node.variable, grads[0], total, self.accumulate_grad, self.state()
+                if report:
+                    report(
+                        GradAccumulated(
+                            step, node, node.variable, grads[0], total, self.accumulate_grad, self.state()
+                        )
                     )
-                )
             return
 
         # 4. the chain rule: gradients of the outputs -> gradients of the inputs
@@ -306,18 +318,47 @@ class GraphTask:
                 _check_nan(node, outs)
         if not self.retain_graph:
             node._release_saved()
-            events.append(SavedTensorsFreed(step, node, self.state()))
+            if report:
+                report(SavedTensorsFreed(step, node, self.state()))
 
         # 5. deliver along each edge: sum into the next node's buffer, count down its dependencies
+        dependencies = self.dependencies
         for edge, ((child, nr), g) in enumerate(zip(node.next_functions, outs)):
             if child is None:
                 continue
             total = self.add_to_buffer(child, nr, g)
-            left = self.dependencies[child] = self.dependencies[child] - 1
+            left = dependencies[child] = dependencies[child] - 1
             if left == 0:
                 self.push_ready(child)
-            events.append(GradSent(step, node, edge, child, nr, g, total, left, self.state()))
-        events.append(BufferFreed(step, node, self.state()))
+            if report:
+                report(GradSent(step, node, edge, child, nr, g, total, left, self.state()))
+        if report:
+            report(BufferFreed(step, node, self.state()))
+
+    def run_all(self):
+        """Run every node, in order, without reporting (what ``backward()`` needs); returns the
+        number of steps taken."""
+        step = 0
+        ready = self.ready
+        while ready:
+            step += 1
+            self.run_node(heapq.heappop(ready)[2], step, None)
+        return step
+
+
+def _in_backward_mode(create_graph, function, *args):
+    """Call ``function(*args)`` as the engine runs nodes: grad mode on only with ``create_graph``
+    (so that the backward formulas are recorded when a graph of the backward is wanted) and
+    numpy's inf/nan warnings off."""
+    mode = grad_mode._state
+    previous, mode["enabled"] = mode["enabled"], create_graph
+    token = None if _is_quiet() else _quiet_on()
+    try:
+        return function(*args)
+    finally:
+        if token is not None:
+            _quiet_off(token)
+        mode["enabled"] = previous
 
 
 def iter_backward(
@@ -329,6 +370,7 @@ def iter_backward(
     inputs=None,
     accumulate_grad=True,
     snapshots=False,
+    report=True,
 ):
     """Walk the graph backward from ``roots``, yielding one event per step (see the module docstring).
 
@@ -337,25 +379,24 @@ def iter_backward(
     ``accumulate_grad=True`` only those leaves accumulate (``backward(inputs=...)``); with False their
     gradients are captured and returned in the final event (``autograd.grad``). ``accumulate_grad=False``
     without ``inputs`` is a dry run: the events say what would be added to each ``.grad``.
+    With ``report=False`` the walk is the same but only the final event is yielded.
     """
     task = GraphTask(roots, grad_roots, inputs, accumulate_grad, retain_graph, snapshots)
+    if not report:  # nobody watches the steps: switch modes once for the whole walk
+        steps = _in_backward_mode(create_graph, task.run_all)
+        yield GraphTaskFinished(steps, tuple(task.captured), task.state())
+        return
     yield GraphTaskStarted(
         tuple((n, nr, g) for (n, nr), g in zip(roots, grad_roots)), dict(task.dependencies), task.state()
     )
     step = 0
-    mode = grad_mode._state
     while task.ready:
         node = heapq.heappop(task.ready)[2]
         step += 1
-        # The node's whole step runs with grad mode = create_graph (so that with create_graph=True
-        # the backward formulas are recorded) and numpy's inf/nan warnings off; its events are
-        # reported afterwards, so that code reading them runs in the caller's own grad mode.
+        # The node's step runs in the engine's modes; its events are reported afterwards, so that
+        # code reading them runs in the caller's own grad mode.
         events = []
-        previous, mode["enabled"] = mode["enabled"], create_graph
-        try:
-            _quietly(task.run_node, node, (step, events), {})
-        finally:
-            mode["enabled"] = previous
+        _in_backward_mode(create_graph, task.run_node, node, step, events)
         yield from events
     yield GraphTaskFinished(step, tuple(task.captured), task.state())
 
@@ -384,7 +425,7 @@ def run_backward(roots, grad_roots, **options):
     gc.disable()
     try:
         finished = None
-        for finished in iter_backward(roots, grad_roots, **options):  # noqa: B007 - keep the last event
+        for finished in iter_backward(roots, grad_roots, report=False, **options):  # noqa: B007
             pass
     finally:
         if collecting:

@@ -368,9 +368,11 @@ def _expandable(shape, target):
 class _NoGraphContext:
     """The ``ctx`` a forward gets when nothing will be recorded: saving is a no-op."""
 
-    def __init__(self, forward_cls, n_args):
-        self._forward_cls = forward_cls
-        self.needs_input_grad = (False,) * n_args
+    _needs_by_arity = [(False,) * n for n in range(8)]
+
+    def __init__(self, n_args):
+        needs = self._needs_by_arity
+        self.needs_input_grad = needs[n_args] if n_args < len(needs) else (False,) * n_args
 
     def save_for_backward(self, *tensors):
         pass
@@ -384,12 +386,15 @@ class _NoGraphContext:
 
 def _apply_without_graph(cls, state, args, kwargs):
     """``Function.apply`` when no input requires grad (or grad mode is off): just the values."""
-    enabled = state["enabled"]
-    state["enabled"] = False
-    try:
-        outputs = _quietly(cls.forward, _NoGraphContext(cls, len(args)), args, kwargs)
-    finally:
-        state["enabled"] = enabled
+    ctx = _NoGraphContext(len(args))
+    if state["enabled"]:  # forward itself never records: switch grad mode off around it
+        state["enabled"] = False
+        try:
+            outputs = _quietly(cls.forward, ctx, args, kwargs)
+        finally:
+            state["enabled"] = True
+    else:
+        outputs = _quietly(cls.forward, ctx, args, kwargs)
     if state["inference"]:
         for o in outputs if isinstance(outputs, tuple) else (outputs,):
             if isinstance(o, Tensor):
@@ -402,13 +407,13 @@ def _numpy_quiet_switch():
 
     ``np.errstate`` costs microseconds, and every operation needs the switch. numpy 2 keeps the
     setting in a context variable, so setting that variable directly does the same in a fraction of
-    the time; with another numpy, fall back to ``np.errstate``."""
+    the time. Returns ``(is_quiet, on, off)``; with another numpy, fall back to ``np.errstate``."""
     try:
         from numpy._core._ufunc_config import _extobj_contextvar as var
 
         with np.errstate(all="ignore"):
             ignore = var.get()
-        return (lambda: var.set(ignore)), var.reset
+        return (lambda: var.get() is ignore), (lambda: var.set(ignore)), var.reset
     except (ImportError, AttributeError):  # pragma: no cover - other numpy versions
 
         def enter():
@@ -416,25 +421,22 @@ def _numpy_quiet_switch():
             state.__enter__()
             return state
 
-        return enter, (lambda state: state.__exit__(None, None, None))
+        return (lambda: False), enter, (lambda state: state.__exit__(None, None, None))
 
 
-_quiet_on, _quiet_off = _numpy_quiet_switch()
-_quiet = {"depth": 0}
+_is_quiet, _quiet_on, _quiet_off = _numpy_quiet_switch()
 
 
 def _quietly(function, ctx, args, kwargs):
     """Call ``function(ctx, *args)`` with numpy's floating-point warnings off: inf and nan are
-    results, as in PyTorch, not warnings. Nested calls skip the switch."""
-    if _quiet["depth"]:
+    results, as in PyTorch, not warnings. Calls made while they are already off skip the switch."""
+    if _is_quiet():
         return function(ctx, *args, **kwargs)
-    _quiet["depth"] += 1
     token = _quiet_on()
     try:
         return function(ctx, *args, **kwargs)
     finally:
         _quiet_off(token)
-        _quiet["depth"] -= 1
 
 
 def _contains(items, obj):
@@ -476,77 +478,74 @@ class Function(metaclass=_FunctionMeta):
     def apply(cls, *args, **kwargs):
         """Run ``forward`` and, when any input requires grad, record a node for ``backward``."""
         state = grad_mode._state
-        enabled = state["enabled"]
-        recording = enabled and not state["inference"]
-        if recording:
+        if state["enabled"] and not state["inference"]:
             for a in args:
                 if isinstance(a, Tensor) and a._requires_grad:
-                    break
-            else:
-                recording = False
-        if not recording:
-            return _apply_without_graph(cls, state, args, kwargs)
+                    return _apply_with_graph(cls, state, args, kwargs)
+        return _apply_without_graph(cls, state, args, kwargs)
 
-        # Which arguments are tensors, and which of those need a gradient.
-        node = cls._backward_cls()
-        positions, needs = [], []
-        for i, a in enumerate(args):
-            if isinstance(a, Tensor):
-                positions.append(i)
-                if a._base is not None:
-                    a._check_view_is_current()
-                needs.append(a._requires_grad)
-            else:
-                needs.append(False)
-        node.needs_input_grad = tuple(needs)
 
-        state["enabled"] = False  # forward computes values only; the graph is recorded here
-        try:
-            outputs = _quietly(cls.forward, node, args, kwargs)
-        finally:
-            state["enabled"] = enabled
-        single = not isinstance(outputs, tuple)
-        outs = (outputs,) if single else outputs
+def _apply_with_graph(cls, state, args, kwargs):
+    """``Function.apply`` when recording: run ``forward``, then link a node into the graph."""
+    node = cls._backward_cls()
+    # One edge per tensor argument: where its gradient goes, and its shape and dtype (the gradient
+    # that backward returns for it must match them).
+    positions, needs, edges, input_meta = [], [], [], []
+    for i, a in enumerate(args):
+        if isinstance(a, Tensor):
+            if a._base is not None:
+                a._check_view_is_current()
+            positions.append(i)
+            needs.append(a._requires_grad)
+            edges.append(a._gradient_edge())
+            input_meta.append((a._data.shape, a._dtype))
+        else:
+            needs.append(False)
+    node.needs_input_grad = tuple(needs)
 
-        # Link the node into the graph: one edge per tensor argument.
-        node._tensor_arg_positions = positions
-        node.next_functions = tuple([args[i]._gradient_edge() for i in positions])
-        node._input_meta = tuple([(args[i]._data.shape, args[i]._dtype) for i in positions])
-        if anomaly_mode.is_anomaly_enabled():
-            node._forward_trace = traceback.extract_stack()[:-2]
+    state["enabled"] = False  # forward computes values only; the graph is recorded here
+    try:
+        outputs = _quietly(cls.forward, node, args, kwargs)
+    finally:
+        state["enabled"] = True
 
-        # Mark the outputs as produced by this node.
-        wrapped, meta = [], []
-        for nr, o in enumerate(outs):
-            if isinstance(o, Tensor):
-                for a in args:
-                    if o is a:  # forward returned an input as is: the output is a new tensor
-                        o = o._alias()
-                        break
-                meta.append((o._data.shape, o._dtype))
-                if o._dtype.is_floating_point and not _contains(node._non_differentiable, o):
-                    o._requires_grad = True
-                    o._grad_fn = node
-                    o._output_nr = nr
-            else:
-                meta.append(((), None))
-            wrapped.append(o)
-        node._output_meta = tuple(meta)
+    node._tensor_arg_positions = positions
+    node.next_functions = tuple(edges)
+    node._input_meta = tuple(input_meta)
+    if anomaly_mode._state["enabled"]:
+        node._forward_trace = traceback.extract_stack()[:-3]
 
-        # Keep what forward saved, remembering each tensor's version.
-        if node._to_save:
-            saved = []
-            for t in node._to_save:
-                if t is None:
-                    saved.append(None)
-                    continue
-                if t._is_inference:
-                    raise RuntimeError(
-                        "Inference tensors cannot be saved for backward. To work around you "
-                        "can make a clone to get a normal tensor and use it in autograd."
-                    )
-                is_output = t._grad_fn is node and _contains(wrapped, t)
-                saved.append(SavedTensor(t, output_of=node if is_output else None))
-            node._saved = tuple(saved)
-            node._to_save = ()
-        return wrapped[0] if single else tuple(wrapped)
+    # Mark the outputs as produced by this node.
+    single = not isinstance(outputs, tuple)
+    wrapped, output_meta = [], []
+    for nr, o in enumerate((outputs,) if single else outputs):
+        if isinstance(o, Tensor):
+            if _contains(args, o):  # forward returned an input as is: the output is a new tensor
+                o = o._alias()
+            output_meta.append((o._data.shape, o._dtype))
+            if o._dtype.is_floating_point and not _contains(node._non_differentiable, o):
+                o._requires_grad = True
+                o._grad_fn = node
+                o._output_nr = nr
+        else:
+            output_meta.append(((), None))
+        wrapped.append(o)
+    node._output_meta = tuple(output_meta)
+
+    # Keep what forward saved, remembering each tensor's version.
+    if node._to_save:
+        saved = []
+        for t in node._to_save:
+            if t is None:
+                saved.append(None)
+                continue
+            if t._is_inference:
+                raise RuntimeError(
+                    "Inference tensors cannot be saved for backward. To work around you "
+                    "can make a clone to get a normal tensor and use it in autograd."
+                )
+            is_output = t._grad_fn is node and _contains(wrapped, t)
+            saved.append(SavedTensor(t, output_of=node if is_output else None))
+        node._saved = tuple(saved)
+        node._to_save = ()
+    return wrapped[0] if single else tuple(wrapped)

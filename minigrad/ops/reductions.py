@@ -116,12 +116,15 @@ class MaxDim(Function):
     (the first one, if several tie)."""
 
     node_name = "MaxBackward0"
-    _pick = staticmethod(np.argmax)
 
     @staticmethod
     def forward(ctx, x, dim, keepdim=False):
+        return MaxDim.select(ctx, x, dim, keepdim, np.argmax)
+
+    @staticmethod
+    def select(ctx, x, dim, keepdim, pick):
+        """The values ``pick`` (np.argmax or np.argmin) chooses along ``dim``, and their indices."""
         d = _normalize_dim(dim, x.ndim)
-        pick = ctx._forward_cls._pick
         if x.ndim == 0:
             indices = np.zeros((), dtype=np.int64)
             values = x._data.copy()
@@ -154,4 +157,7 @@ class MaxDim(Function):
 
 class MinDim(MaxDim):
     node_name = "MinBackward0"
-    _pick = staticmethod(np.argmin)
+
+    @staticmethod
+    def forward(ctx, x, dim, keepdim=False):
+        return MaxDim.select(ctx, x, dim, keepdim, np.argmin)
