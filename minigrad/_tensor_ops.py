@@ -17,7 +17,8 @@ from .tensor import Tensor, _normalize_dim, _wrap_number
 
 
 def add(self, other, alpha=1):
-    other = _wrap_number(other, self)
+    if not isinstance(other, Tensor):
+        other = _wrap_number(other, self)
     return ar.Add.apply(self, other if alpha == 1 else other * alpha)
 
 
@@ -27,7 +28,7 @@ def sub(self, other, alpha=1):
 
 
 def mul(self, other):
-    return ar.Mul.apply(self, _wrap_number(other, self))
+    return ar.Mul.apply(self, other if isinstance(other, Tensor) else _wrap_number(other, self))
 
 
 def div(self, other):

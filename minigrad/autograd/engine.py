@@ -310,7 +310,7 @@ class GraphTask:
             return
 
         # 4. the chain rule: gradients of the outputs -> gradients of the inputs
-        if grads.count(None) == len(grads):
+        if all(g is None for g in grads):  # (by identity: == on tensors is elementwise)
             outs = [None] * len(node.next_functions)
         else:
             outs = node.apply(grads)

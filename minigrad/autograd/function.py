@@ -278,7 +278,7 @@ class BackwardNode(Node):
         """The tensors given to ``save_for_backward``, checked and unpacked."""
         if self._released and self._saved:
             raise RuntimeError(_FREED_MESSAGE)
-        return tuple(None if s is None else s.unpack(self) for s in self._saved)
+        return tuple([None if s is None else s.unpack(self) for s in self._saved])
 
     def mark_non_differentiable(self, *tensors):
         """Declare outputs that have no gradient (e.g. the indices returned by ``max``)."""
@@ -290,14 +290,14 @@ class BackwardNode(Node):
 
     def _release_saved(self):
         self._released = True
-        self._saved = tuple(None for _ in self._saved)
+        self._saved = (None,) * len(self._saved)
 
     # --- what the engine calls --------------------------------------------------------------
     def apply(self, grad_outputs):
         """Run the Function's ``backward`` for the gradients of its outputs; return one gradient per
         edge in ``next_functions``, checked against the inputs' shapes and dtypes."""
         grads = grad_outputs
-        if self._materialize_grads and None in grads:
+        if self._materialize_grads and not all(g is not None for g in grads):  # identity, not ==
             grads = list(grads)
             for k, (shape, dtype) in enumerate(self._output_meta):
                 if grads[k] is None and dtype is not None and dtype.is_floating_point:
@@ -407,13 +407,14 @@ def _numpy_quiet_switch():
 
     ``np.errstate`` costs microseconds, and every operation needs the switch. numpy 2 keeps the
     setting in a context variable, so setting that variable directly does the same in a fraction of
-    the time. Returns ``(is_quiet, on, off)``; with another numpy, fall back to ``np.errstate``."""
+    the time. Returns the variable (None with another numpy), the value meaning "ignore all", and the
+    two switches."""
     try:
         from numpy._core._ufunc_config import _extobj_contextvar as var
 
         with np.errstate(all="ignore"):
             ignore = var.get()
-        return (lambda: var.get() is ignore), (lambda: var.set(ignore)), var.reset
+        return var, ignore, (lambda: var.set(ignore)), var.reset
     except (ImportError, AttributeError):  # pragma: no cover - other numpy versions
 
         def enter():
@@ -421,16 +422,20 @@ def _numpy_quiet_switch():
             state.__enter__()
             return state
 
-        return (lambda: False), enter, (lambda state: state.__exit__(None, None, None))
+        return None, None, enter, (lambda state: state.__exit__(None, None, None))
 
 
-_is_quiet, _quiet_on, _quiet_off = _numpy_quiet_switch()
+_errstate_var, _IGNORE_ALL, _quiet_on, _quiet_off = _numpy_quiet_switch()
+
+
+def _is_quiet():
+    return _errstate_var is not None and _errstate_var.get() is _IGNORE_ALL
 
 
 def _quietly(function, ctx, args, kwargs):
     """Call ``function(ctx, *args)`` with numpy's floating-point warnings off: inf and nan are
     results, as in PyTorch, not warnings. Calls made while they are already off skip the switch."""
-    if _is_quiet():
+    if _errstate_var is not None and _errstate_var.get() is _IGNORE_ALL:
         return function(ctx, *args, **kwargs)
     token = _quiet_on()
     try:

@@ -24,9 +24,8 @@ def sum_to_shape(grad, shape):
     return grad.reshape(tuple(shape))
 
 
-def out(array, dtype):
-    """Wrap a numpy result as a new tensor of ``dtype``."""
-    return Tensor._make(array, dtype)
+#: ``out(array, dtype)``: wrap a numpy result as a new tensor of ``dtype`` (no copy).
+out = Tensor._make
 
 
 def promoted(*tensors):
@@ -36,6 +35,8 @@ def promoted(*tensors):
         if a._data.shape != b._data.shape:
             check_broadcastable(a._data.shape, b._data.shape)
         if a._dtype is b._dtype:
+            return a._dtype, [a._data, b._data]
+        if b._dtype is _dtypes.bool and a._dtype.is_floating_point:  # grad * mask: numpy keeps a's type
             return a._dtype, [a._data, b._data]
         if b._wrapped_number and _dtypes._category(b._dtype) <= _dtypes._category(a._dtype):
             return a._dtype, [a._data, b._data.astype(a._dtype.numpy)]

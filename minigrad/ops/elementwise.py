@@ -124,7 +124,7 @@ class Relu(Function):
 
     @staticmethod
     def forward(ctx, x):
-        y = out(np.maximum(x._data, 0).astype(x.dtype.numpy), x.dtype)
+        y = out(np.maximum(x._data, 0), x.dtype)
         ctx.save_for_backward(y)
         return y
 
