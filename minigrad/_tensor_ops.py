@@ -19,12 +19,13 @@ from .tensor import Tensor, _normalize_dim, _wrap_number
 def add(self, other, alpha=1):
     if not isinstance(other, Tensor):
         other = _wrap_number(other, self)
-    return ar.Add.apply(self, other if alpha == 1 else other * alpha)
+    return ar.Add.apply(self, other) if alpha == 1 else ar.Add.apply(self, other, alpha)
 
 
 def sub(self, other, alpha=1):
-    other = _wrap_number(other, self)
-    return ar.Sub.apply(self, other if alpha == 1 else other * alpha)
+    if not isinstance(other, Tensor):
+        other = _wrap_number(other, self)
+    return ar.Sub.apply(self, other) if alpha == 1 else ar.Sub.apply(self, other, alpha)
 
 
 def mul(self, other):
@@ -429,7 +430,7 @@ def _inplace(self, compute, *others):
             f"result type {_LEGACY[result.dtype.name]} can't be cast to the desired "
             f"output type {_LEGACY[self._dtype.name]}"
         )
-    if result.shape != self.shape:
+    if result._data.shape != self._data.shape:
         raise RuntimeError(
             f"output with shape {list(self.shape)} doesn't match the broadcast shape {list(result.shape)}"
         )

@@ -47,4 +47,4 @@ class SGD(Optimizer):
                         buf.mul_(group["momentum"]).add_(d_p)
                     self.state[id(p)] = buf
                     d_p = buf
-                p.sub_(d_p * group["lr"])
+                p.add_(d_p, alpha=-group["lr"])

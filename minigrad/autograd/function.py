@@ -387,14 +387,17 @@ class _NoGraphContext:
 def _apply_without_graph(cls, state, args, kwargs):
     """``Function.apply`` when no input requires grad (or grad mode is off): just the values."""
     ctx = _NoGraphContext(len(args))
-    if state["enabled"]:  # forward itself never records: switch grad mode off around it
+    enabled = state["enabled"]
+    if not enabled and _errstate_var is not None and _errstate_var.get() is _IGNORE_ALL:
+        outputs = cls.forward(ctx, *args, **kwargs)  # (inside backward: the modes are set already)
+    else:  # forward never records, and inf/nan are results, not warnings
         state["enabled"] = False
+        token = _quiet_on()
         try:
-            outputs = _quietly(cls.forward, ctx, args, kwargs)
+            outputs = cls.forward(ctx, *args, **kwargs)
         finally:
-            state["enabled"] = True
-    else:
-        outputs = _quietly(cls.forward, ctx, args, kwargs)
+            _quiet_off(token)
+            state["enabled"] = enabled
     if state["inference"]:
         for o in outputs if isinstance(outputs, tuple) else (outputs,):
             if isinstance(o, Tensor):

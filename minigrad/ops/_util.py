@@ -14,14 +14,16 @@ def sum_to_shape(grad, shape):
     per row), and its gradient is the sum of the two rows of the output's gradient.
     """
     grad_shape = grad._data.shape
-    if grad_shape == tuple(shape):
+    shape = tuple(shape)
+    if grad_shape == shape:
         return grad
     extra = len(grad_shape) - len(shape)
-    dims = list(range(extra))
-    dims += [extra + i for i, s in enumerate(shape) if s == 1 and grad_shape[extra + i] != 1]
-    if dims:
-        grad = grad.sum(dim=tuple(dims), keepdim=True)
-    return grad.reshape(tuple(shape))
+    stretched = tuple(extra + i for i, s in enumerate(shape) if s == 1 and grad_shape[extra + i] != 1)
+    if stretched:  # dimensions of size 1 that broadcasting stretched: sum them, keeping them
+        grad = grad.sum(dim=stretched, keepdim=True)
+    if extra:  # dimensions broadcasting added in front: sum them away
+        grad = grad.sum(dim=tuple(range(extra)))
+    return grad
 
 
 #: ``out(array, dtype)``: wrap a numpy result as a new tensor of ``dtype`` (no copy).

@@ -8,37 +8,47 @@ from ._util import float_result, out, promoted, sum_to_shape
 
 
 class Add(Function):
-    """c = a + b.   ∂c/∂a = 1,  ∂c/∂b = 1: addition hands the gradient unchanged to both inputs."""
+    """c = a + α·b (α = 1 unless given: ``a.add(b, alpha=2)``).   ∂c/∂a = 1,  ∂c/∂b = α: addition hands
+    the gradient unchanged to both inputs (times α for b)."""
 
     node_name = "AddBackward0"
 
     @staticmethod
-    def forward(ctx, a, b):
-        ctx.shapes = (a._data.shape, b._data.shape)
+    def forward(ctx, a, b, alpha=1):
+        ctx.shapes, ctx.alpha = (a._data.shape, b._data.shape), alpha
         dtype, (x, y) = promoted(a, b)
-        return out(x + y, dtype)
+        return out(x + y if alpha == 1 else x + _scaled(y, alpha, dtype), dtype)
 
     @staticmethod
     def backward(ctx, grad):
         a_shape, b_shape = ctx.shapes
-        return sum_to_shape(grad, a_shape), sum_to_shape(grad, b_shape)
+        grad_b = grad if ctx.alpha == 1 else grad * ctx.alpha
+        return sum_to_shape(grad, a_shape), sum_to_shape(grad_b, b_shape), None
 
 
 class Sub(Function):
-    """c = a − b.   ∂c/∂a = 1,  ∂c/∂b = −1."""
+    """c = a − α·b.   ∂c/∂a = 1,  ∂c/∂b = −α."""
 
     node_name = "SubBackward0"
 
     @staticmethod
-    def forward(ctx, a, b):
-        ctx.shapes = (a._data.shape, b._data.shape)
+    def forward(ctx, a, b, alpha=1):
+        ctx.shapes, ctx.alpha = (a._data.shape, b._data.shape), alpha
         dtype, (x, y) = promoted(a, b)
-        return out(x - y, dtype)
+        return out(x - y if alpha == 1 else x - _scaled(y, alpha, dtype), dtype)
 
     @staticmethod
     def backward(ctx, grad):
         a_shape, b_shape = ctx.shapes
-        return sum_to_shape(grad, a_shape), sum_to_shape(-grad, b_shape)
+        grad_b = -grad if ctx.alpha == 1 else grad * -ctx.alpha
+        return sum_to_shape(grad, a_shape), sum_to_shape(grad_b, b_shape), None
+
+
+def _scaled(array, alpha, dtype):
+    """α·b for ``add``/``sub`` with ``alpha=``, in the result's dtype."""
+    if isinstance(alpha, float) and not dtype.is_floating_point:
+        raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
+    return (array * alpha).astype(dtype.numpy, copy=False)
 
 
 class RSub(Function):

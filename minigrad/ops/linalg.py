@@ -17,11 +17,9 @@ def _check_dtypes(a, b):
 
 
 def _check_mm_shapes(a, b):
-    if a.shape[1] != b.shape[0]:
-        raise RuntimeError(
-            f"mat1 and mat2 shapes cannot be multiplied ({a.shape[0]}x{a.shape[1]} "
-            f"and {b.shape[0]}x{b.shape[1]})"
-        )
+    (n, k), (k2, m) = a._data.shape, b._data.shape
+    if k != k2:
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({n}x{k} and {k2}x{m})")
 
 
 class Mm(Function):
@@ -141,7 +139,7 @@ class Addmm(Function):
     def forward(ctx, bias, mat1, mat2):
         _check_dtypes(mat1, mat2)
         _check_mm_shapes(mat1, mat2)
-        ctx.bias_shape = bias.shape
+        ctx.bias_shape = bias._data.shape
         ctx.save_for_backward(
             mat1 if ctx.needs_input_grad[2] else None, mat2 if ctx.needs_input_grad[1] else None
         )

@@ -13,8 +13,8 @@ def _dims(dim, ndim):
     if dim is None:
         return tuple(range(ndim))
     if isinstance(dim, int):
-        dim = (dim,)
-    return tuple(sorted(_normalize_dim(d, ndim) for d in dim))
+        return (_normalize_dim(dim, ndim),)
+    return tuple(sorted([_normalize_dim(d, ndim) for d in dim]))
 
 
 def _keepdim_shape(shape, dims):
@@ -28,10 +28,10 @@ class Sum(Function):
 
     @staticmethod
     def forward(ctx, x, dim=None, keepdim=False):
-        dims = _dims(dim, x.ndim)
-        ctx.input_shape, ctx.dims = x.shape, dims
-        dtype = x.dtype if x.dtype.is_floating_point else _dtypes.int64
-        return out(np.sum(x._data, axis=dims, keepdims=keepdim), dtype)
+        dims = _dims(dim, x._data.ndim)
+        ctx.input_shape, ctx.dims = x._data.shape, dims
+        dtype = x._dtype if x._dtype.is_floating_point else _dtypes.int64
+        return out(np.add.reduce(x._data, axis=dims, keepdims=keepdim), dtype)
 
     @staticmethod
     def backward(ctx, grad):
