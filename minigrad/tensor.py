@@ -117,14 +117,7 @@ class Tensor:
     def _init_from(self, array, dtype):
         self._data = array
         self._dtype = dtype
-
-    def __getattr__(self, name):
-        # Only called for attributes a tensor does not have yet. The version counter is made the
-        # first time someone asks for it (most tensors never change in place and are never saved).
-        if name == "_version_counter":
-            counter = self._version_counter = _VersionCounter()
-            return counter
-        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+        self._version_counter = _VersionCounter()
 
     @classmethod
     def _make(cls, array, dtype=None):
@@ -138,6 +131,7 @@ class Tensor:
             array = array.astype(dtype.numpy)
         t._data = array
         t._dtype = dtype
+        t._version_counter = _VersionCounter()
         if grad_mode._state["inference"]:
             t._is_inference = True
         return t

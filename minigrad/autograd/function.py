@@ -182,70 +182,50 @@ class SavedTensor:
     Unpacking checks two things PyTorch checks: that the graph was not freed by an earlier backward
     (``retain_graph``), and that nobody modified the tensor in place since it was saved (its version
     counter moved on), which would make the gradient silently wrong.
-    An output of the node itself is stored without the tensor object (just its numbers and version
-    counter), so that node and output do not keep each other alive.
     """
 
-    __slots__ = (
-        "tensor",
-        "data",
-        "dtype",
-        "version_counter",
-        "saved_version",
-        "output_nr",
-        "requires_grad",
-        "grad_fn_name",
-        "shape",
-    )
+    __slots__ = ("tensor", "saved_version")
 
-    def __init__(self, tensor, output_of=None):
-        self.version_counter = tensor._version_counter
+    def __init__(self, tensor):
+        self.tensor = tensor
         self.saved_version = tensor._version_counter.value
-        self.shape = tensor._data.shape
-        self.dtype = tensor._dtype
-        self.requires_grad = tensor._requires_grad
-        if output_of is not None:
-            self.tensor = None
-            self.data = tensor._data
-            self.output_nr = tensor._output_nr
-            self.grad_fn_name = output_of.name()
-        else:
-            self.tensor = tensor
-            self.data = None
-            self.output_nr = tensor._output_nr
-            self.grad_fn_name = None  # a saved input: the error message names its grad_fn at that time
 
     def unpack(self, node):
         if node._released:
             raise RuntimeError(_FREED_MESSAGE)
-        current = self.version_counter.value
-        if current != self.saved_version:
-            shape = "[" + ", ".join(str(s) for s in self.shape) + "]"
-            message = (
-                "one of the variables needed for gradient computation has been modified by an "
-                f"inplace operation: [minigrad.{self.dtype.legacy_name} {shape}]"
-            )
-            producer = self.grad_fn_name
-            if self.tensor is not None:  # a saved input: PyTorch names what produced it *now*
-                producer = self.tensor._grad_fn.name() if self.tensor._grad_fn is not None else None
-            if producer is not None:
-                op = re.sub(r"Backward\d*$", "", producer)  # 'ExpBackward0' -> 'Exp'
-                message += f", which is output {self.output_nr} of {op},"
-            message += f" is at version {current}; expected version {self.saved_version} instead."
-            if anomaly_mode.is_anomaly_enabled():
-                message += (
-                    " Hint: the backtrace further above shows the operation that failed to "
-                    "compute its gradient. The variable in question was changed in there or "
-                    "anywhere later. Good luck!"
-                )
-            else:
-                message += (
-                    " Hint: enable anomaly detection to find the operation that failed to "
-                    "compute its gradient, with minigrad.autograd.set_detect_anomaly(True)."
-                )
-            raise RuntimeError(message)
-        if self.tensor is not None:
-            return self.tensor
+        tensor = self.tensor
+        if tensor._version_counter.value != self.saved_version:
+            # PyTorch names the op that produced the tensor *now*
+            producer = tensor._grad_fn.name() if tensor._grad_fn is not None else None
+            raise _modified_error(tensor._data.shape, tensor._dtype, tensor._output_nr, producer, self)
+        return tensor
+
+    @property
+    def current_version(self):
+        return self.tensor._version_counter.value
+
+
+class SavedOutput(SavedTensor):
+    """An output of the node itself (``y = exp(x)`` saves ``y``), stored without the tensor object —
+    just its numbers, dtype and version counter — so that node and output do not keep each other
+    alive. Unpacking rebuilds a tensor whose ``grad_fn`` is the node."""
+
+    __slots__ = ("data", "dtype", "version_counter", "output_nr", "requires_grad")
+
+    def __init__(self, tensor):
+        self.tensor = None
+        self.data = tensor._data
+        self.dtype = tensor._dtype
+        self.version_counter = tensor._version_counter
+        self.saved_version = self.version_counter.value
+        self.output_nr = tensor._output_nr
+        self.requires_grad = tensor._requires_grad
+
+    def unpack(self, node):
+        if node._released:
+            raise RuntimeError(_FREED_MESSAGE)
+        if self.version_counter.value != self.saved_version:
+            raise _modified_error(self.data.shape, self.dtype, self.output_nr, node.name(), self)
         out = Tensor._make(self.data, self.dtype)
         out._version_counter = self.version_counter
         if self.requires_grad:
@@ -253,6 +233,35 @@ class SavedTensor:
             out._grad_fn = node
             out._output_nr = self.output_nr
         return out
+
+    @property
+    def current_version(self):
+        return self.version_counter.value
+
+
+def _modified_error(shape, dtype, output_nr, producer, saved):
+    """PyTorch's error for a saved tensor that was changed in place after it was saved."""
+    shape = "[" + ", ".join(str(s) for s in shape) + "]"
+    message = (
+        "one of the variables needed for gradient computation has been modified by an "
+        f"inplace operation: [minigrad.{dtype.legacy_name} {shape}]"
+    )
+    if producer is not None:
+        op = re.sub(r"Backward\d*$", "", producer)  # 'ExpBackward0' -> 'Exp'
+        message += f", which is output {output_nr} of {op},"
+    message += f" is at version {saved.current_version}; expected version {saved.saved_version} instead."
+    if anomaly_mode.is_anomaly_enabled():
+        message += (
+            " Hint: the backtrace further above shows the operation that failed to "
+            "compute its gradient. The variable in question was changed in there or "
+            "anywhere later. Good luck!"
+        )
+    else:
+        message += (
+            " Hint: enable anomaly detection to find the operation that failed to "
+            "compute its gradient, with minigrad.autograd.set_detect_anomaly(True)."
+        )
+    return RuntimeError(message)
 
 
 class BackwardNode(Node):
@@ -553,7 +562,7 @@ def _apply_with_graph(cls, state, args, kwargs):
                     "can make a clone to get a normal tensor and use it in autograd."
                 )
             is_output = t._grad_fn is node and _contains(wrapped, t)
-            saved.append(SavedTensor(t, output_of=node if is_output else None))
+            saved.append(SavedOutput(t) if is_output else SavedTensor(t))
         node._saved = tuple(saved)
         node._to_save = ()
     return wrapped[0] if single else tuple(wrapped)

@@ -276,7 +276,7 @@ class Graph:
         for node in self.nodes:
             candidates = []
             for saved in getattr(node.fn, "_saved", ()) or ():
-                if saved is None or saved.version_counter.value != saved.saved_version:
+                if saved is None or saved.current_version != saved.saved_version:
                     continue
                 if saved.tensor is None:  # an output of the node itself
                     info = node.outputs.get(saved.output_nr)
