@@ -140,7 +140,7 @@ class AccumulateGrad(Node):
     def __init__(self, variable):
         super().__init__()
         self.variable = variable
-        self._input_meta = ((variable.shape, variable.dtype),)
+        self._input_meta = ((variable._data.shape, variable._dtype),)
 
     @property
     def _tensor_pre_hooks(self):
