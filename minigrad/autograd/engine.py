@@ -197,6 +197,14 @@ def _slots(node):
     return 1 if type(node) is AccumulateGrad else len(node._output_meta)
 
 
+def _all_none(grads):
+    """True when no gradient arrived (by identity: ``==`` on tensors is elementwise)."""
+    for g in grads:
+        if g is not None:
+            return False
+    return True
+
+
 # --- the engine -----------------------------------------------------------------------------------
 class GraphTask:
     """The bookkeeping of one backward pass (PyTorch's name for it): input buffers, dependency
@@ -310,7 +318,7 @@ class GraphTask:
             return
 
         # 4. the chain rule: gradients of the outputs -> gradients of the inputs
-        if all(g is None for g in grads):  # (by identity: == on tensors is elementwise)
+        if _all_none(grads):
             outs = [None] * len(node.next_functions)
         else:
             outs = node.apply(grads)

@@ -306,7 +306,7 @@ class BackwardNode(Node):
         """Run the Function's ``backward`` for the gradients of its outputs; return one gradient per
         edge in ``next_functions``, checked against the inputs' shapes and dtypes."""
         grads = grad_outputs
-        if self._materialize_grads and not all(g is not None for g in grads):  # identity, not ==
+        if self._materialize_grads and _any_none(grads):
             grads = list(grads)
             for k, (shape, dtype) in enumerate(self._output_meta):
                 if grads[k] is None and dtype is not None and dtype.is_floating_point:
@@ -333,13 +333,24 @@ class BackwardNode(Node):
                         "not a Variable"
                     )
         out = []
+        meta = self._input_meta
         for edge, arg_index in enumerate(positions):
             g = result[arg_index]
             if g is None or not needs[arg_index]:
                 out.append(None)
+            elif type(g) is Tensor and (g._data.shape, g._dtype) == meta[edge]:
+                out.append(g)  # (the usual case: already the input's shape and dtype)
             else:
                 out.append(_validate_grad(self, edge, g))
         return out
+
+
+def _any_none(items):
+    """``None in items``, by identity (``in`` would compare tensors with ``==``, elementwise)."""
+    for item in items:
+        if item is None:
+            return True
+    return False
 
 
 def _validate_grad(node, index, grad):
@@ -375,13 +386,10 @@ def _expandable(shape, target):
 
 
 class _NoGraphContext:
-    """The ``ctx`` a forward gets when nothing will be recorded: saving is a no-op."""
+    """The ``ctx`` a forward gets when nothing will be recorded: saving is a no-op.
+    (One subclass per number of arguments holds ``needs_input_grad``: all False.)"""
 
-    _needs_by_arity = [(False,) * n for n in range(8)]
-
-    def __init__(self, n_args):
-        needs = self._needs_by_arity
-        self.needs_input_grad = needs[n_args] if n_args < len(needs) else (False,) * n_args
+    needs_input_grad = ()
 
     def save_for_backward(self, *tensors):
         pass
@@ -393,11 +401,19 @@ class _NoGraphContext:
         pass
 
 
+_no_graph_contexts = [
+    type("_NoGraphContext", (_NoGraphContext,), {"needs_input_grad": (False,) * n}) for n in range(8)
+]
+
+
 def _apply_without_graph(cls, state, args, kwargs):
     """``Function.apply`` when no input requires grad (or grad mode is off): just the values."""
-    ctx = _NoGraphContext(len(args))
+    n = len(args)
+    ctx = _no_graph_contexts[n]() if n < 8 else _NoGraphContext()
+    if n >= 8:
+        ctx.needs_input_grad = (False,) * n
     enabled = state["enabled"]
-    if not enabled and _errstate_var is not None and _errstate_var.get() is _IGNORE_ALL:
+    if not enabled and _errstate_var.get() is _IGNORE_ALL:
         outputs = cls.forward(ctx, *args, **kwargs)  # (inside backward: the modes are set already)
     else:  # forward never records, and inf/nan are results, not warnings
         state["enabled"] = False
@@ -419,8 +435,7 @@ def _numpy_quiet_switch():
 
     ``np.errstate`` costs microseconds, and every operation needs the switch. numpy 2 keeps the
     setting in a context variable, so setting that variable directly does the same in a fraction of
-    the time. Returns the variable (None with another numpy), the value meaning "ignore all", and the
-    two switches."""
+    the time. Returns that variable, the value meaning "ignore all", and the two switches."""
     try:
         from numpy._core._ufunc_config import _extobj_contextvar as var
 
@@ -428,26 +443,33 @@ def _numpy_quiet_switch():
             ignore = var.get()
         return var, ignore, (lambda: var.set(ignore)), var.reset
     except (ImportError, AttributeError):  # pragma: no cover - other numpy versions
+        import contextvars
 
         def enter():
             state = np.errstate(all="ignore")
             state.__enter__()
             return state
 
-        return None, None, enter, (lambda state: state.__exit__(None, None, None))
+        # a variable that never holds the marker: every call switches with np.errstate
+        return (
+            contextvars.ContextVar("never_quiet", default=None),
+            object(),
+            enter,
+            (lambda state: state.__exit__(None, None, None)),
+        )
 
 
 _errstate_var, _IGNORE_ALL, _quiet_on, _quiet_off = _numpy_quiet_switch()
 
 
 def _is_quiet():
-    return _errstate_var is not None and _errstate_var.get() is _IGNORE_ALL
+    return _errstate_var.get() is _IGNORE_ALL
 
 
 def _quietly(function, ctx, args, kwargs):
     """Call ``function(ctx, *args)`` with numpy's floating-point warnings off: inf and nan are
     results, as in PyTorch, not warnings. Calls made while they are already off skip the switch."""
-    if _errstate_var is not None and _errstate_var.get() is _IGNORE_ALL:
+    if _errstate_var.get() is _IGNORE_ALL:
         return function(ctx, *args, **kwargs)
     token = _quiet_on()
     try:
