@@ -78,7 +78,7 @@ def _wrap_number(value, like):
 
 
 def _normalize_dim(dim, ndim):
-    n = max(ndim, 1)
+    n = ndim if ndim > 1 else 1
     if not -n <= dim < n:
         raise IndexError(
             f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})"

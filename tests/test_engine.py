@@ -220,3 +220,46 @@ def test_dry_run_does_not_store_retained_gradients():
     assert y.grad is None
     (y * y).backward()
     assert y.grad.item() == 12.0
+
+
+def test_in_place_buffer_sums_never_touch_a_shared_gradient():
+    # AddBackward0 hands the *same* gradient object to both inputs; backward() sums buffers in
+    # place once it owns a sum, which must never reach a tensor someone else holds.
+    x = mg.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    y, z = x * 2, x * 5
+    zz = z + z  # runs first and makes the engine's first sum of its own (in z's buffer)
+    s = (y + y) + y + zz  # y's buffer then receives the very gradient object given to backward
+    seen = []
+    y.register_hook(lambda g: seen.append((g, g.clone())))
+    start = mg.tensor([1.0, 10.0, 100.0])
+    s.backward(start)
+    assert start.tolist() == [1.0, 10.0, 100.0]
+    assert x.grad.tolist() == [16.0, 160.0, 1600.0]
+    ((g, copy),) = seen
+    assert g.tolist() == copy.tolist() == [3.0, 30.0, 300.0]
+
+
+def test_a_leaf_used_many_times_sums_every_contribution():
+    w = mg.tensor(0.5, requires_grad=True)
+    x = mg.tensor(1.0)
+    total = x
+    for k in range(1, 51):
+        total = total + w * k
+    total.backward()
+    assert w.grad.item() == sum(range(1, 51))
+
+
+def test_backward_and_the_reported_walk_give_the_same_sums():
+    def build():
+        w = mg.tensor([0.5, -1.5], requires_grad=True)
+        y = w
+        for _ in range(20):
+            y = (y * w + w).tanh()
+        return w, y.sum()
+
+    w1, l1 = build()
+    l1.backward()
+    w2, l2 = build()
+    for event in iter_backward([(l2.grad_fn, 0)], [mg.tensor(1.0)]):
+        pass
+    assert w1.grad.tolist() == w2.grad.tolist()
