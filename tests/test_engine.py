@@ -260,6 +260,6 @@ def test_backward_and_the_reported_walk_give_the_same_sums():
     w1, l1 = build()
     l1.backward()
     w2, l2 = build()
-    for event in iter_backward([(l2.grad_fn, 0)], [mg.tensor(1.0)]):
+    for _event in iter_backward([(l2.grad_fn, 0)], [mg.tensor(1.0)]):
         pass
     assert w1.grad.tolist() == w2.grad.tolist()
