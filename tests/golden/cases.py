@@ -498,6 +498,45 @@ def sub_tensors_grad_is_one_and_minus_one(t):
 
 
 @case
+def add_and_sub_with_alpha_are_one_node(t):
+    a = t.tensor([1.0, 2.0], requires_grad=True)
+    b = t.tensor([3.0, 4.0], requires_grad=True)
+    c = a.add(b, alpha=2)
+    d = a.sub(b, alpha=0.5)
+    (c + d).sum().backward()
+    return {
+        "c": c,
+        "d": d,
+        "names": (name(c.grad_fn), name(d.grad_fn)),
+        "graph": graph(c.grad_fn),
+        "a_grad": a.grad,
+        "b_grad": b.grad,
+    }
+
+
+@case
+def add_alpha_broadcast_and_in_place(t):
+    a = t.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    b = t.tensor([10.0, 20.0], requires_grad=True)
+    c = a.add(b, alpha=-3)
+    c.sum().backward()
+    p = t.tensor([1.0, 2.0, 3.0])
+    p.add_(t.tensor([0.5, 0.5, 0.5]), alpha=-0.1)
+    q = t.tensor([1.0, 2.0, 3.0])
+    q.sub_(t.tensor([1.0, 1.0, 1.0]), alpha=2)
+    return {"c": c, "a_grad": a.grad, "b_grad": b.grad, "p": p, "q": q, "p_version": p._version}
+
+
+@case
+def add_float_alpha_to_integer_tensors_raises(t):
+    x = t.tensor([1, 2])
+    return {
+        "error": raises(lambda: x.add(t.tensor([1, 2]), alpha=0.5)),
+        "int_alpha": x.add(t.tensor([1, 2]), alpha=3),
+    }
+
+
+@case
 def rsub_python_number(t):
     a = t.tensor([1.0, 2.0], requires_grad=True)
     c = 10 - a
