@@ -1,8 +1,10 @@
 """The backward engine: one iterative walk over the graph that reports every step it takes.
 
-``loss.backward()`` and ``minigrad.autograd.grad()`` both call :func:`run_backward`, which simply drains
-:func:`iter_backward`. The stepping widgets call ``iter_backward`` themselves and show each event, so
-what a learner watches is what really happens. The algorithm is PyTorch's, without the threads:
+``loss.backward()`` and ``minigrad.autograd.grad()`` both call :func:`run_backward`, which drains
+:func:`iter_backward` with ``report=False``: the same steps, but no event objects are made, since nobody
+looks at them (and so buffer sums it owns may be taken in place, as PyTorch's are). The stepping
+widgets call ``iter_backward`` themselves and show each event, so what a learner watches is what
+really happens. The algorithm is PyTorch's, without the threads:
 
 1. **Count dependencies.** Walk the graph from the root(s) once (with a stack, not recursion) and count,
    for every node, how many edges point into it. A node may run only when all of them have delivered.
