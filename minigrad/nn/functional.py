@@ -2,12 +2,13 @@
 
 import warnings
 
+from ..ops.linalg import Addmm
+from ..ops.losses import MseLoss
+
 
 def linear(x, weight, bias=None):
     """y = x Wᵀ + b. Computed as PyTorch does (one fused ``Addmm`` node for a batch), so the graph
     shows the same nodes."""
-    from ..ops.linalg import Addmm
-
     if bias is None:
         return x @ weight.t()
     if x.ndim == 2:
@@ -49,8 +50,6 @@ def _reduce(values, reduction):
 
 def mse_loss(input, target, reduction="mean"):
     """Mean (or sum) of squared differences, as one ``MseLoss`` node."""
-    from ..ops.losses import MseLoss
-
     if reduction not in ("mean", "sum", "none"):
         raise ValueError(f"{reduction} is not a valid value for reduction")
     if target.shape != input.shape:

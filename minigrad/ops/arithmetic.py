@@ -98,8 +98,7 @@ class Div(Function):
         ctx.save_for_backward(a if ctx.needs_input_grad[1] else None, b)
         ctx.shapes = (a._data.shape, b._data.shape)
         dtype, (x, y) = float_result(a, b)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return out(x / y, dtype)
+        return out(x / y, dtype)
 
     @staticmethod
     def backward(ctx, grad):
@@ -132,8 +131,7 @@ class Reciprocal(Function):
     @staticmethod
     def forward(ctx, a):
         dtype, (x,) = float_result(a)
-        with np.errstate(divide="ignore"):
-            result = out(1.0 / x, dtype)
+        result = out(1.0 / x, dtype)
         ctx.save_for_backward(result)
         return result
 
@@ -175,8 +173,7 @@ class PowTensor(Function):
     def forward(ctx, a, b):
         ctx.shapes = (a._data.shape, b._data.shape)
         dtype, (x, y) = promoted(a, b)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            result = out(np.power(x, y), dtype)
+        result = out(np.power(x, y), dtype)
         ctx.save_for_backward(a, b, result)
         return result
 
