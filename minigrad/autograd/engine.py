@@ -223,7 +223,7 @@ class GraphTask:
         self.accumulate_grad = accumulate_grad
         self.retain_graph = retain_graph
         self.snapshots = snapshots
-        self.owned_sums = None  # ids of buffer sums made here (see add_to_buffer)
+        self.owned_sums = None  # node -> slots whose sum this engine made (see add_to_buffer)
         if inputs is not None:
             targets = {node for node, _ in inputs}
             if accumulate_grad:
@@ -247,11 +247,12 @@ class GraphTask:
             buf = self.buffers[node] = [None] * _slots(node)
         if grad is not None:
             old = buf[slot]
+            owned = self.owned_sums
             if old is None:
                 buf[slot] = grad
             elif (
-                self.owned_sums
-                and id(old) in self.owned_sums
+                owned is not None
+                and slot in owned.get(node, ())
                 and old._dtype is grad._dtype
                 and old._data.shape == grad._data.shape
             ):
@@ -260,8 +261,8 @@ class GraphTask:
                 old._data += grad._data
             else:
                 buf[slot] = old + grad
-                if self.owned_sums is not None:
-                    self.owned_sums.add(id(buf[slot]))
+                if owned is not None:
+                    owned.setdefault(node, set()).add(slot)
         return buf[slot]
 
     def push_ready(self, node):
@@ -283,8 +284,7 @@ class GraphTask:
         so no events are made — the steps are the same)."""
         grads = self.buffers.pop(node)
         if self.owned_sums:  # the buffer leaves the engine's hands: no more in-place sums into it
-            for g in grads:
-                self.owned_sums.discard(id(g))
+            self.owned_sums.pop(node, None)
         report = events.append if events is not None else None
         if report:
             report(NodeStarted(step, node, tuple(grads), self.state()))
@@ -369,7 +369,7 @@ class GraphTask:
         number of steps taken. Since no event shows the buffers, their sums may be taken in place
         (not with ``create_graph``: then each sum is part of the new graph)."""
         if not create_graph:
-            self.owned_sums = set()
+            self.owned_sums = {}
         step = 0
         ready = self.ready
         while ready:

@@ -316,7 +316,7 @@ class BackwardNode(Node):
             result = (result,)
         needs = self.needs_input_grad
         if len(result) != len(needs):
-            if len(result) > len(needs) and all(r is None for r in result[len(needs) :]):
+            if len(result) > len(needs) and not _any_given(result[len(needs) :]):
                 result = result[: len(needs)]
             else:
                 raise RuntimeError(
@@ -343,6 +343,14 @@ class BackwardNode(Node):
             else:
                 out.append(_validate_grad(self, edge, g))
         return out
+
+
+def _any_given(items):
+    """True when some item is not None (by identity)."""
+    for item in items:
+        if item is not None:
+            return True
+    return False
 
 
 def _any_none(items):
