@@ -291,9 +291,10 @@ def transpose(self, dim0, dim1):
 
 
 def t(self):
-    if self.ndim > 2:
-        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {self.ndim}D")
-    return shape_ops.T.apply(self, 0, self.ndim - 1 if self.ndim == 2 else 0)
+    ndim = self._data.ndim
+    if ndim > 2:
+        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {ndim}D")
+    return shape_ops.T.apply(self, 0, 1 if ndim == 2 else 0)
 
 
 def _T(self):

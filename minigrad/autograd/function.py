@@ -414,30 +414,6 @@ _no_graph_contexts = [
 ]
 
 
-def _apply_without_graph(cls, state, args, kwargs):
-    """``Function.apply`` when no input requires grad (or grad mode is off): just the values."""
-    n = len(args)
-    ctx = _no_graph_contexts[n]() if n < 8 else _NoGraphContext()
-    if n >= 8:
-        ctx.needs_input_grad = (False,) * n
-    enabled = state["enabled"]
-    if not enabled and _errstate_var.get() is _IGNORE_ALL:
-        outputs = cls.forward(ctx, *args, **kwargs)  # (inside backward: the modes are set already)
-    else:  # forward never records, and inf/nan are results, not warnings
-        state["enabled"] = False
-        token = _quiet_on()
-        try:
-            outputs = cls.forward(ctx, *args, **kwargs)
-        finally:
-            _quiet_off(token)
-            state["enabled"] = enabled
-    if state["inference"]:
-        for o in outputs if isinstance(outputs, tuple) else (outputs,):
-            if isinstance(o, Tensor):
-                o._is_inference = True
-    return outputs
-
-
 def _numpy_quiet_switch():
     """How to switch numpy's floating-point warnings off and on again, cheaply.
 
@@ -525,11 +501,32 @@ class Function(metaclass=_FunctionMeta):
     def apply(cls, *args, **kwargs):
         """Run ``forward`` and, when any input requires grad, record a node for ``backward``."""
         state = grad_mode._state
-        if state["enabled"] and not state["inference"]:
+        enabled = state["enabled"]
+        if enabled and not state["inference"]:
             for a in args:
                 if isinstance(a, Tensor) and a._requires_grad:
                     return _apply_with_graph(cls, state, args, kwargs)
-        return _apply_without_graph(cls, state, args, kwargs)
+
+        # Nothing to record: just the values.
+        n = len(args)
+        ctx = _no_graph_contexts[n]() if n < 8 else _NoGraphContext()
+        if n >= 8:
+            ctx.needs_input_grad = (False,) * n
+        if not enabled and _errstate_var.get() is _IGNORE_ALL:
+            outputs = cls.forward(ctx, *args, **kwargs)  # (inside backward: the modes are set already)
+        else:  # forward never records, and inf/nan are results, not warnings
+            state["enabled"] = False
+            token = _quiet_on()
+            try:
+                outputs = cls.forward(ctx, *args, **kwargs)
+            finally:
+                _quiet_off(token)
+                state["enabled"] = enabled
+        if state["inference"]:
+            for o in outputs if isinstance(outputs, tuple) else (outputs,):
+                if isinstance(o, Tensor):
+                    o._is_inference = True
+        return outputs
 
 
 def _apply_with_graph(cls, state, args, kwargs):

@@ -112,7 +112,10 @@ class Matmul(Function):
 
 def matmul(a, b):
     """Pick the product PyTorch would use for these shapes (so the node names match)."""
-    if a.ndim == 0 or b.ndim == 0:
+    a_ndim, b_ndim = a._data.ndim, b._data.ndim
+    if a_ndim == 2 and b_ndim == 2:
+        return Mm.apply(a, b)
+    if a_ndim == 0 or b_ndim == 0:
         raise RuntimeError(
             f"both arguments to matmul need to be at least 1D, but they are {a.ndim}D and {b.ndim}D"
         )

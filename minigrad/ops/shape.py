@@ -79,7 +79,7 @@ class Permute(Function):
     @staticmethod
     def forward(ctx, x, dims):
         ctx.dims = dims
-        return x._make_view(np.transpose(x._data, dims))
+        return x._make_view(x._data.transpose(dims))
 
     @staticmethod
     def backward(ctx, grad):
@@ -94,7 +94,7 @@ class Transpose(Function):
     @staticmethod
     def forward(ctx, x, dim0, dim1):
         ctx.dim0, ctx.dim1 = dim0, dim1
-        return x._make_view(np.swapaxes(x._data, dim0, dim1))
+        return x._make_view(x._data.swapaxes(dim0, dim1))
 
     @staticmethod
     def backward(ctx, grad):
