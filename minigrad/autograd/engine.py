@@ -195,10 +195,6 @@ def _reaches(root_nodes, targets):
     return reach
 
 
-def _slots(node):
-    return 1 if type(node) is AccumulateGrad else len(node._output_meta)
-
-
 def _all_none(grads):
     """True when no gradient arrived (by identity: ``==`` on tensors is elementwise)."""
     for g in grads:
@@ -243,8 +239,9 @@ class GraphTask:
     def add_to_buffer(self, node, slot, grad):
         """Sum ``grad`` into ``node``'s input buffer (this is where forks add up); returns the sum."""
         buf = self.buffers.get(node)
-        if buf is None:
-            buf = self.buffers[node] = [None] * _slots(node)
+        if buf is None:  # one slot per output of the node's forward op
+            slots = 1 if type(node) is AccumulateGrad else len(node._output_meta)
+            buf = self.buffers[node] = [None] * slots
         if grad is not None:
             old = buf[slot]
             owned = self.owned_sums
@@ -357,8 +354,8 @@ class GraphTask:
                 continue
             total = self.add_to_buffer(child, nr, g)
             left = dependencies[child] = dependencies[child] - 1
-            if left == 0:
-                self.push_ready(child)
+            if left == 0:  # (push_ready, inlined: this runs for every edge)
+                heapq.heappush(self.ready, (-child._priority, -child._sequence_nr, child))
             if report:
                 report(GradSent(step, node, edge, child, nr, g, total, left, self.state()))
         if report:
