@@ -435,7 +435,7 @@ def _inplace(self, compute, *others):
         raise RuntimeError(
             f"output with shape {list(self.shape)} doesn't match the broadcast shape {list(result.shape)}"
         )
-    np.copyto(self._data, result._data, casting="unsafe")
+    self._data[...] = result._data  # write into the storage itself (views see it too)
     self._version_counter.value += 1
     if track and result._grad_fn is not None:
         self._grad_fn, self._output_nr, self._requires_grad = result._grad_fn, result._output_nr, True

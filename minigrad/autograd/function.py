@@ -22,6 +22,7 @@ also the ``ctx`` that ``forward`` filled in, so ``backward`` finds what ``forwar
 Leaves that require grad end in an ``AccumulateGrad`` node, which adds what arrives into ``leaf.grad``.
 """
 
+import functools
 import itertools
 import math
 import re
@@ -428,7 +429,7 @@ def _numpy_quiet_switch():
 
         with np.errstate(all="ignore"):
             ignore = var.get()
-        return var, ignore, (lambda: var.set(ignore)), var.reset
+        return var, ignore, functools.partial(var.set, ignore), var.reset
     except (ImportError, AttributeError):  # pragma: no cover - other numpy versions
         import contextvars
 

@@ -8,7 +8,7 @@ from ._util import out, promoted, sum_to_shape
 
 
 def _check_dtypes(a, b):
-    if a.dtype is not b.dtype:
+    if a._dtype is not b._dtype:
         raise RuntimeError(
             f"expected m1 and m2 to have the same dtype, but got: "
             f"{a.dtype.name.replace('float32', 'float')} != "
