@@ -17,19 +17,15 @@ from .tensor import Tensor, _normalize_dim, _wrap_number
 
 
 def add(self, other, alpha=1):
-    if not isinstance(other, Tensor):
-        other = _wrap_number(other, self)
-    return ar.Add.apply(self, other) if alpha == 1 else ar.Add.apply(self, other, alpha)
+    return ar.Add.apply(self, _wrap_number(other, self), alpha)
 
 
 def sub(self, other, alpha=1):
-    if not isinstance(other, Tensor):
-        other = _wrap_number(other, self)
-    return ar.Sub.apply(self, other) if alpha == 1 else ar.Sub.apply(self, other, alpha)
+    return ar.Sub.apply(self, _wrap_number(other, self), alpha)
 
 
 def mul(self, other):
-    return ar.Mul.apply(self, other if isinstance(other, Tensor) else _wrap_number(other, self))
+    return ar.Mul.apply(self, _wrap_number(other, self))
 
 
 def div(self, other):

@@ -78,7 +78,7 @@ def _wrap_number(value, like):
 
 
 def _normalize_dim(dim, ndim):
-    n = ndim if ndim > 1 else 1
+    n = max(ndim, 1)
     if not -n <= dim < n:
         raise IndexError(
             f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})"
@@ -110,14 +110,7 @@ class Tensor:
         from ._factories import tensor
 
         t = tensor(data, dtype=dtype or _dtypes.float32, requires_grad=requires_grad)
-        Tensor._init_from(self, t._data, t.dtype)
-        self._requires_grad = t._requires_grad
-
-    @staticmethod
-    def _init_from(self, array, dtype):
-        self._data = array
-        self._dtype = dtype
-        self._version_counter = _VersionCounter()
+        self.__dict__.update(t.__dict__)  # take over the new tensor's fields
 
     @classmethod
     def _make(cls, array, dtype=None):

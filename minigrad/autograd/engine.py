@@ -30,8 +30,8 @@ import heapq
 
 import numpy as np
 
-from . import anomaly_mode, grad_mode
-from .function import AccumulateGrad, _is_quiet, _quiet_off, _quiet_on
+from . import anomaly_mode
+from .function import AccumulateGrad, _all_none, _run_in_modes
 
 
 # --- events ---------------------------------------------------------------------------------------
@@ -195,14 +195,6 @@ def _reaches(root_nodes, targets):
     return reach
 
 
-def _all_none(grads):
-    """True when no gradient arrived (by identity: ``==`` on tensors is elementwise)."""
-    for g in grads:
-        if g is not None:
-            return False
-    return True
-
-
 # --- the engine -----------------------------------------------------------------------------------
 class GraphTask:
     """The bookkeeping of one backward pass (PyTorch's name for it): input buffers, dependency
@@ -354,8 +346,8 @@ class GraphTask:
                 continue
             total = self.add_to_buffer(child, nr, g)
             left = dependencies[child] = dependencies[child] - 1
-            if left == 0:  # (push_ready, inlined: this runs for every edge)
-                heapq.heappush(self.ready, (-child._priority, -child._sequence_nr, child))
+            if left == 0:
+                self.push_ready(child)
             if report:
                 report(GradSent(step, node, edge, child, nr, g, total, left, self.state()))
         if report:
@@ -373,21 +365,6 @@ class GraphTask:
             step += 1
             self.run_node(heapq.heappop(ready)[2], step, None)
         return step
-
-
-def _in_backward_mode(create_graph, function, *args):
-    """Call ``function(*args)`` as the engine runs nodes: grad mode on only with ``create_graph``
-    (so that the backward formulas are recorded when a graph of the backward is wanted) and
-    numpy's inf/nan warnings off."""
-    mode = grad_mode._state
-    previous, mode["enabled"] = mode["enabled"], create_graph
-    token = None if _is_quiet() else _quiet_on()
-    try:
-        return function(*args)
-    finally:
-        if token is not None:
-            _quiet_off(token)
-        mode["enabled"] = previous
 
 
 def iter_backward(
@@ -411,8 +388,10 @@ def iter_backward(
     With ``report=False`` the walk is the same but only the final event is yielded.
     """
     task = GraphTask(roots, grad_roots, inputs, accumulate_grad, retain_graph, snapshots)
+    # Nodes run with grad mode on only with create_graph (so that the backward formulas are
+    # recorded when a graph of the backward is wanted) and numpy's inf/nan warnings off.
     if not report:  # nobody watches the steps: switch modes once for the whole walk
-        steps = _in_backward_mode(create_graph, task.run_all, create_graph)
+        steps = _run_in_modes(create_graph, task.run_all, create_graph)
         yield GraphTaskFinished(steps, tuple(task.captured), task.state())
         return
     yield GraphTaskStarted(
@@ -425,7 +404,7 @@ def iter_backward(
         # The node's step runs in the engine's modes; its events are reported afterwards, so that
         # code reading them runs in the caller's own grad mode.
         events = []
-        _in_backward_mode(create_graph, task.run_node, node, step, events)
+        _run_in_modes(create_graph, task.run_node, node, step, events)
         yield from events
     yield GraphTaskFinished(step, tuple(task.captured), task.state())
 

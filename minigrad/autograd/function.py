@@ -312,15 +312,12 @@ class BackwardNode(Node):
             for k, (shape, dtype) in enumerate(self._output_meta):
                 if grads[k] is None and dtype is not None and dtype.is_floating_point:
                     grads[k] = zeros(shape, dtype=dtype)
-        if _errstate_var.get() is _IGNORE_ALL:  # (as the engine runs it)
-            result = self._forward_cls.backward(self, *grads)
-        else:
-            result = _quietly(self._forward_cls.backward, self, grads, {})
+        result = _quietly(self._forward_cls.backward, self, *grads)
         if type(result) is not tuple:
             result = (result,)
         needs = self.needs_input_grad
         if len(result) != len(needs):
-            if len(result) > len(needs) and not _any_given(result[len(needs) :]):
+            if len(result) > len(needs) and _all_none(result[len(needs) :]):
                 result = result[: len(needs)]
             else:
                 raise RuntimeError(
@@ -349,16 +346,17 @@ class BackwardNode(Node):
         return out
 
 
-def _any_given(items):
-    """True when some item is not None (by identity)."""
+def _all_none(items):
+    """True when every item is None. (By identity: ``==`` on tensors is an elementwise op, so
+    ``items.count(None)`` or ``None in items`` would compute one per tensor.)"""
     for item in items:
         if item is not None:
-            return True
-    return False
+            return False
+    return True
 
 
 def _any_none(items):
-    """``None in items``, by identity (``in`` would compare tensors with ``==``, elementwise)."""
+    """``None in items``, by identity (see :func:`_all_none`)."""
     for item in items:
         if item is None:
             return True
@@ -398,8 +396,7 @@ def _expandable(shape, target):
 
 
 class _NoGraphContext:
-    """The ``ctx`` a forward gets when nothing will be recorded: saving is a no-op.
-    (One subclass per number of arguments holds ``needs_input_grad``: all False.)"""
+    """The ``ctx`` a forward gets when nothing will be recorded: saving is a no-op."""
 
     needs_input_grad = ()
 
@@ -413,9 +410,11 @@ class _NoGraphContext:
         pass
 
 
-_no_graph_contexts = [
-    type("_NoGraphContext", (_NoGraphContext,), {"needs_input_grad": (False,) * n}) for n in range(8)
-]
+@functools.cache
+def _no_graph_context(n_args):
+    """The ``_NoGraphContext`` class for ``n_args`` arguments: ``needs_input_grad`` is n × False.
+    (A class attribute, made once: a fresh context then costs no ``__init__``.)"""
+    return type("_NoGraphContext", (_NoGraphContext,), {"needs_input_grad": (False,) * n_args})
 
 
 def _numpy_quiet_switch():
@@ -450,20 +449,28 @@ def _numpy_quiet_switch():
 _errstate_var, _IGNORE_ALL, _quiet_on, _quiet_off = _numpy_quiet_switch()
 
 
-def _is_quiet():
-    return _errstate_var.get() is _IGNORE_ALL
-
-
-def _quietly(function, ctx, args, kwargs):
-    """Call ``function(ctx, *args)`` with numpy's floating-point warnings off: inf and nan are
-    results, as in PyTorch, not warnings. Calls made while they are already off skip the switch."""
-    if _errstate_var.get() is _IGNORE_ALL:
-        return function(ctx, *args, **kwargs)
+def _run_in_modes(grad_enabled, function, *args, **kwargs):
+    """Call ``function(*args, **kwargs)`` with grad mode set to ``grad_enabled`` and numpy's
+    floating-point warnings off (inf and nan are results, as in PyTorch, not warnings); restore
+    both afterwards. Every op's forward runs this way (with grad mode off: forward only computes
+    values), and so does every step of the engine (grad mode on only with ``create_graph``).
+    When both modes are already as wanted (ops called inside backward), it just calls."""
+    state = grad_mode._state
+    previous = state["enabled"]
+    if previous == grad_enabled and _errstate_var.get() is _IGNORE_ALL:
+        return function(*args, **kwargs)
+    state["enabled"] = grad_enabled
     token = _quiet_on()
     try:
-        return function(ctx, *args, **kwargs)
+        return function(*args, **kwargs)
     finally:
         _quiet_off(token)
+        state["enabled"] = previous
+
+
+def _quietly(function, *args, **kwargs):
+    """``function(*args, **kwargs)`` with numpy's floating-point warnings off, grad mode unchanged."""
+    return _run_in_modes(grad_mode._state["enabled"], function, *args, **kwargs)
 
 
 def _contains(items, obj):
@@ -505,27 +512,13 @@ class Function(metaclass=_FunctionMeta):
     def apply(cls, *args, **kwargs):
         """Run ``forward`` and, when any input requires grad, record a node for ``backward``."""
         state = grad_mode._state
-        enabled = state["enabled"]
-        if enabled and not state["inference"]:
+        if state["enabled"] and not state["inference"]:
             for a in args:
                 if isinstance(a, Tensor) and a._requires_grad:
-                    return _apply_with_graph(cls, state, args, kwargs)
+                    return _apply_with_graph(cls, args, kwargs)
 
         # Nothing to record: just the values.
-        n = len(args)
-        ctx = _no_graph_contexts[n]() if n < 8 else _NoGraphContext()
-        if n >= 8:
-            ctx.needs_input_grad = (False,) * n
-        if not enabled and _errstate_var.get() is _IGNORE_ALL:
-            outputs = cls.forward(ctx, *args, **kwargs)  # (inside backward: the modes are set already)
-        else:  # forward never records, and inf/nan are results, not warnings
-            state["enabled"] = False
-            token = _quiet_on()
-            try:
-                outputs = cls.forward(ctx, *args, **kwargs)
-            finally:
-                _quiet_off(token)
-                state["enabled"] = enabled
+        outputs = _run_in_modes(False, cls.forward, _no_graph_context(len(args))(), *args, **kwargs)
         if state["inference"]:
             for o in outputs if isinstance(outputs, tuple) else (outputs,):
                 if isinstance(o, Tensor):
@@ -533,7 +526,7 @@ class Function(metaclass=_FunctionMeta):
         return outputs
 
 
-def _apply_with_graph(cls, state, args, kwargs):
+def _apply_with_graph(cls, args, kwargs):
     """``Function.apply`` when recording: run ``forward``, then link a node into the graph."""
     node = cls._backward_cls()
     # One edge per tensor argument: where its gradient goes, and its shape and dtype (the gradient
@@ -551,11 +544,7 @@ def _apply_with_graph(cls, state, args, kwargs):
             needs.append(False)
     node.needs_input_grad = tuple(needs)
 
-    state["enabled"] = False  # forward computes values only; the graph is recorded here
-    try:
-        outputs = _quietly(cls.forward, node, args, kwargs)
-    finally:
-        state["enabled"] = True
+    outputs = _run_in_modes(False, cls.forward, node, *args, **kwargs)  # the graph is recorded here
 
     node._tensor_arg_positions = positions
     node.next_functions = tuple(edges)

@@ -113,19 +113,17 @@ class Matmul(Function):
 def matmul(a, b):
     """Pick the product PyTorch would use for these shapes (so the node names match)."""
     a_ndim, b_ndim = a._data.ndim, b._data.ndim
-    if a_ndim == 2 and b_ndim == 2:
+    if a_ndim == 2 and b_ndim == 2:  # (the common case first)
         return Mm.apply(a, b)
     if a_ndim == 0 or b_ndim == 0:
         raise RuntimeError(
-            f"both arguments to matmul need to be at least 1D, but they are {a.ndim}D and {b.ndim}D"
+            f"both arguments to matmul need to be at least 1D, but they are {a_ndim}D and {b_ndim}D"
         )
-    if a.ndim == 2 and b.ndim == 2:
-        return Mm.apply(a, b)
-    if a.ndim == 2 and b.ndim == 1:
+    if a_ndim == 2 and b_ndim == 1:
         return Mv.apply(a, b)
-    if a.ndim == 1 and b.ndim == 1:
+    if a_ndim == 1 and b_ndim == 1:
         return Dot.apply(a, b)
-    if a.ndim == 1 and b.ndim == 2:
+    if a_ndim == 1 and b_ndim == 2:
         from .shape import SqueezeDims
 
         return SqueezeDims.apply(Mm.apply(a.unsqueeze(0), b), (0,))
