@@ -31,12 +31,11 @@ class Size(tuple):
 
 
 class _VersionCounter:
-    """Counts in-place changes to a tensor's storage; shared by the tensor, its views and detach()."""
+    """Counts in-place changes to a tensor's storage; shared by the tensor, its views and detach().
+    (It starts at the class's 0; the first ``value += 1`` gives the counter its own value. With no
+    ``__init__`` to run, creating one is cheap, and every operation creates one.)"""
 
-    __slots__ = ("value",)
-
-    def __init__(self):
-        self.value = 0
+    value = 0
 
 
 _NON_LEAF_GRAD_WARNING = (

@@ -305,14 +305,17 @@ class BackwardNode(Node):
     # --- what the engine calls --------------------------------------------------------------
     def apply(self, grad_outputs):
         """Run the Function's ``backward`` for the gradients of its outputs; return one gradient per
-        edge in ``next_functions``, checked against the inputs' shapes and dtypes."""
+        edge in ``next_functions``, checked against the inputs' shapes and dtypes.
+
+        It runs in the caller's modes: the engine calls it with numpy's warnings off and grad mode
+        on only with ``create_graph`` (wrap other calls in ``_quietly``)."""
         grads = grad_outputs
         if self._materialize_grads and _any_none(grads):
             grads = list(grads)
             for k, (shape, dtype) in enumerate(self._output_meta):
                 if grads[k] is None and dtype is not None and dtype.is_floating_point:
                     grads[k] = zeros(shape, dtype=dtype)
-        result = _quietly(self._forward_cls.backward, self, *grads)
+        result = self._forward_cls.backward(self, *grads)
         if type(result) is not tuple:
             result = (result,)
         needs = self.needs_input_grad
@@ -512,10 +515,14 @@ class Function(metaclass=_FunctionMeta):
     def apply(cls, *args, **kwargs):
         """Run ``forward`` and, when any input requires grad, record a node for ``backward``."""
         state = grad_mode._state
-        if state["enabled"] and not state["inference"]:
-            for a in args:
-                if isinstance(a, Tensor) and a._requires_grad:
-                    return _apply_with_graph(cls, args, kwargs)
+        if state["enabled"]:
+            if not state["inference"]:
+                for a in args:
+                    if isinstance(a, Tensor) and a._requires_grad:
+                        return _apply_with_graph(cls, args, kwargs)
+        elif _errstate_var.get() is _IGNORE_ALL and not state["inference"]:
+            # Grad mode off and numpy already quiet (e.g. inside backward): just call forward.
+            return cls.forward(_no_graph_context(len(args))(), *args, **kwargs)
 
         # Nothing to record: just the values.
         outputs = _run_in_modes(False, cls.forward, _no_graph_context(len(args))(), *args, **kwargs)
@@ -560,7 +567,8 @@ def _apply_with_graph(cls, args, kwargs):
             if _contains(args, o):  # forward returned an input as is: the output is a new tensor
                 o = o._alias()
             output_meta.append((o._data.shape, o._dtype))
-            if o._dtype.is_floating_point and not _contains(node._non_differentiable, o):
+            non_differentiable = node._non_differentiable and _contains(node._non_differentiable, o)
+            if o._dtype.is_floating_point and not non_differentiable:
                 o._requires_grad = True
                 o._grad_fn = node
                 o._output_nr = nr

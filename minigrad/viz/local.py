@@ -14,6 +14,7 @@ the panels then show the vector–Jacobian product that ``backward`` computes in
 import numpy as np
 
 from ..autograd import grad_mode
+from ..autograd.function import _quietly
 from ..tensor import Tensor
 
 #: Nodes whose output element j depends only on element j of each (broadcast) input.
@@ -54,7 +55,7 @@ def local_derivatives(fn):
             for j in range(size):
                 onehot = np.zeros(size, dtype=dtype.numpy)
                 onehot[j] = 1
-                grads = fn.apply([Tensor._make(onehot.reshape(shape), dtype)])
+                grads = _quietly(fn.apply, [Tensor._make(onehot.reshape(shape), dtype)])
                 for index, g in enumerate(grads):
                     if g is None:
                         continue

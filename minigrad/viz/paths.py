@@ -18,6 +18,7 @@ import numpy as np
 
 from .. import _factories
 from ..autograd import engine, grad_mode
+from ..autograd.function import _quietly
 from . import _format
 from .local import local_derivatives
 
@@ -93,7 +94,7 @@ def _contribution(graph, edges, seed, root_nr):
             fn = edge.src.fn
             grads = [None] * len(fn._output_meta)
             grads[nr] = g
-            out = fn.apply(grads)
+            out = _quietly(fn.apply, grads)
             g = out[edge.index]
             if g is None:
                 return None
