@@ -263,3 +263,63 @@ def test_backward_and_the_reported_walk_give_the_same_sums():
     for _event in iter_backward([(l2.grad_fn, 0)], [mg.tensor(1.0)]):
         pass
     assert w1.grad.tolist() == w2.grad.tolist()
+
+
+class _Reciprocal(mg.autograd.Function):
+    """A custom Function whose backward divides by zero at x = 0, with minigrad ops."""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return x * 1.0
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return grad / x
+
+
+@pytest.mark.parametrize("walk", ["backward", "grad", "reported", "create_graph"])
+def test_inf_in_forward_and_backward_gives_no_numpy_warning(walk):
+    """As in PyTorch, log(0) = -inf and 1/0 = inf are results, not warnings — in forward, in built-in
+    backward formulas and in a learner's backward — and numpy's own settings are left as they were."""
+    import warnings
+
+    import numpy as np
+
+    before = np.geterr()
+    x = mg.tensor([0.0, 2.0], requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # any RuntimeWarning from numpy fails the test
+        y = x.log() + _Reciprocal.apply(x)
+        loss = y.sum()
+        if walk == "backward":
+            loss.backward()
+            grad = x.grad
+        elif walk == "grad":
+            (grad,) = mg.autograd.grad(loss, x)
+        elif walk == "reported":
+            events = list(iter_backward([loss._gradient_edge()], [mg.ones_like(loss)]))
+            (grad,) = [e.total for e in events if e.kind == "accumulate"]
+        else:
+            (grad,) = mg.autograd.grad(loss, x, create_graph=True)
+    assert y.tolist()[0] == float("-inf")
+    assert grad.tolist() == [float("inf"), 0.5 + 0.5]
+    assert np.geterr() == before
+
+
+def test_engine_sums_inf_and_minus_inf_to_nan_without_numpy_warning():
+    """The engine's own numpy arithmetic (summing a leaf's contributions, accumulating into .grad) is
+    quiet too: inf + (-inf) is nan, as in PyTorch."""
+    import math
+    import warnings
+
+    x = mg.tensor([0.0], requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        (x.log() + x - x.log() + x.log() - x.log()).sum().backward()  # inf, 1, -inf, inf, -inf
+        assert math.isnan(x.grad.item())
+        x.grad = None
+        x.log().sum().backward()
+        (-x.log()).sum().backward()  # .grad: inf, then += -inf
+        assert math.isnan(x.grad.item())
