@@ -12,7 +12,7 @@ import weakref
 
 import numpy as np
 
-from . import _dtypes, _printing
+from . import _dtypes, _printing, autograd
 from .autograd import grad_mode
 from .autograd.function import AccumulateGrad, RemovableHandle, _hook_ids
 
@@ -328,9 +328,7 @@ class Tensor:
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
         """Compute the gradient of this tensor with respect to the graph's leaves and add it into
         their ``.grad``. See :func:`minigrad.autograd.backward`."""
-        from .autograd import backward
-
-        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+        autograd.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
     def detach(self):
         """The same numbers (shared storage and version counter), cut off from the graph."""

@@ -10,6 +10,7 @@ engine in :mod:`minigrad.autograd.engine`:
 import warnings
 
 from . import engine, forward_ad  # noqa: F401
+from . import function as _function  # its Tensor, zeros, ones_like are filled in once they exist
 from .anomaly_mode import detect_anomaly, is_anomaly_enabled, set_detect_anomaly
 from .function import AccumulateGrad, BackwardNode, Function, Node
 from .grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
@@ -46,11 +47,9 @@ _CREATE_GRAPH_WARNING = (
 
 
 def _as_tuple(x):
-    from ..tensor import Tensor
-
     if x is None:
         return None
-    if isinstance(x, Tensor):
+    if isinstance(x, _function.Tensor):
         return (x,)
     return tuple(x)
 
@@ -58,9 +57,6 @@ def _as_tuple(x):
 def _make_grads(outputs, grads):
     """The starting gradients: given ones checked against their outputs' shapes, or an implicit
     ``1`` for a single-element output."""
-    from .. import _factories
-    from ..tensor import Tensor
-
     grads = (None,) * len(outputs) if grads is None else _as_tuple(grads)
     if len(grads) != len(outputs):
         raise RuntimeError(
@@ -71,8 +67,8 @@ def _make_grads(outputs, grads):
         if g is None:
             if out.requires_grad and out.numel() != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
-            g = _factories.ones_like(out)
-        elif not isinstance(g, Tensor):
+            g = _function.ones_like(out)
+        elif not isinstance(g, _function.Tensor):
             raise TypeError(f"gradients can be either Tensors or None, but got {type(g).__name__}")
         elif g.shape != out.shape:
             raise RuntimeError(
@@ -142,8 +138,6 @@ def grad(
     """Return the gradients of ``outputs`` with respect to ``inputs`` as a tuple, without touching
     any ``.grad``. An input the outputs do not depend on raises, unless ``allow_unused=True`` (then
     its gradient is None, or zeros with ``materialize_grads=True``)."""
-    from .. import _factories
-
     outputs, inputs = _as_tuple(outputs), _as_tuple(inputs)
     if allow_unused is None:
         allow_unused = materialize_grads
@@ -176,6 +170,6 @@ def grad(
                     "in the graph. Set allow_unused=True if this is the desired behavior."
                 )
             if materialize_grads:
-                g = _factories.zeros_like(t)
+                g = _function.zeros(t.shape, dtype=t.dtype)
         result.append(g)
     return tuple(result)

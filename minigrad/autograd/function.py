@@ -36,10 +36,11 @@ from . import anomaly_mode, grad_mode
 
 _sequence_counter = itertools.count()
 
-# minigrad.tensor and this module need each other; tensor.py fills these in once Tensor exists
-# (importing inside each function instead would cost microseconds on every operation).
+# minigrad.tensor and this module need each other; tensor.py and _factories.py fill these in once
+# they exist (importing inside each function instead would cost microseconds on every call).
 Tensor = None
 zeros = None
+ones_like = None
 
 _FREED_MESSAGE = (
     "Trying to backward through the graph a second time (or directly access saved tensors after they "
