@@ -522,7 +522,8 @@ class Function(metaclass=_FunctionMeta):
                     if isinstance(a, Tensor) and a._requires_grad:
                         return _apply_with_graph(cls, args, kwargs)
         elif _errstate_var.get() is _IGNORE_ALL and not state["inference"]:
-            # Grad mode off and numpy already quiet (e.g. inside backward): just call forward.
+            # The modes forward needs are already set (every op inside backward): skip
+            # _run_in_modes, which would find the same and just call (one call less per op).
             return cls.forward(_no_graph_context(len(args))(), *args, **kwargs)
 
         # Nothing to record: just the values.
