@@ -14,9 +14,9 @@ def sum_to_shape(grad, shape):
     per row), and its gradient is the sum of the two rows of the output's gradient.
     """
     grad_shape = grad._data.shape
-    shape = tuple(shape)
-    if grad_shape == shape:
+    if grad_shape == shape:  # nothing was broadcast (the usual case)
         return grad
+    shape = tuple(shape)
     extra = len(grad_shape) - len(shape)
     stretched = tuple(extra + i for i, s in enumerate(shape) if s == 1 and grad_shape[extra + i] != 1)
     if stretched:  # dimensions of size 1 that broadcasting stretched: sum them, keeping them
