@@ -163,12 +163,12 @@ class AccumulateGrad(Node):
     def accumulate(self, grad):
         """Add ``grad`` into ``variable.grad``; returns the new ``.grad``."""
         var = self.variable
-        create_graph = grad_mode.is_grad_enabled()
+        create_graph = grad_mode._state["enabled"]  # (the engine turns it on for create_graph)
         if var._grad is None:
             if create_graph:  # a copy that stays in the graph, as PyTorch's CopyBackwards
                 var._grad = zeros(var.shape, dtype=var.dtype).copy_(grad)
             else:
-                var._grad = Tensor._make(grad._data.copy(), grad.dtype)
+                var._grad = Tensor._make(grad._data.copy(), grad._dtype)
         elif create_graph:
             var._grad = var._grad + grad
         else:
@@ -415,11 +415,18 @@ class _NoGraphContext:
         pass
 
 
-@functools.cache
-def _no_graph_context(n_args):
-    """The ``_NoGraphContext`` class for ``n_args`` arguments: ``needs_input_grad`` is n × False.
-    (A class attribute, made once: a fresh context then costs no ``__init__``.)"""
-    return type("_NoGraphContext", (_NoGraphContext,), {"needs_input_grad": (False,) * n_args})
+class _NoGraphContexts(dict):
+    """``_NO_GRAPH_CONTEXTS[n]`` is the ``_NoGraphContext`` class for ``n`` arguments, whose
+    ``needs_input_grad`` is n × False. (A class attribute, made once per n: a fresh context then
+    costs no ``__init__``, and finding its class costs one dict lookup.)"""
+
+    def __missing__(self, n_args):
+        cls = type("_NoGraphContext", (_NoGraphContext,), {"needs_input_grad": (False,) * n_args})
+        self[n_args] = cls
+        return cls
+
+
+_NO_GRAPH_CONTEXTS = _NoGraphContexts()
 
 
 def _numpy_quiet_switch():
@@ -525,10 +532,10 @@ class Function(metaclass=_FunctionMeta):
         elif _errstate_var.get() is _IGNORE_ALL and not state["inference"]:
             # The modes forward needs are already set (every op inside backward): skip
             # _run_in_modes, which would find the same and just call (one call less per op).
-            return cls.forward(_no_graph_context(len(args))(), *args, **kwargs)
+            return cls.forward(_NO_GRAPH_CONTEXTS[len(args)](), *args, **kwargs)
 
         # Nothing to record: just the values.
-        outputs = _run_in_modes(False, cls.forward, _no_graph_context(len(args))(), *args, **kwargs)
+        outputs = _run_in_modes(False, cls.forward, _NO_GRAPH_CONTEXTS[len(args)](), *args, **kwargs)
         if state["inference"]:
             for o in outputs if isinstance(outputs, tuple) else (outputs,):
                 if isinstance(o, Tensor):
@@ -548,7 +555,8 @@ def _apply_with_graph(cls, args, kwargs):
                 a._check_view_is_current()
             positions.append(i)
             needs.append(a._requires_grad)
-            edges.append(a._gradient_edge())
+            # (a._gradient_edge(), without the call for the usual non-leaf input)
+            edges.append((a._grad_fn, a._output_nr) if a._grad_fn is not None else a._gradient_edge())
             input_meta.append((a._data.shape, a._dtype))
         else:
             needs.append(False)
