@@ -49,6 +49,9 @@ def promoted(*tensors):
 def check_broadcastable(shape_a, shape_b):
     """Raise PyTorch's error when two shapes cannot broadcast: sizes are compared from the right, and
     each pair must be equal or contain a 1."""
+    k = min(len(shape_a), len(shape_b))
+    if k == 0 or shape_a[-k:] == shape_b[-k:]:  # a scalar, or a bias (16,) to (100, 16): the usual cases
+        return
     n = max(len(shape_a), len(shape_b))
     a = (1,) * (n - len(shape_a)) + tuple(shape_a)
     b = (1,) * (n - len(shape_b)) + tuple(shape_b)
