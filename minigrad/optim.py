@@ -1,5 +1,8 @@
 """``optim.SGD``: the update ``p ← p − lr · (p.grad + weight_decay · p)``, with optional momentum."""
 
+import numpy as np
+
+from .autograd.function import _quietly
 from .autograd.grad_mode import no_grad
 
 
@@ -47,4 +50,26 @@ class SGD(Optimizer):
                         buf.mul_(group["momentum"]).add_(d_p)
                     self.state[id(p)] = buf
                     d_p = buf
-                p.add_(d_p, alpha=-group["lr"])
+                _add_(p, d_p, alpha=-group["lr"])
+
+
+def _add_(param, update, alpha):
+    """``param.add_(update, alpha=alpha)``, written straight into the parameter's storage.
+
+    An optimizer step records nothing, so the bookkeeping of an in-place *operation* (a Function
+    call, a copy kept for the graph) has nothing to do; PyTorch's SGD skips it too, with one fused
+    call for all parameters (``torch._foreach_add_``). The numbers are ``add_``'s: α·update rounded
+    to the parameter's dtype, then added. The version counter moves, so a graph that saved the
+    parameter still notices the change. Anything unusual (other dtype or shape, integers, an
+    inference tensor) goes through ``add_`` itself, with its checks and errors."""
+    data = param._data
+    if (
+        update._dtype is param._dtype
+        and param._dtype.is_floating_point
+        and update._data.shape == data.shape
+        and not param._is_inference
+    ):
+        _quietly(lambda: np.add(data, update._data * alpha, out=data))  # inf and nan: results, no warnings
+        param._version_counter.value += 1
+    else:
+        param.add_(update, alpha=alpha)

@@ -1,5 +1,8 @@
 """Just enough nn and optim for the training-loop lessons."""
 
+import warnings
+
+import numpy as np
 import pytest
 
 import minigrad as mg
@@ -65,6 +68,55 @@ def test_sgd_momentum():
         (w * 1.0).sum().backward()
         opt.step()
     assert w.item() == pytest.approx(-(1.0 + 1.9))
+
+
+@pytest.mark.parametrize("dtype", [mg.float32, mg.float64])
+@pytest.mark.parametrize("shape", [(), (3,), (16, 2)])
+def test_sgd_step_gives_exactly_the_numbers_of_add_(dtype, shape):
+    # step() writes into the storage directly; it must match p.add_(grad, alpha=-lr) bit for bit
+    rng = np.random.default_rng(0)
+    start = rng.standard_normal(shape)
+    grad = rng.standard_normal(shape) * 1e3
+    p = nn.Parameter(mg.tensor(start, dtype=dtype))
+    p.grad = mg.tensor(grad, dtype=dtype)
+    optim.SGD([p], lr=0.1).step()
+    expected = mg.tensor(start, dtype=dtype)
+    with mg.no_grad():
+        expected.add_(mg.tensor(grad, dtype=dtype), alpha=-0.1)
+    assert p.dtype is dtype and p.shape == expected.shape
+    assert np.array_equal(p.detach().numpy(), expected.numpy())
+
+
+def test_sgd_step_moves_the_version_so_a_saved_parameter_is_caught():
+    w = nn.Parameter(mg.tensor([1.0, 2.0]))
+    opt = optim.SGD([w], lr=0.1)
+    (w * w).sum().backward()
+    loss = (w * w).sum()  # saves w at version 0
+    opt.step()
+    assert w._version == 1
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        loss.backward()
+
+
+def test_sgd_step_keeps_add_errors_for_integer_and_inference_tensors():
+    p = mg.tensor([1, 2])
+    p.grad = mg.tensor([1, 1])
+    with pytest.raises(RuntimeError, match="argument alpha must not be a floating point number"):
+        optim.SGD([p], lr=0.5).step()
+    with mg.inference_mode():
+        q = mg.ones(2)
+    q.grad = mg.ones(2)
+    with pytest.raises(RuntimeError, match="Inplace update to inference tensor outside InferenceMode"):
+        optim.SGD([q], lr=0.5).step()
+
+
+def test_sgd_step_with_inf_and_nan_gradients_gives_no_numpy_warning():
+    p = nn.Parameter(mg.tensor([1.0, 1.0, 3e38]))
+    p.grad = mg.tensor([float("inf"), float("nan"), -1e38])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        optim.SGD([p], lr=10.0).step()
+    assert p.tolist()[0] == float("-inf") and np.isnan(p.tolist()[1]) and p.tolist()[2] == float("inf")
 
 
 def test_training_loop_fits_a_line():
