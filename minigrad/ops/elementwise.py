@@ -128,7 +128,28 @@ class Relu(Function):
     @staticmethod
     def backward(ctx, grad):
         (y,) = ctx.saved_tensors
-        return grad * (y > 0)
+        return ThresholdBackward.apply(grad, y)
+
+
+class ThresholdBackward(Function):
+    """ReLU's backward as one operation, as PyTorch has it (``threshold_backward``): the gradient
+    where y > 0, and exactly 0 where y ≤ 0, even for an inf or nan gradient (the product
+    ``grad * (y > 0)`` would give nan there, and -0 for a negative gradient).
+    Differentiated again (``create_graph=True``) it masks the same way; y gets zeros, since the
+    mask is flat."""
+
+    node_name = "ThresholdBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, grad, y):
+        ctx.save_for_backward(y)
+        return out(np.where(y._data <= 0, 0, grad._data), grad.dtype)
+
+    @staticmethod
+    def backward(ctx, grad_grad):
+        (y,) = ctx.saved_tensors
+        grad_y = out(np.zeros_like(y._data), y.dtype) if ctx.needs_input_grad[1] else None
+        return ThresholdBackward.apply(grad_grad, y), grad_y
 
 
 class Sqrt(Function):

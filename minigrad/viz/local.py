@@ -22,7 +22,8 @@ ELEMENTWISE = frozenset(
     "AddBackward0 SubBackward0 RsubBackward1 MulBackward0 DivBackward0 NegBackward0 ReciprocalBackward0 "
     "PowBackward0 PowBackward1 PowBackward2 ExpBackward0 LogBackward0 SinBackward0 CosBackward0 "
     "TanhBackward0 SigmoidBackward0 ReluBackward0 SqrtBackward0 AbsBackward0 SignBackward0 ClampBackward1 "
-    "MaximumBackward0 MinimumBackward0 WhereBackward0 ToCopyBackward0 CloneBackward0".split()
+    "MaximumBackward0 MinimumBackward0 WhereBackward0 ToCopyBackward0 CloneBackward0 "
+    "ThresholdBackwardBackward0".split()
 )
 
 #: Above this many output elements we do not compute elementwise local derivatives.

@@ -975,6 +975,23 @@ def relu_grad_at_zero_is_zero(t):
 
 
 @case
+def relu_backward_gives_exact_zeros_where_inactive(t):
+    # threshold_backward: 0 where y <= 0 even for an inf or negative gradient; nan input passes it on
+    x = t.tensor([-1.0, 0.0, 2.0, float("nan")], requires_grad=True)
+    y = x.relu()
+    y.backward(t.tensor([float("inf"), -3.0, 5.0, 7.0]))
+    return {"x_grad": x.grad, "signbits": [math.copysign(1.0, v) for v in x.grad.tolist()]}
+
+
+@case
+def relu_double_backward_graph(t):
+    x = t.tensor([-1.0, 2.0], requires_grad=True)
+    (g,) = t.autograd.grad(x.relu().sum(), x, create_graph=True)
+    (gg,) = t.autograd.grad(g.sum(), x)
+    return {"g": g.detach(), "requires_grad": g.requires_grad, "graph": graph(g.grad_fn), "gg": gg}
+
+
+@case
 def sqrt_value_and_grad(t):
     x = t.tensor([1.0, 4.0, 0.25], requires_grad=True)
     y = x.sqrt()
