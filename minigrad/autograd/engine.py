@@ -328,7 +328,7 @@ class GraphTask:
             return
 
         # 4. the chain rule: gradients of the outputs -> gradients of the inputs
-        if grads[0] is None and _all_none(grads):  # (grads[0] first: no call in the usual case)
+        if _all_none(grads):
             outs = [None] * len(node.next_functions)
         else:
             outs = node.apply(grads)

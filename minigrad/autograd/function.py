@@ -311,8 +311,7 @@ class BackwardNode(Node):
         It runs in the caller's modes: the engine calls it with numpy's warnings off and grad mode
         on only with ``create_graph`` (wrap other calls in ``_quietly``)."""
         grads = grad_outputs
-        # (one output that has its gradient, the usual case, needs no look)
-        if self._materialize_grads and (len(grads) > 1 or grads[0] is None) and _any_none(grads):
+        if self._materialize_grads and _any_none(grads):
             grads = list(grads)
             for k, (shape, dtype) in enumerate(self._output_meta):
                 if grads[k] is None and dtype is not None and dtype.is_floating_point:
