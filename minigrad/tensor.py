@@ -85,6 +85,32 @@ def _normalize_dim(dim, ndim):
     return dim % n
 
 
+_grad_mode_state = grad_mode._state
+
+
+def _new_tensor(array, dtype=None):
+    """A new leaf tensor wrapping ``array`` (no copy): what every operation returns its result in
+    (``out`` in :mod:`minigrad.ops`). ``dtype`` defaults to the array's; an array of another type
+    is converted. Every tensor gets its own version counter; inside ``inference_mode`` it is an
+    inference tensor."""
+    if type(array) is not np.ndarray:
+        array = np.asarray(array)  # numpy gives 0-d results as scalars, not arrays
+    if dtype is None:
+        dtype = _dtypes.from_numpy_dtype(array.dtype)
+    elif array.dtype is not dtype.numpy and array.dtype != dtype.numpy:
+        array = array.astype(dtype.numpy)
+    t = _new_object(Tensor)
+    t._data = array
+    t._dtype = dtype
+    t._version_counter = _VersionCounter()
+    if _grad_mode_state["inference"]:
+        t._is_inference = True
+    return t
+
+
+_new_object = object.__new__
+
+
 class Tensor:
     """A multi-dimensional array that can record the operations applied to it."""
 
@@ -111,22 +137,7 @@ class Tensor:
         t = tensor(data, dtype=dtype or _dtypes.float32, requires_grad=requires_grad)
         self.__dict__.update(t.__dict__)  # take over the new tensor's fields
 
-    @classmethod
-    def _make(cls, array, dtype=None):
-        """A new leaf wrapping ``array`` (no copy). ``dtype`` defaults to the array's."""
-        t = object.__new__(cls)
-        if type(array) is not np.ndarray:
-            array = np.asarray(array)
-        if dtype is None:
-            dtype = _dtypes.from_numpy_dtype(array.dtype)
-        elif array.dtype is not dtype.numpy and array.dtype != dtype.numpy:
-            array = array.astype(dtype.numpy)
-        t._data = array
-        t._dtype = dtype
-        t._version_counter = _VersionCounter()
-        if grad_mode._state["inference"]:
-            t._is_inference = True
-        return t
+    _make = staticmethod(_new_tensor)  # Tensor._make(array, dtype): see _new_tensor
 
     def _make_view(self, array):
         """A tensor that shares storage (and the version counter) with ``self``."""

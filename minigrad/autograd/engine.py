@@ -31,7 +31,7 @@ import heapq
 import numpy as np
 
 from . import anomaly_mode
-from .function import AccumulateGrad, _all_none, _run_in_modes
+from .function import AccumulateGrad, _add_in_place, _all_none, _run_in_modes
 
 
 # --- events ---------------------------------------------------------------------------------------
@@ -157,19 +157,23 @@ def _children(node):
 
 
 def count_dependencies(root_nodes):
-    """How many edges point into each node reachable from the roots."""
+    """How many edges point into each node reachable from the roots.
+
+    A node is walked the first time an edge reaches it (it then gets its count of 1); the roots are
+    on the stack from the start, so reaching one of them again only counts the edge."""
     dependencies = {}
-    seen = set(root_nodes)
-    stack = list(seen)
+    roots = set(root_nodes)
+    stack = list(roots)
     while stack:
-        node = stack.pop()
-        for child, _ in node.next_functions:
+        for child, _ in stack.pop().next_functions:
             if child is None:
                 continue
-            dependencies[child] = dependencies.get(child, 0) + 1
-            if child not in seen:
-                seen.add(child)
-                stack.append(child)
+            if child in dependencies:
+                dependencies[child] += 1
+            else:
+                dependencies[child] = 1
+                if child not in roots:
+                    stack.append(child)
     return dependencies
 
 
@@ -247,7 +251,7 @@ class GraphTask:
             ):
                 # A sum this engine made itself, that nobody else has seen: add in place, as
                 # PyTorch's input buffers do (a leaf used 10,000 times gets 10,000 additions).
-                old._data += grad._data
+                _add_in_place(old._data, grad._data)
             else:
                 buf[slot] = old + grad
                 if owned is not None:

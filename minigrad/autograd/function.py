@@ -173,9 +173,18 @@ class AccumulateGrad(Node):
             var._grad = var._grad + grad
         else:
             # In place, as PyTorch does: a reference taken earlier with g = x.grad sees the sum too.
-            var._grad._data += grad._data
+            _add_in_place(var._grad._data, grad._data)
             var._grad._version_counter.value += 1
         return var._grad
+
+
+def _add_in_place(total, array):
+    """``total += array`` for two numpy arrays of the same shape and dtype. A 0-d one is added as
+    numpy scalars: the same sum, for a third of the cost of numpy's in-place add on 0-d arrays."""
+    if total.ndim:
+        total += array
+    else:
+        total[()] = total[()] + array[()]
 
 
 class SavedTensor:
@@ -342,11 +351,10 @@ class BackwardNode(Node):
         for edge, arg_index in enumerate(positions):
             g = result[arg_index]
             if g is None or not needs[arg_index]:
-                out.append(None)
-            elif type(g) is Tensor and (g._data.shape, g._dtype) == meta[edge]:
-                out.append(g)  # (the usual case: already the input's shape and dtype)
-            else:
-                out.append(_validate_grad(self, edge, g))
+                g = None
+            elif type(g) is not Tensor or g._data.shape != meta[edge][0] or g._dtype is not meta[edge][1]:
+                g = _validate_grad(self, edge, g)  # (usually it has the input's shape and dtype already)
+            out.append(g)
         return out
 
 

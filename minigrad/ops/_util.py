@@ -3,7 +3,7 @@
 import numpy as np
 
 from .. import _dtypes
-from ..tensor import Tensor
+from ..tensor import _new_tensor
 
 
 def sum_to_shape(grad, shape):
@@ -27,23 +27,35 @@ def sum_to_shape(grad, shape):
 
 
 #: ``out(array, dtype)``: wrap a numpy result as a new tensor of ``dtype`` (no copy).
-out = Tensor._make
+out = _new_tensor
 
 
 def promoted(*tensors):
-    """The result dtype of an elementwise op and the operands' arrays converted to it."""
+    """The result dtype of an elementwise op and the operands' numbers converted to it.
+
+    The numbers are numpy arrays, except for a 0-d tensor: there they are a numpy *scalar*
+    (``np.float32(0.5)``), because numpy's arithmetic on scalars gives the same results for a
+    fraction of the cost of a call on 0-d arrays (``out`` turns the result back into an array)."""
     if len(tensors) == 2:
         a, b = tensors
-        if a._data.shape != b._data.shape:
-            check_broadcastable(a._data.shape, b._data.shape)
-        if a._dtype is b._dtype:
-            return a._dtype, [a._data, b._data]
-        if b._dtype is _dtypes.bool and a._dtype.is_floating_point:  # grad * mask: numpy keeps a's type
-            return a._dtype, [a._data, b._data]
-        if b._wrapped_number and _dtypes._category(b._dtype) <= _dtypes._category(a._dtype):
-            return a._dtype, [a._data, b._data.astype(a._dtype.numpy)]
+        x, y = a._data, b._data
+        if x.shape != y.shape:
+            check_broadcastable(x.shape, y.shape)
+        if a._dtype is b._dtype or (b._dtype is _dtypes.bool and a._dtype.is_floating_point):
+            pass  # (grad * mask: numpy keeps a's type)
+        elif b._wrapped_number and _dtypes._category(b._dtype) <= _dtypes._category(a._dtype):
+            y = y.astype(a._dtype.numpy)
+        else:
+            return _promoted_general(tensors)
+        return a._dtype, [x if x.ndim else x[()], y if y.ndim else y[()]]
+    return _promoted_general(tensors)
+
+
+def _promoted_general(tensors):
+    """``promoted`` by PyTorch's full promotion rules (any number of tensors, mixed dtypes)."""
     dtype = _dtypes.result_type(*tensors)
-    return dtype, [t._data if t.dtype is dtype else t._data.astype(dtype.numpy) for t in tensors]
+    arrays = [t._data if t._dtype is dtype else t._data.astype(dtype.numpy) for t in tensors]
+    return dtype, [x if x.ndim else x[()] for x in arrays]
 
 
 def check_broadcastable(shape_a, shape_b):
