@@ -6,6 +6,8 @@ import pytest
 
 import minigrad as mg
 from minigrad.autograd import gradcheck, gradgradcheck
+from minigrad.ops import elementwise as el
+from minigrad.ops import losses
 
 rng = np.random.default_rng(0)
 
@@ -77,6 +79,46 @@ OPS = [
     ("norm", lambda a: a.norm(), lambda: (t(3, away_from_zero=True),), True),
     ("linear", lambda x, w, b: mg.nn.functional.linear(x, w, b), lambda: (t(4, 3), t(2, 3), t(2)), True),
     ("mse_loss", lambda a, b: mg.nn.functional.mse_loss(a, b), lambda: (t(2, 3), t(2, 3)), True),
+    (
+        "mse_loss_sum",
+        lambda a, b: mg.nn.functional.mse_loss(a, b, reduction="sum"),
+        lambda: (t(3), t(3)),
+        True,
+    ),
+    (
+        "mse_loss_none",
+        lambda a, b: mg.nn.functional.mse_loss(a, b, reduction="none"),
+        lambda: (t(3), t(3)),
+        True,
+    ),
+    # the backward ops themselves (what create_graph records), so gradgradcheck checks third derivatives
+    (
+        "tanh_backward",
+        lambda g, y: el.TanhBackward.apply(g, y),
+        lambda: (t(3), t(3, low=-0.9, high=0.9)),
+        True,
+    ),
+    (
+        "threshold_backward",
+        lambda g, y: el.ThresholdBackward.apply(g, y),
+        lambda: (t(4), t(4, away_from_zero=True)),
+        True,
+    ),
+    *[
+        (
+            f"mse_loss_backward_{reduction}",
+            lambda g, a, b, r=reduction: losses.MseLossBackward.apply(g, a, b, r),
+            (lambda shape=shape: (t(*shape), t(2, 3), t(2, 3))),
+            True,
+        )
+        for reduction, shape in (("mean", ()), ("sum", ()), ("none", (2, 3)))
+    ],
+    (
+        "mse_loss_backward_broadcast",
+        lambda g, a, b: losses.MseLossBackward.apply(g, a, b, "mean"),
+        lambda: (t(), t(2, 3), t(3)),
+        True,
+    ),
     (
         "cross_entropy",
         lambda a: mg.nn.functional.cross_entropy(a, mg.tensor([0, 2])),

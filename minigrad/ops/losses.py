@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from .._factories import ones_like
 from ..autograd.function import Function
 from ._util import out, promoted, sum_to_shape
 
@@ -28,10 +29,54 @@ class MseLoss(Function):
     @staticmethod
     def backward(ctx, grad):
         input, target = ctx.saved_tensors
-        diff = input - target
-        scale = 2.0 / diff.numel() if ctx.reduction == "mean" else 2.0
-        grad_diff = grad * diff * scale
         input_shape, target_shape = ctx.shapes
-        grad_input = sum_to_shape(grad_diff, input_shape) if ctx.needs_input_grad[0] else None
-        grad_target = sum_to_shape(-grad_diff, target_shape) if ctx.needs_input_grad[1] else None
+        grad_input = grad_target = None
+        if ctx.needs_input_grad[0]:
+            grad_input = sum_to_shape(MseLossBackward.apply(grad, input, target, ctx.reduction), input_shape)
+        if ctx.needs_input_grad[1]:
+            grad_target = sum_to_shape(
+                MseLossBackward.apply(grad, target, input, ctx.reduction), target_shape
+            )
         return grad_input, grad_target, None
+
+
+class MseLossBackward(Function):
+    """MSE's backward as one operation, as PyTorch has it (``mse_loss_backward``):
+    ∂L/∂input = norm · (input − target) · grad, with norm = 2/n for the mean of n elements and 2
+    otherwise, multiplied in that order (so the numbers are PyTorch's to the last bit). The target's
+    gradient is the same op with input and target swapped.
+    Differentiated again (``create_graph=True``), as PyTorch's formulas: the gradient gets
+    norm · (input − target) times the incoming gradient (summed when the loss was reduced), input
+    gets norm · grad times it, and target minus that."""
+
+    node_name = "MseLossBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, grad, input, target, reduction):
+        ctx.save_for_backward(grad, input, target)
+        ctx.reduction = reduction
+        dtype, (a, b) = promoted(input, target)
+        diff = a - b
+        norm = dtype.numpy.type(2.0 / np.size(diff) if reduction == "mean" else 2.0)
+        (g,) = promoted(grad)[1]
+        return out(norm * diff * g, dtype)
+
+    @staticmethod
+    def backward(ctx, grad_grad):
+        grad, input, target = ctx.saved_tensors
+        reduction = ctx.reduction
+        needs = ctx.needs_input_grad
+        grad_grad_out = grad_input = grad_target = None
+        if needs[0]:
+            if reduction == "none":
+                grad_grad_out = MseLossBackward.apply(grad_grad, input, target, reduction)
+            else:
+                per_element = MseLossBackward.apply(ones_like(grad), input, target, reduction)
+                grad_grad_out = (per_element * grad_grad).sum()
+        if needs[1] or needs[2]:
+            scaled = 2 * (grad_grad * grad)
+            if reduction == "mean":
+                scaled = scaled / grad_grad.numel()
+            grad_input = sum_to_shape(scaled, input.shape) if needs[1] else None
+            grad_target = sum_to_shape(-scaled, target.shape) if needs[2] else None
+        return grad_grad_out, grad_input, grad_target, None

@@ -3514,6 +3514,94 @@ def mse_loss_2d(t):
     return {"loss": loss, "grad": pred.grad}
 
 
+def _bits(tensor):
+    """A float32 tensor's numbers as exact hex strings (strings are compared exactly, so these
+    cases check the last bit, where tensors are compared with a tolerance)."""
+    return [float(v).hex() for v in tensor.reshape(-1).tolist()]
+
+
+def _fused_backward_inputs(t):
+    x = t.tensor([k / 7.0 - 3.1 for k in range(45)], requires_grad=True)
+    g = t.tensor([(k % 11) / 3.0 - 1.7 for k in range(45)])
+    return x, g
+
+
+@case
+def tanh_backward_bit_for_bit(t):
+    # tanh_backward: grad * (1 - y*y) with 1 - y*y rounded once (a fused multiply-add)
+    x, g = _fused_backward_inputs(t)
+    (gx,) = t.autograd.grad(x.tanh(), x, g)
+    s = t.tensor(0.3, requires_grad=True)
+    (gs,) = t.autograd.grad(s.tanh(), s, t.tensor(0.7))
+    return {"vector": _bits(gx), "scalar": _bits(gs)}
+
+
+@case
+def mse_loss_backward_bit_for_bit(t):
+    # mse_loss_backward: norm * (input - target) * grad, norm = 2/n for the mean
+    x, g = _fused_backward_inputs(t)
+    target = t.tensor([(k % 7) / 5.0 - 0.3 for k in range(45)], requires_grad=True)
+    result = {}
+    for reduction in ("mean", "sum", "none"):
+        loss = t.nn.functional.mse_loss(x, target, reduction=reduction)
+        weight = g if reduction == "none" else t.tensor(0.7)
+        gx, gt = t.autograd.grad(loss, (x, target), weight)
+        result[reduction] = {"input": _bits(gx), "target": _bits(gt)}
+    return result
+
+
+@case
+def tanh_higher_derivatives_and_graph(t):
+    x = t.tensor([0.5, -1.0, 2.0], dtype=t.float64, requires_grad=True)
+    (g1,) = t.autograd.grad(x.tanh().sum(), x, create_graph=True)
+    (g2,) = t.autograd.grad(g1.sum(), x, create_graph=True)
+    (g3,) = t.autograd.grad(g2.sum(), x)
+    return {"graph": graph(g1.grad_fn), "g1": g1.detach(), "g2": g2.detach(), "g3": g3}
+
+
+@case
+def tanh_backward_differentiated_by_its_incoming_gradient(t):
+    x = t.tensor([0.5, -1.0], dtype=t.float64, requires_grad=True)
+    v = t.tensor([2.0, 3.0], dtype=t.float64, requires_grad=True)
+    (g,) = t.autograd.grad(x.tanh(), x, v, create_graph=True)
+    dv, dx = t.autograd.grad((g * g).sum(), (v, x))
+    return {"graph": graph(g.grad_fn), "dv": dv, "dx": dx}
+
+
+@case
+def mse_loss_higher_derivatives_and_graph(t):
+    result = {}
+    for reduction in ("mean", "sum", "none"):
+        x = t.tensor([1.0, 2.0, 4.0], dtype=t.float64, requires_grad=True)
+        target = t.tensor([1.5, 2.0, 3.0], dtype=t.float64, requires_grad=True)
+        loss = t.nn.functional.mse_loss(x, target, reduction=reduction)
+        shape = () if reduction != "none" else (3,)
+        v = t.tensor(0.5 if shape == () else [0.5, -1.0, 2.0], dtype=t.float64, requires_grad=True)
+        gx, gt = t.autograd.grad(loss, (x, target), v, create_graph=True)
+        w = t.tensor([1.0, -2.0, 3.0], dtype=t.float64)
+        dv, dx, dt = t.autograd.grad((gx * w).sum() + (gt * gt).sum(), (v, x, target), create_graph=True)
+        (third,) = t.autograd.grad((dx * dx).sum() + dv.sum(), v, allow_unused=True)
+        result[reduction] = {
+            "graph": graph(gx.grad_fn),
+            "gx": gx.detach(),
+            "gt": gt.detach(),
+            "dv": dv.detach(),
+            "dx": dx.detach(),
+            "dt": dt.detach(),
+            "third": third,
+        }
+    return result
+
+
+@case
+def mse_loss_broadcast_gradients(t):
+    x = t.tensor([[1.0, 2.0, 4.0], [0.0, -1.0, 3.0]], requires_grad=True)
+    target = t.tensor([1.5, 2.0, 3.0], requires_grad=True)
+    loss = warns(lambda: t.nn.functional.mse_loss(x, target)).value
+    gx, gt = t.autograd.grad(loss, (x, target))
+    return {"gx": gx, "gt": gt, "gx_bits": _bits(gx), "gt_bits": _bits(gt)}
+
+
 @case
 def sgd_step_updates_parameters(t):
     w = t.nn.Parameter(t.tensor([1.0, -2.0]))
