@@ -81,7 +81,7 @@ def result_type(*tensors):
     """
     classes = [[], [], []]
     for t in tensors:
-        classes[2 if t._wrapped_number else (1 if t.ndim == 0 else 0)].append(t.dtype)
+        classes[2 if t._wrapped_number else (1 if t._data.ndim == 0 else 0)].append(t._dtype)
     result = None
     for rank, dtypes in enumerate(classes):
         if not dtypes:

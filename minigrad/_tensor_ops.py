@@ -283,7 +283,8 @@ def permute(self, *dims):
 
 
 def transpose(self, dim0, dim1):
-    return shape_ops.Transpose.apply(self, _normalize_dim(dim0, self.ndim), _normalize_dim(dim1, self.ndim))
+    ndim = self._data.ndim
+    return shape_ops.Transpose.apply(self, _normalize_dim(dim0, ndim), _normalize_dim(dim1, ndim))
 
 
 def t(self):

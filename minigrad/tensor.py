@@ -140,12 +140,16 @@ class Tensor:
     _make = staticmethod(_new_tensor)  # Tensor._make(array, dtype): see _new_tensor
 
     def _make_view(self, array):
-        """A tensor that shares storage (and the version counter) with ``self``."""
-        t = Tensor._make(array, self._dtype)
-        base = self._base if self._base is not None else self
-        t._base = base
-        t._version_counter = self._version_counter
-        t._view_version = self._version_counter.value
+        """A tensor that shares storage (and the version counter) with ``self``: ``array`` is a
+        numpy view of ``self``'s numbers (same dtype)."""
+        t = _new_object(Tensor)
+        t._data = array
+        t._dtype = self._dtype
+        t._base = self._base if self._base is not None else self
+        t._version_counter = counter = self._version_counter
+        t._view_version = counter.value
+        if _grad_mode_state["inference"]:
+            t._is_inference = True
         return t
 
     def _alias(self):
@@ -242,7 +246,7 @@ class Tensor:
     def grad(self):
         """The gradient accumulated by backward(); None until then, and always None on a non-leaf
         unless you called ``retain_grad()`` on it (reading it then warns, as PyTorch does)."""
-        if not self.is_leaf and not self._retains_grad and self._grad is None:
+        if self._grad_fn is not None and not self._retains_grad and self._grad is None:
             warnings.warn(_NON_LEAF_GRAD_WARNING, UserWarning, stacklevel=2)
         return self._grad
 

@@ -35,6 +35,7 @@ import numpy as np
 from . import anomaly_mode, grad_mode
 
 _sequence_counter = itertools.count()
+_new_object = object.__new__
 
 # minigrad.tensor and this module need each other; tensor.py and _factories.py fill these in once
 # they exist (importing inside each function instead would cost microseconds on every call).
@@ -237,7 +238,9 @@ class SavedOutput(SavedTensor):
             raise RuntimeError(_FREED_MESSAGE)
         if self.version_counter.value != self.saved_version:
             raise _modified_error(self.data.shape, self.dtype, self.output_nr, node.name(), self)
-        out = Tensor._make(self.data, self.dtype)
+        out = _new_object(Tensor)
+        out._data = self.data
+        out._dtype = self.dtype
         out._version_counter = self.version_counter
         if self.requires_grad:
             out._requires_grad = True
@@ -298,7 +301,10 @@ class BackwardNode(Node):
         """The tensors given to ``save_for_backward``, checked and unpacked."""
         if self._released and self._saved:
             raise RuntimeError(_FREED_MESSAGE)
-        return tuple([None if s is None else s.unpack(self) for s in self._saved])
+        unpacked = []
+        for saved in self._saved:
+            unpacked.append(None if saved is None else saved.unpack(self))
+        return tuple(unpacked)
 
     def mark_non_differentiable(self, *tensors):
         """Declare outputs that have no gradient (e.g. the indices returned by ``max``)."""

@@ -11,9 +11,10 @@ def linear(x, weight, bias=None):
     shows the same nodes."""
     if bias is None:
         return x @ weight.t()
-    if x.ndim == 2:
+    ndim = x._data.ndim
+    if ndim == 2:
         return Addmm.apply(bias, x, weight.t())
-    if x.ndim == 1:
+    if ndim == 1:
         return Addmm.apply(bias, x.unsqueeze(0), weight.t()).view(weight.shape[0])
     return x @ weight.t() + bias
 
@@ -52,7 +53,7 @@ def mse_loss(input, target, reduction="mean"):
     """Mean (or sum) of squared differences, as one ``MseLoss`` node."""
     if reduction not in ("mean", "sum", "none"):
         raise ValueError(f"{reduction} is not a valid value for reduction")
-    if target.shape != input.shape:
+    if target._data.shape != input._data.shape:
         warnings.warn(
             f"Using a target size ({target.shape!r}) that is different to the input size "
             f"({input.shape!r}). This will likely lead to incorrect results due to "

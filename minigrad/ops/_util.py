@@ -48,6 +48,9 @@ def promoted(*tensors):
         else:
             return _promoted_general(tensors)
         return a._dtype, [x if x.ndim else x[()], y if y.ndim else y[()]]
+    if len(tensors) == 1:
+        x = tensors[0]._data
+        return tensors[0]._dtype, [x if x.ndim else x[()]]
     return _promoted_general(tensors)
 
 

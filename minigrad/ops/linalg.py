@@ -32,7 +32,7 @@ class Mm(Function):
         _check_dtypes(a, b)
         _check_mm_shapes(a, b)
         ctx.save_for_backward(a if ctx.needs_input_grad[1] else None, b if ctx.needs_input_grad[0] else None)
-        return out(a._data @ b._data, a.dtype)
+        return out(a._data @ b._data, a._dtype)
 
     @staticmethod
     def backward(ctx, grad):
@@ -144,7 +144,7 @@ class Addmm(Function):
         ctx.save_for_backward(
             mat1 if ctx.needs_input_grad[2] else None, mat2 if ctx.needs_input_grad[1] else None
         )
-        dtype, (b, product) = promoted(bias, out(mat1._data @ mat2._data, mat1.dtype))
+        dtype, (b, product) = promoted(bias, out(mat1._data @ mat2._data, mat1._dtype))
         return out(b + product, dtype)
 
     @staticmethod
