@@ -11,6 +11,7 @@ from .ops import arithmetic as ar
 from .ops import elementwise as el
 from .ops import linalg, reductions, softmax
 from .ops import shape as shape_ops
+from .autograd.function import _bump_version
 from .tensor import Tensor, _normalize_dim, _wrap_number
 
 # --- arithmetic -----------------------------------------------------------------------------------
@@ -433,7 +434,7 @@ def _inplace(self, compute, *others):
             f"output with shape {list(self.shape)} doesn't match the broadcast shape {list(result.shape)}"
         )
     self._data[...] = result._data  # write into the storage itself (views see it too)
-    self._version_counter.value += 1
+    _bump_version(self)
     if track and result._grad_fn is not None:
         self._grad_fn, self._output_nr, self._requires_grad = result._grad_fn, result._output_nr, True
         if self._retains_grad:

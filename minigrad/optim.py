@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from .autograd.function import _quietly
+from .autograd.function import _bump_version, _quietly
 from .autograd.grad_mode import no_grad
 
 
@@ -70,6 +70,6 @@ def _add_(param, update, alpha):
         and not param._is_inference
     ):
         _quietly(lambda: np.add(data, update._data * alpha, out=data))  # inf and nan: results, no warnings
-        param._version_counter.value += 1
+        _bump_version(param)
     else:
         param.add_(update, alpha=alpha)

@@ -14,7 +14,7 @@ import numpy as np
 
 from . import _dtypes, _printing, autograd
 from .autograd import grad_mode
-from .autograd.function import AccumulateGrad, RemovableHandle, _hook_ids
+from .autograd.function import AccumulateGrad, RemovableHandle, _bump_version, _hook_ids, _version_counter_of
 
 
 class Size(tuple):
@@ -28,14 +28,6 @@ class Size(tuple):
         for s in self:
             n *= s
         return n
-
-
-class _VersionCounter:
-    """Counts in-place changes to a tensor's storage; shared by the tensor, its views and detach().
-    (It starts at the class's 0; the first ``value += 1`` gives the counter its own value. With no
-    ``__init__`` to run, creating one is cheap, and every operation creates one.)"""
-
-    value = 0
 
 
 _NON_LEAF_GRAD_WARNING = (
@@ -57,7 +49,7 @@ def _wrap_number(value, like):
         return value
     key = (type(value), value)
     cached = _wrapped_cache.get(key)
-    if cached is not None and cached._version_counter.value == 0:
+    if cached is not None and cached._version_counter is None:  # (never modified in place)
         return cached
     if isinstance(value, bool):
         dtype = _dtypes.bool
@@ -92,7 +84,7 @@ def _new_tensor(array, dtype=None):
     """A new leaf tensor wrapping ``array`` (no copy): what every operation returns its result in
     (``out`` in :mod:`minigrad.ops`). ``dtype`` defaults to the array's; an array of another type
     is converted. Every tensor gets its own version counter; inside ``inference_mode`` it is an
-    inference tensor."""
+    inference tensor. (Its version counter is made when first needed: see _version_counter_of.)"""
     if type(array) is not np.ndarray:
         array = np.asarray(array)  # numpy gives 0-d results as scalars, not arrays
     if dtype is None:
@@ -102,7 +94,6 @@ def _new_tensor(array, dtype=None):
     t = _new_object(Tensor)
     t._data = array
     t._dtype = dtype
-    t._version_counter = _VersionCounter()
     if _grad_mode_state["inference"]:
         t._is_inference = True
     return t
@@ -126,6 +117,7 @@ class Tensor:
     _leaf_hooks = None
     _is_inference = False
     _wrapped_number = False
+    _version_counter = None  # made when first needed (see _version_counter_of)
 
     __array_ufunc__ = None  # numpy defers to our operators: np.float64(2) * t is a Tensor
     __hash__ = object.__hash__  # identity: == is elementwise, as in PyTorch
@@ -146,7 +138,7 @@ class Tensor:
         t._data = array
         t._dtype = self._dtype
         t._base = self._base if self._base is not None else self
-        t._version_counter = counter = self._version_counter
+        t._version_counter = counter = _version_counter_of(self)
         t._view_version = counter.value
         if _grad_mode_state["inference"]:
             t._is_inference = True
@@ -154,7 +146,7 @@ class Tensor:
 
     def _alias(self):
         t = Tensor._make(self._data, self._dtype)
-        t._version_counter = self._version_counter
+        t._version_counter = _version_counter_of(self)
         return t
 
     # --- what a tensor is ------------------------------------------------------------------
@@ -279,7 +271,8 @@ class Tensor:
     @property
     def _version(self):
         """How many times this tensor's storage was changed in place."""
-        return self._version_counter.value
+        counter = self._version_counter
+        return 0 if counter is None else counter.value
 
     def is_floating_point(self):
         return self._dtype.is_floating_point
@@ -348,7 +341,7 @@ class Tensor:
     def detach(self):
         """The same numbers (shared storage and version counter), cut off from the graph."""
         t = Tensor._make(self._data, self._dtype)
-        t._version_counter = self._version_counter
+        t._version_counter = _version_counter_of(self)
         return t
 
     def detach_(self):

@@ -175,7 +175,7 @@ class AccumulateGrad(Node):
         else:
             # In place, as PyTorch does: a reference taken earlier with g = x.grad sees the sum too.
             _add_in_place(var._grad._data, grad._data)
-            var._grad._version_counter.value += 1
+            _bump_version(var._grad)
         return var._grad
 
 
@@ -186,6 +186,28 @@ def _add_in_place(total, array):
         total += array
     else:
         total[()] = total[()] + array[()]
+
+
+class _VersionCounter:
+    """Counts in-place changes to a tensor's storage; shared by the tensor, its views and detach().
+    (It starts at the class's 0; the first ``value += 1`` gives the counter its own value.)"""
+
+    value = 0
+
+
+def _version_counter_of(tensor):
+    """``tensor``'s version counter, made now if it has none yet. Most results of operations are
+    never changed in place, viewed or saved as an output, so a tensor starts without one (at
+    version 0) and gets it only when something needs to share or move it."""
+    counter = tensor._version_counter
+    if counter is None:
+        counter = tensor._version_counter = _VersionCounter()
+    return counter
+
+
+def _bump_version(tensor):
+    """Record one in-place change of ``tensor``'s storage (seen by its views and saved copies)."""
+    _version_counter_of(tensor).value += 1
 
 
 class SavedTensor:
@@ -200,13 +222,15 @@ class SavedTensor:
 
     def __init__(self, tensor):
         self.tensor = tensor
-        self.saved_version = tensor._version_counter.value
+        counter = tensor._version_counter
+        self.saved_version = 0 if counter is None else counter.value
 
     def unpack(self, node):
         if node._released:
             raise RuntimeError(_FREED_MESSAGE)
         tensor = self.tensor
-        if tensor._version_counter.value != self.saved_version:
+        counter = tensor._version_counter
+        if (0 if counter is None else counter.value) != self.saved_version:
             # PyTorch names the op that produced the tensor *now*
             producer = tensor._grad_fn.name() if tensor._grad_fn is not None else None
             raise _modified_error(tensor._data.shape, tensor._dtype, tensor._output_nr, producer, self)
@@ -214,7 +238,7 @@ class SavedTensor:
 
     @property
     def current_version(self):
-        return self.tensor._version_counter.value
+        return self.tensor._version
 
 
 class SavedOutput(SavedTensor):
@@ -228,7 +252,7 @@ class SavedOutput(SavedTensor):
         self.tensor = None
         self.data = tensor._data
         self.dtype = tensor._dtype
-        self.version_counter = tensor._version_counter
+        self.version_counter = _version_counter_of(tensor)  # shared with the output
         self.saved_version = self.version_counter.value
         self.output_nr = tensor._output_nr
         self.requires_grad = tensor._requires_grad
