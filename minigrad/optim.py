@@ -35,6 +35,10 @@ class SGD(Optimizer):
 
     @no_grad()
     def step(self):
+        # numpy's warnings off once for the whole update: inf and nan are results, as in PyTorch
+        _quietly(self._update_parameters)
+
+    def _update_parameters(self):
         for group in self.param_groups:
             for p in group["params"]:
                 if p.grad is None:
@@ -61,7 +65,8 @@ def _add_(param, update, alpha):
     call for all parameters (``torch._foreach_add_``). The numbers are ``add_``'s: α·update rounded
     to the parameter's dtype, then added. The version counter moves, so a graph that saved the
     parameter still notices the change. Anything unusual (other dtype or shape, integers, an
-    inference tensor) goes through ``add_`` itself, with its checks and errors."""
+    inference tensor) goes through ``add_`` itself, with its checks and errors. (Called with numpy's
+    warnings off, by ``step``.)"""
     data = param._data
     if (
         update._dtype is param._dtype
@@ -69,7 +74,7 @@ def _add_(param, update, alpha):
         and update._data.shape == data.shape
         and not param._is_inference
     ):
-        _quietly(lambda: np.add(data, update._data * alpha, out=data))  # inf and nan: results, no warnings
+        np.add(data, update._data * alpha, out=data)
         _bump_version(param)
     else:
         param.add_(update, alpha=alpha)

@@ -18,6 +18,8 @@ def sum_to_shape(grad, shape):
         return grad
     shape = tuple(shape)
     extra = len(grad_shape) - len(shape)
+    if extra > 0 and grad_shape[extra:] == shape:  # only dimensions added in front (a bias)
+        return grad.sum(dim=tuple(range(extra)))
     stretched = tuple(extra + i for i, s in enumerate(shape) if s == 1 and grad_shape[extra + i] != 1)
     if stretched:  # dimensions of size 1 that broadcasting stretched: sum them, keeping them
         grad = grad.sum(dim=stretched, keepdim=True)

@@ -4,7 +4,7 @@ arrangement of the three matrices whose shapes fit."""
 import numpy as np
 
 from ..autograd.function import Function
-from ._util import out, promoted, sum_to_shape
+from ._util import check_broadcastable, out, promoted, sum_to_shape
 
 
 def _check_dtypes(a, b):
@@ -144,7 +144,11 @@ class Addmm(Function):
         ctx.save_for_backward(
             mat1 if ctx.needs_input_grad[2] else None, mat2 if ctx.needs_input_grad[1] else None
         )
-        dtype, (b, product) = promoted(bias, out(mat1._data @ mat2._data, mat1._dtype))
+        product = mat1._data @ mat2._data
+        if bias._dtype is mat1._dtype:  # (the usual case)
+            check_broadcastable(bias._data.shape, product.shape)
+            return out(bias._data + product, bias._dtype)
+        dtype, (b, product) = promoted(bias, out(product, mat1._dtype))
         return out(b + product, dtype)
 
     @staticmethod
