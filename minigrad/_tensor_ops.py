@@ -7,11 +7,11 @@ import numpy as np
 
 from . import _dtypes
 from .autograd import grad_mode
+from .autograd.function import _bump_version
 from .ops import arithmetic as ar
 from .ops import elementwise as el
 from .ops import linalg, reductions, softmax
 from .ops import shape as shape_ops
-from .autograd.function import _bump_version
 from .tensor import Tensor, _normalize_dim, _wrap_number
 
 # --- arithmetic -----------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ import numpy as np
 
 from . import _dtypes, _printing, autograd
 from .autograd import grad_mode
-from .autograd.function import AccumulateGrad, RemovableHandle, _bump_version, _hook_ids, _version_counter_of
+from .autograd.function import AccumulateGrad, RemovableHandle, _hook_ids, _version_counter_of
 
 
 class Size(tuple):
