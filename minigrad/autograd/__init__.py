@@ -9,8 +9,10 @@ engine in :mod:`minigrad.autograd.engine`:
 
 import warnings
 
+import numpy as np
+
 from . import engine, forward_ad  # noqa: F401
-from . import function as _function  # its Tensor, zeros, ones_like are filled in once they exist
+from . import function as _function  # its Tensor and zeros are filled in once they exist
 from .anomaly_mode import detect_anomaly, is_anomaly_enabled, set_detect_anomaly
 from .function import AccumulateGrad, BackwardNode, Function, Node
 from .grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
@@ -65,9 +67,9 @@ def _make_grads(outputs, grads):
     result = []
     for i, (out, g) in enumerate(zip(outputs, grads)):
         if g is None:
-            if out.requires_grad and out.numel() != 1:
+            if out._requires_grad and out._data.size != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
-            g = _function.ones_like(out)
+            g = _function.Tensor._make(np.ones(out._data.shape, out._dtype.numpy), out._dtype)
         elif not isinstance(g, _function.Tensor):
             raise TypeError(f"gradients can be either Tensors or None, but got {type(g).__name__}")
         elif g.shape != out.shape:

@@ -204,6 +204,19 @@ class GraphTask:
     """The bookkeeping of one backward pass (PyTorch's name for it): input buffers, dependency
     counts, the ready queue, and what ``autograd.grad`` asked for."""
 
+    __slots__ = (
+        "dependencies",
+        "buffers",
+        "ready",
+        "captures",
+        "captured",
+        "needed",
+        "accumulate_grad",
+        "retain_graph",
+        "snapshots",
+        "owned_sums",
+    )
+
     def __init__(self, roots, grad_roots, inputs, accumulate_grad, retain_graph, snapshots):
         root_nodes = list(dict.fromkeys(node for node, _ in roots))
         self.dependencies = count_dependencies(root_nodes)

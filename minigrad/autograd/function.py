@@ -41,7 +41,6 @@ _new_object = object.__new__
 # they exist (importing inside each function instead would cost microseconds on every call).
 Tensor = None
 zeros = None
-ones_like = None
 
 _FREED_MESSAGE = (
     "Trying to backward through the graph a second time (or directly access saved tensors after they "
