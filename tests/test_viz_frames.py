@@ -208,6 +208,47 @@ def test_local_derivatives_are_the_true_derivatives(make, x0):
     assert float(locs[edge]) == pytest.approx(numeric, rel=1e-6, abs=1e-8)
 
 
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda x: minigrad.autograd.grad(x.tanh().sum(), x, create_graph=True)[0],
+        lambda x: minigrad.autograd.grad(x.relu().sum(), x, create_graph=True)[0],
+        lambda x: minigrad.autograd.grad(
+            minigrad.nn.functional.mse_loss(x, minigrad.tensor([0.25, -1.0], dtype=minigrad.float64)),
+            x,
+            create_graph=True,
+        )[0],
+    ],
+    ids=["TanhBackwardBackward0", "ThresholdBackwardBackward0", "MseLossBackwardBackward0"],
+)
+def test_local_derivatives_of_backward_ops_are_true_derivatives(make):
+    """The nodes a create_graph gradient is made of are elementwise too: ∂g_j/∂x_j by central
+    differences of the gradient itself."""
+    x0 = [0.3, 0.9]
+    x = minigrad.tensor(x0, dtype=minigrad.float64, requires_grad=True)
+    g = make(x)
+    locs = local_derivatives(g.grad_fn)
+    assert locs is not None
+    edges = [i for i, (fn, _) in enumerate(g.grad_fn.next_functions) if fn is not None]
+    # the edge to x's side of the graph (y = f(x) for tanh/relu, x itself for mse)
+    (edge,) = edges
+    chain = 1.0 if g.grad_fn.name() == "MseLossBackwardBackward0" else None
+    h = 1e-6
+    for j in range(2):
+        up, down = list(x0), list(x0)
+        up[j] += h
+        down[j] -= h
+        g_up = make(minigrad.tensor(up, dtype=minigrad.float64, requires_grad=True))[j].item()
+        g_down = make(minigrad.tensor(down, dtype=minigrad.float64, requires_grad=True))[j].item()
+        numeric = (g_up - g_down) / (2 * h)
+        local = float(locs[edge][j])
+        if chain is None:  # the edge leads to y = f(x): multiply by dy/dx to compare with d g/dx
+            y_node = g.grad_fn.next_functions[edge][0]
+            dy_dx = float(local_derivatives(y_node)[0][j])
+            local *= dy_dx
+        assert local == pytest.approx(numeric, rel=1e-5, abs=1e-8), (j, local, numeric)
+
+
 def test_shown_arithmetic_is_true_for_scalar_sends():
     """For every scalar send: grad_in · local = grad_out (the engine's number) and local = out/in."""
     x, y = leaf(0.3), leaf(-1.2)

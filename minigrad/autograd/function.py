@@ -584,18 +584,17 @@ def _apply_with_graph(cls, args, kwargs):
     node = cls._backward_cls()
     # One edge per tensor argument: where its gradient goes, and its shape and dtype (the gradient
     # that backward returns for it must match them).
-    positions, needs, edges, input_meta = [], [], [], []
+    positions, edges, input_meta = [], [], []
+    needs = [False] * len(args)  # (arguments that are not tensors need no gradient)
     for i, a in enumerate(args):
         if isinstance(a, Tensor):
             if a._base is not None:
                 a._check_view_is_current()
             positions.append(i)
-            needs.append(a._requires_grad)
+            needs[i] = a._requires_grad
             # (a._gradient_edge(), without the call for the usual non-leaf input)
             edges.append((a._grad_fn, a._output_nr) if a._grad_fn is not None else a._gradient_edge())
             input_meta.append((a._data.shape, a._dtype))
-        else:
-            needs.append(False)
     node.needs_input_grad = tuple(needs)
 
     outputs = _run_in_modes(False, cls.forward, node, *args, **kwargs)  # the graph is recorded here
@@ -607,7 +606,7 @@ def _apply_with_graph(cls, args, kwargs):
         node._forward_trace = traceback.extract_stack()[:-3]
 
     # Mark the outputs as produced by this node.
-    single = not isinstance(outputs, tuple)
+    single = type(outputs) is not tuple
     wrapped, output_meta = [], []
     for nr, o in enumerate((outputs,) if single else outputs):
         if isinstance(o, Tensor):
@@ -630,14 +629,15 @@ def _apply_with_graph(cls, args, kwargs):
         for t in node._to_save:
             if t is None:
                 saved.append(None)
-                continue
-            if t._is_inference:
+            elif t._is_inference:
                 raise RuntimeError(
                     "Inference tensors cannot be saved for backward. To work around you "
                     "can make a clone to get a normal tensor and use it in autograd."
                 )
-            is_output = t._grad_fn is node and _contains(wrapped, t)
-            saved.append(SavedOutput(t) if is_output else SavedTensor(t))
+            elif t._grad_fn is node and _contains(wrapped, t):  # one of this node's own outputs
+                saved.append(SavedOutput(t))
+            else:
+                saved.append(SavedTensor(t))
         node._saved = tuple(saved)
         node._to_save = ()
     return wrapped[0] if single else tuple(wrapped)

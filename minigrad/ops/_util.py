@@ -41,15 +41,17 @@ def promoted(*tensors):
     if len(tensors) == 2:
         a, b = tensors
         x, y = a._data, b._data
-        if x.shape != y.shape:
-            check_broadcastable(x.shape, y.shape)
+        x_shape, y_shape = x.shape, y.shape
+        if x_shape != y_shape:
+            check_broadcastable(x_shape, y_shape)
         if a._dtype is b._dtype or (b._dtype is _dtypes.bool and a._dtype.is_floating_point):
             pass  # (grad * mask: numpy keeps a's type)
         elif b._wrapped_number and _dtypes._category(b._dtype) <= _dtypes._category(a._dtype):
             y = y.astype(a._dtype.numpy)
         else:
             return _promoted_general(tensors)
-        return a._dtype, [x if x.ndim else x[()], y if y.ndim else y[()]]
+        # (an empty shape is a 0-d tensor: its number as a scalar)
+        return a._dtype, [x if x_shape else x[()], y if y_shape else y[()]]
     if len(tensors) == 1:
         x = tensors[0]._data
         return tensors[0]._dtype, [x if x.ndim else x[()]]

@@ -23,7 +23,7 @@ ELEMENTWISE = frozenset(
     "PowBackward0 PowBackward1 PowBackward2 ExpBackward0 LogBackward0 SinBackward0 CosBackward0 "
     "TanhBackward0 SigmoidBackward0 ReluBackward0 SqrtBackward0 AbsBackward0 SignBackward0 ClampBackward1 "
     "MaximumBackward0 MinimumBackward0 WhereBackward0 ToCopyBackward0 CloneBackward0 "
-    "ThresholdBackwardBackward0".split()
+    "ThresholdBackwardBackward0 TanhBackwardBackward0 MseLossBackwardBackward0".split()
 )
 
 #: Above this many output elements we do not compute elementwise local derivatives.
