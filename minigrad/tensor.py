@@ -78,13 +78,14 @@ def _normalize_dim(dim, ndim):
 
 
 _grad_mode_state = grad_mode._state
+_new_object = object.__new__
 
 
 def _new_tensor(array, dtype=None):
     """A new leaf tensor wrapping ``array`` (no copy): what every operation returns its result in
     (``out`` in :mod:`minigrad.ops`). ``dtype`` defaults to the array's; an array of another type
-    is converted. Every tensor gets its own version counter; inside ``inference_mode`` it is an
-    inference tensor. (Its version counter is made when first needed: see _version_counter_of.)"""
+    is converted. Inside ``inference_mode`` it is an inference tensor. (Its version counter is
+    made when first needed: see ``_version_counter_of``.)"""
     if type(array) is not np.ndarray:
         array = np.asarray(array)  # numpy gives 0-d results as scalars, not arrays
     if dtype is None:
@@ -97,9 +98,6 @@ def _new_tensor(array, dtype=None):
     if _grad_mode_state["inference"]:
         t._is_inference = True
     return t
-
-
-_new_object = object.__new__
 
 
 class Tensor:

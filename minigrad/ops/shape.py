@@ -162,7 +162,8 @@ class Select(Function):
         if not -size <= index < size:
             raise IndexError(f"index {index} is out of bounds for dimension {dim} with size {size}")
         ctx.input_shape, ctx.key = x.shape, (slice(None),) * dim + (index,)
-        return x._make_view(x._data[ctx.key])
+        # (with ``...`` numpy returns a view even for a single element, not a copy as a scalar)
+        return x._make_view(x._data[ctx.key + (Ellipsis,)])
 
     @staticmethod
     def backward(ctx, grad):
@@ -178,7 +179,8 @@ class Slice(Select):
     @staticmethod
     def forward(ctx, x, dim, index):
         ctx.input_shape, ctx.key = x.shape, (slice(None),) * dim + (index,)
-        return x._make_view(x._data[ctx.key])
+        # (with ``...`` numpy returns a view even for a single element, not a copy as a scalar)
+        return x._make_view(x._data[ctx.key + (Ellipsis,)])
 
 
 class Index(Function):

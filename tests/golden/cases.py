@@ -3603,6 +3603,20 @@ def mse_loss_broadcast_gradients(t):
 
 
 @case
+def in_place_on_a_single_element_view_changes_the_base(t):
+    # x[i] is a view even when it is one number: in-place on it writes into x
+    x = t.tensor([1.0, 2.0])
+    x[0].add_(1)
+    y = t.tensor([[1.0, 2.0], [3.0, 4.0]])
+    y[1, 0].mul_(5)
+    y[0][1].zero_()
+    z = t.tensor([1.0, 2.0, 3.0])
+    element = z[2]
+    z.mul_(2)  # and the view sees changes made through the base
+    return {"x": x, "y": y, "element": element, "version": element._version == z._version}
+
+
+@case
 def sgd_step_updates_parameters(t):
     w = t.nn.Parameter(t.tensor([1.0, -2.0]))
     opt = t.optim.SGD([w], lr=0.1)
