@@ -37,5 +37,12 @@ else
   done
 fi
 
+# The workers run in bench/: a relative path (.venv-bench/bin/python) must become absolute. (Not
+# realpath: resolving the venv's symlink would lose the venv and its torch.)
+case "$TORCH_PY" in
+  "" | /*) ;;
+  *) TORCH_PY="$PWD/$TORCH_PY" ;;
+esac
+
 echo "bench: threads: torch.set_num_threads(1), OMP/MKL/OPENBLAS_NUM_THREADS=1" >&2
 exec env BENCH_TORCH_PYTHON="$TORCH_PY" "$PY" bench/driver.py "$@"
