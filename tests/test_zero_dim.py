@@ -58,14 +58,31 @@ UNARY = {
 
 @pytest.mark.parametrize("dtype", DTYPES, ids=str)
 @pytest.mark.parametrize("name", sorted(BINARY))
-def test_binary_ops_on_0d_tensors_give_the_bits_of_1d_tensors(name, dtype):
+def test_binary_ops_and_their_gradients_on_0d_tensors_give_the_bits_of_1d_tensors(name, dtype):
     op = BINARY[name]
     for x in SPECIAL:
         for y in SPECIAL:
-            scalar = op(mg.tensor(x, dtype=dtype), mg.tensor(y, dtype=dtype))
-            vector = op(mg.tensor([x], dtype=dtype), mg.tensor([y], dtype=dtype))
+            leaves_0d = [
+                mg.tensor(x, dtype=dtype, requires_grad=True),
+                mg.tensor(y, dtype=dtype, requires_grad=True),
+            ]
+            leaves_1d = [
+                mg.tensor([x], dtype=dtype, requires_grad=True),
+                mg.tensor([y], dtype=dtype, requires_grad=True),
+            ]
+            scalar, vector = op(*leaves_0d), op(*leaves_1d)
             assert scalar.shape == () and scalar.dtype is vector.dtype
             assert as_vector(scalar) == as_vector(vector), (name, x, y)
+            # (pow's gradient computes a ** (b - 1). numpy's power takes a square root when its
+            # exponent is a single number equal to 0.5, but not when the exponent is an array, and
+            # at -0 and -inf a square root differs from pow: 0-d and 1-d differ in numpy itself,
+            # with or without minigrad's 0-d road. A known difference, in the README.)
+            if scalar.requires_grad and name != "pow":
+                scalar.backward(mg.tensor(-1.5, dtype=dtype))
+                vector.backward(mg.tensor([-1.5], dtype=dtype))
+                for a, v in zip(leaves_0d, leaves_1d):
+                    got, want = (None, None) if a.grad is None else (as_vector(a.grad), as_vector(v.grad))
+                    assert got == want, (name, x, y)
 
 
 @pytest.mark.parametrize("dtype", DTYPES, ids=str)
