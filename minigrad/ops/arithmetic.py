@@ -141,8 +141,25 @@ class Reciprocal(Function):
         return -grad * c * c
 
 
+def power(x, p):
+    """xᵖ for numpy numbers x and a Python number p, the way PyTorch computes it: a few exponents
+    as products and quotients (x·x·x for 3, 1/√x for −0.5, ...), to the same last bit, and the
+    others with numpy's pow (which may round differently from PyTorch's own)."""
+    if p == 2:
+        return x * x
+    if p == 3:
+        return x * x * x
+    if p == -1:
+        return 1 / x
+    if p == -2:
+        return 1 / (x * x)
+    if p == -0.5:
+        return 1 / np.sqrt(x)
+    return np.power(x, p)
+
+
 class Pow(Function):
-    """c = aᵖ for a number p.   ∂c/∂a = p·aᵖ⁻¹  (and 0 when p = 0)."""
+    """c = aᵖ for a number p.   ∂c/∂a = p·aᵖ⁻¹  (and exactly 0 when p = 0)."""
 
     node_name = "PowBackward0"
 
@@ -153,15 +170,15 @@ class Pow(Function):
         dtype, (x, _) = promoted(a, _wrap_number(exponent, a))
         if not dtype.is_floating_point and exponent < 0:
             raise RuntimeError("Integers to negative integer powers are not allowed.")
-        return out(np.power(x, exponent), dtype)
+        return out(power(x, exponent), dtype)
 
     @staticmethod
     def backward(ctx, grad):
         (a,) = ctx.saved_tensors
         p = ctx.exponent
-        if p == 0:
-            return grad * 0, None
-        return grad * p * a ** (p - 1), None
+        if p == 0:  # zeros, not grad · 0 (which is nan where the gradient is inf), as in PyTorch
+            return out(np.zeros_like(a._data), a._dtype), None
+        return grad * (p * a ** (p - 1)), None  # (PyTorch's order: p·aᵖ⁻¹ first, then times grad)
 
 
 class PowTensor(Function):

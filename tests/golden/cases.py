@@ -3603,6 +3603,32 @@ def mse_loss_broadcast_gradients(t):
 
 
 @case
+def pow_with_a_number_bit_for_bit(t):
+    # PyTorch computes x**3 as x*x*x, x**-0.5 as 1/sqrt(x), x**-2 as 1/(x*x), ..., and the gradient
+    # as grad * (p * x**(p-1)); x**0 has zero gradient even where the incoming gradient is inf
+    result = {}
+    for dtype in ("float32", "float64"):
+        x = t.tensor([k / 7.0 - 3.1 for k in range(45)] + [0.0, -0.0, 1.0, -1.0], dtype=getattr(t, dtype))
+        g = t.tensor([(k % 11) / 3.0 - 1.7 for k in range(49)], dtype=getattr(t, dtype))
+        for p in (2, 3, -0.5, -1, -2, 0.5, 4):
+            a = x.detach().requires_grad_(True)
+            y = a**p
+            (ga,) = t.autograd.grad(y, a, g)
+            # (where PyTorch falls back on its own pow or sqrt, for x**0.5 and x**4 and for the
+            # x**-1.5 and x**-3 in the gradients of x**-0.5 and x**-2, it can round differently)
+            entry = {}
+            if p not in (0.5, 4):
+                entry["value"] = _bits(y)
+            if p not in (-0.5, -2):
+                entry["grad"] = _bits(ga)
+            result[f"{dtype} {p}"] = entry
+        a = x.detach().requires_grad_(True)
+        (ga,) = t.autograd.grad(a**0, a, t.full((49,), float("inf"), dtype=getattr(t, dtype)))
+        result[f"{dtype} 0 with inf gradient"] = _bits(ga)
+    return result
+
+
+@case
 def in_place_on_a_single_element_view_changes_the_base(t):
     # x[i] is a view even when it is one number: in-place on it writes into x
     x = t.tensor([1.0, 2.0])
