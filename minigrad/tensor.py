@@ -132,14 +132,10 @@ class Tensor:
     def _make_view(self, array):
         """A tensor that shares storage (and the version counter) with ``self``: ``array`` is a
         numpy view of ``self``'s numbers (same dtype)."""
-        t = _new_object(Tensor)
-        t._data = array
-        t._dtype = self._dtype
+        t = _new_tensor(array, self._dtype)
         t._base = self._base if self._base is not None else self
         t._version_counter = counter = _version_counter_of(self)
         t._view_version = counter.value
-        if _grad_mode_state["inference"]:
-            t._is_inference = True
         return t
 
     def _alias(self):

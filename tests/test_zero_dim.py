@@ -56,48 +56,40 @@ UNARY = {
 }
 
 
+def assert_0d_matches_1d(op, values, gradient, dtype, check_grads=True):
+    """Run ``op`` on 0-d leaves holding ``values`` and on 1-element 1-d leaves holding the same, then
+    backward with ``gradient``: the results and every leaf's gradient must have the same bits."""
+    leaves_0d = [mg.tensor(v, dtype=dtype, requires_grad=True) for v in values]
+    leaves_1d = [mg.tensor([v], dtype=dtype, requires_grad=True) for v in values]
+    scalar, vector = op(*leaves_0d), op(*leaves_1d)
+    assert scalar.shape == () and scalar.dtype is vector.dtype
+    assert as_vector(scalar) == as_vector(vector), values
+    if check_grads and scalar.requires_grad:
+        scalar.backward(mg.tensor(gradient, dtype=dtype))
+        vector.backward(mg.tensor([gradient], dtype=dtype))
+        for a, v in zip(leaves_0d, leaves_1d):
+            if a.grad is not None or v.grad is not None:
+                assert as_vector(a.grad) == as_vector(v.grad), (values, gradient)
+
+
 @pytest.mark.parametrize("dtype", DTYPES, ids=str)
 @pytest.mark.parametrize("name", sorted(BINARY))
 def test_binary_ops_and_their_gradients_on_0d_tensors_give_the_bits_of_1d_tensors(name, dtype):
-    op = BINARY[name]
+    # (pow's gradient computes a ** (b - 1). numpy's power takes a square root when its exponent is
+    # a single number equal to 0.5, but not when the exponent is an array, and at -0 and -inf a
+    # square root differs from pow: there 0-d and 1-d differ in numpy itself, with or without
+    # minigrad's 0-d road. A known difference, in the README.)
     for x in SPECIAL:
         for y in SPECIAL:
-            leaves_0d = [
-                mg.tensor(x, dtype=dtype, requires_grad=True),
-                mg.tensor(y, dtype=dtype, requires_grad=True),
-            ]
-            leaves_1d = [
-                mg.tensor([x], dtype=dtype, requires_grad=True),
-                mg.tensor([y], dtype=dtype, requires_grad=True),
-            ]
-            scalar, vector = op(*leaves_0d), op(*leaves_1d)
-            assert scalar.shape == () and scalar.dtype is vector.dtype
-            assert as_vector(scalar) == as_vector(vector), (name, x, y)
-            # (pow's gradient computes a ** (b - 1). numpy's power takes a square root when its
-            # exponent is a single number equal to 0.5, but not when the exponent is an array, and
-            # at -0 and -inf a square root differs from pow: 0-d and 1-d differ in numpy itself,
-            # with or without minigrad's 0-d road. A known difference, in the README.)
-            if scalar.requires_grad and name != "pow":
-                scalar.backward(mg.tensor(-1.5, dtype=dtype))
-                vector.backward(mg.tensor([-1.5], dtype=dtype))
-                for a, v in zip(leaves_0d, leaves_1d):
-                    got, want = (None, None) if a.grad is None else (as_vector(a.grad), as_vector(v.grad))
-                    assert got == want, (name, x, y)
+            assert_0d_matches_1d(BINARY[name], (x, y), -1.5, dtype, check_grads=name != "pow")
 
 
 @pytest.mark.parametrize("dtype", DTYPES, ids=str)
 @pytest.mark.parametrize("name", sorted(UNARY))
 def test_unary_ops_and_their_gradients_on_0d_tensors_give_the_bits_of_1d_tensors(name, dtype):
-    op = UNARY[name]
     for x in SPECIAL:
         for g in SPECIAL:
-            a = mg.tensor(x, dtype=dtype, requires_grad=True)
-            v = mg.tensor([x], dtype=dtype, requires_grad=True)
-            ya, yv = op(a), op(v)
-            assert as_vector(ya) == as_vector(yv), (name, x)
-            ya.backward(mg.tensor(g, dtype=dtype))
-            yv.backward(mg.tensor([g], dtype=dtype))
-            assert as_vector(a.grad) == as_vector(v.grad), (name, x, g)
+            assert_0d_matches_1d(UNARY[name], (x,), g, dtype)
 
 
 def test_relu_backward_on_a_0d_tensor_is_exactly_zero_where_inactive():

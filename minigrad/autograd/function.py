@@ -35,7 +35,6 @@ import numpy as np
 from . import anomaly_mode, grad_mode
 
 _sequence_counter = itertools.count()
-_new_object = object.__new__
 
 # minigrad.tensor and this module need each other; tensor.py and _factories.py fill these in once
 # they exist (importing inside each function instead would cost microseconds on every call).
@@ -221,15 +220,13 @@ class SavedTensor:
 
     def __init__(self, tensor):
         self.tensor = tensor
-        counter = tensor._version_counter
-        self.saved_version = 0 if counter is None else counter.value
+        self.saved_version = tensor._version
 
     def unpack(self, node):
         if node._released:
             raise RuntimeError(_FREED_MESSAGE)
         tensor = self.tensor
-        counter = tensor._version_counter
-        if (0 if counter is None else counter.value) != self.saved_version:
+        if tensor._version != self.saved_version:
             # PyTorch names the op that produced the tensor *now*
             producer = tensor._grad_fn.name() if tensor._grad_fn is not None else None
             raise _modified_error(tensor._data.shape, tensor._dtype, tensor._output_nr, producer, self)
@@ -261,9 +258,7 @@ class SavedOutput(SavedTensor):
             raise RuntimeError(_FREED_MESSAGE)
         if self.version_counter.value != self.saved_version:
             raise _modified_error(self.data.shape, self.dtype, self.output_nr, node.name(), self)
-        out = _new_object(Tensor)
-        out._data = self.data
-        out._dtype = self.dtype
+        out = Tensor._make(self.data, self.dtype)
         out._version_counter = self.version_counter
         if self.requires_grad:
             out._requires_grad = True
@@ -606,7 +601,7 @@ def _apply_with_graph(cls, args, kwargs):
         node._forward_trace = traceback.extract_stack()[:-3]
 
     # Mark the outputs as produced by this node.
-    single = type(outputs) is not tuple
+    single = not isinstance(outputs, tuple)
     wrapped, output_meta = [], []
     for nr, o in enumerate((outputs,) if single else outputs):
         if isinstance(o, Tensor):

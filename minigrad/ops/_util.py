@@ -36,25 +36,21 @@ def promoted(*tensors):
     """The result dtype of an elementwise op and the operands' numbers converted to it.
 
     The numbers are numpy arrays, except for a 0-d tensor: there they are a numpy *scalar*
-    (``np.float32(0.5)``), because numpy's arithmetic on scalars gives the same results for a
-    fraction of the cost of a call on 0-d arrays (``out`` turns the result back into an array)."""
+    (``np.float32(0.5)``, see :func:`numbers`); ``out`` turns a result back into an array."""
     if len(tensors) == 2:
         a, b = tensors
         x, y = a._data, b._data
-        x_shape, y_shape = x.shape, y.shape
-        if x_shape != y_shape:
-            check_broadcastable(x_shape, y_shape)
+        if x.shape != y.shape:
+            check_broadcastable(x.shape, y.shape)
         if a._dtype is b._dtype or (b._dtype is _dtypes.bool and a._dtype.is_floating_point):
             pass  # (grad * mask: numpy keeps a's type)
         elif b._wrapped_number and _dtypes._category(b._dtype) <= _dtypes._category(a._dtype):
             y = y.astype(a._dtype.numpy)
         else:
             return _promoted_general(tensors)
-        # (an empty shape is a 0-d tensor: its number as a scalar)
-        return a._dtype, [x if x_shape else x[()], y if y_shape else y[()]]
+        return a._dtype, [numbers(x), numbers(y)]
     if len(tensors) == 1:
-        x = tensors[0]._data
-        return tensors[0]._dtype, [x if x.ndim else x[()]]
+        return tensors[0]._dtype, [numbers(tensors[0]._data)]
     return _promoted_general(tensors)
 
 
@@ -62,7 +58,14 @@ def _promoted_general(tensors):
     """``promoted`` by PyTorch's full promotion rules (any number of tensors, mixed dtypes)."""
     dtype = _dtypes.result_type(*tensors)
     arrays = [t._data if t._dtype is dtype else t._data.astype(dtype.numpy) for t in tensors]
-    return dtype, [x if x.ndim else x[()] for x in arrays]
+    return dtype, [numbers(x) for x in arrays]
+
+
+def numbers(array):
+    """What an op computes with: the array itself, or for a 0-d array its one number as a numpy
+    scalar (numpy's scalar arithmetic is several times cheaper than a call on a 0-d array, and
+    gives the same bits)."""
+    return array if array.ndim else array[()]
 
 
 def check_broadcastable(shape_a, shape_b):

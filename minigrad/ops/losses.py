@@ -4,7 +4,7 @@ import numpy as np
 
 from .._factories import ones_like
 from ..autograd.function import Function
-from ._util import out, promoted, sum_to_shape
+from ._util import numbers, out, promoted, sum_to_shape
 
 
 class MseLoss(Function):
@@ -58,8 +58,7 @@ class MseLossBackward(Function):
         dtype, (a, b) = promoted(input, target)
         diff = a - b
         norm = dtype.numpy.type(2.0 / np.size(diff) if reduction == "mean" else 2.0)
-        (g,) = promoted(grad)[1]
-        return out(norm * diff * g, dtype)
+        return out(norm * diff * numbers(grad._data), dtype)
 
     @staticmethod
     def backward(ctx, grad_grad):
