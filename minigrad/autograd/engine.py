@@ -345,7 +345,7 @@ class GraphTask:
             return
 
         # 4. the chain rule: gradients of the outputs -> gradients of the inputs
-        if _all_none(grads):
+        if grads[0] is None and _all_none(grads):  # (grads[0] first: a cheap test, usually enough)
             outs = [None] * len(node.next_functions)
         else:
             outs = node.apply(grads)
@@ -357,14 +357,21 @@ class GraphTask:
                 report(SavedTensorsFreed(step, node, self.state()))
 
         # 5. deliver along each edge: sum into the next node's buffer, count down its dependencies
-        dependencies = self.dependencies
-        for edge, ((child, nr), g) in enumerate(zip(node.next_functions, outs)):
+        dependencies, buffers = self.dependencies, self.buffers
+        for edge, (child, nr) in enumerate(node.next_functions):
             if child is None:
                 continue
-            total = self.add_to_buffer(child, nr, g)
+            g = outs[edge]
+            buf = buffers.get(child)
+            if buf is None and g is not None:  # the first gradient for child (add_to_buffer, inlined)
+                slots = 1 if type(child) is AccumulateGrad else len(child._output_meta)
+                buf = buffers[child] = [None] * slots
+                total = buf[nr] = g
+            else:
+                total = self.add_to_buffer(child, nr, g)
             left = dependencies[child] = dependencies[child] - 1
-            if left == 0:
-                self.push_ready(child)
+            if left == 0:  # (push_ready, inlined: one call less per node)
+                heapq.heappush(self.ready, (-child._priority, -child._sequence_nr, child))
             if report:
                 report(GradSent(step, node, edge, child, nr, g, total, left, self.state()))
         if report:
@@ -377,10 +384,10 @@ class GraphTask:
         if not create_graph:
             self.owned_sums = {}
         step = 0
-        ready = self.ready
+        ready, pop, run_node = self.ready, heapq.heappop, self.run_node
         while ready:
             step += 1
-            self.run_node(heapq.heappop(ready)[2], step, None)
+            run_node(pop(ready)[2], step, None)
         return step
 
 

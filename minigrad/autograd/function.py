@@ -226,7 +226,8 @@ class SavedTensor:
         if node._released:
             raise RuntimeError(_FREED_MESSAGE)
         tensor = self.tensor
-        if tensor._version != self.saved_version:
+        counter = tensor._version_counter  # (tensor._version, without the property's call)
+        if (0 if counter is None else counter.value) != self.saved_version:
             # PyTorch names the op that produced the tensor *now*
             producer = tensor._grad_fn.name() if tensor._grad_fn is not None else None
             raise _modified_error(tensor._data.shape, tensor._dtype, tensor._output_nr, producer, self)
@@ -307,6 +308,7 @@ class BackwardNode(Node):
     _non_differentiable = ()
     _materialize_grads = True
     _tensor_arg_positions = ()  # forward argument index of each edge
+    _other_arg_positions = ()  # forward argument index of each argument that is not a tensor
 
     # --- the ctx API used inside forward and backward -------------------------------------------
     def save_for_backward(self, *tensors):
@@ -344,7 +346,8 @@ class BackwardNode(Node):
         It runs in the caller's modes: the engine calls it with numpy's warnings off and grad mode
         on only with ``create_graph`` (wrap other calls in ``_quietly``)."""
         grads = grad_outputs
-        if self._materialize_grads and _any_none(grads):
+        # (grads[0] and len first: cheap tests that usually settle it — one output, with a gradient)
+        if (grads[0] is None or len(grads) > 1) and self._materialize_grads and _any_none(grads):
             grads = list(grads)
             for k, (shape, dtype) in enumerate(self._output_meta):
                 if grads[k] is None and dtype is not None and dtype.is_floating_point:
@@ -361,23 +364,23 @@ class BackwardNode(Node):
                     f"function {self.name()} returned an incorrect number of gradients "
                     f"(expected {len(needs)}, got {len(result)})"
                 )
-        positions = self._tensor_arg_positions
-        if len(positions) != len(result):  # some arguments were not tensors: they get no gradient
-            for i, r in enumerate(result):
-                if r is not None and i not in positions:
-                    raise RuntimeError(
-                        f"function {self.name()} returned a gradient different than None "
-                        f"at position {i + 1}, but the corresponding forward input was "
-                        "not a Variable"
-                    )
+        for i in self._other_arg_positions:  # arguments that were not tensors get no gradient
+            if result[i] is not None:
+                raise RuntimeError(
+                    f"function {self.name()} returned a gradient different than None "
+                    f"at position {i + 1}, but the corresponding forward input was "
+                    "not a Variable"
+                )
         out = []
         meta = self._input_meta
-        for edge, arg_index in enumerate(positions):
+        for edge, arg_index in enumerate(self._tensor_arg_positions):
             g = result[arg_index]
             if g is None or not needs[arg_index]:
                 g = None
-            elif type(g) is not Tensor or g._data.shape != meta[edge][0] or g._dtype is not meta[edge][1]:
-                g = _validate_grad(self, edge, g)  # (usually it has the input's shape and dtype already)
+            else:
+                shape, dtype = meta[edge]
+                if type(g) is not Tensor or g._data.shape != shape or g._dtype is not dtype:
+                    g = _validate_grad(self, edge, g)  # (usually it has the input's shape and dtype)
             out.append(g)
         return out
 
@@ -579,10 +582,12 @@ def _apply_with_graph(cls, args, kwargs):
     node = cls._backward_cls()
     # One edge per tensor argument: where its gradient goes, and its shape and dtype (the gradient
     # that backward returns for it must match them).
-    positions, edges, input_meta = [], [], []
+    positions, edges, input_meta, others = [], [], [], []
     needs = [False] * len(args)  # (arguments that are not tensors need no gradient)
     for i, a in enumerate(args):
-        if isinstance(a, Tensor):
+        if not isinstance(a, Tensor):
+            others.append(i)
+        else:
             if a._base is not None:
                 a._check_view_is_current()
             positions.append(i)
@@ -595,6 +600,8 @@ def _apply_with_graph(cls, args, kwargs):
     outputs = _run_in_modes(False, cls.forward, node, *args, **kwargs)  # the graph is recorded here
 
     node._tensor_arg_positions = positions
+    if others:
+        node._other_arg_positions = others
     node.next_functions = tuple(edges)
     node._input_meta = tuple(input_meta)
     if anomaly_mode._state["enabled"]:

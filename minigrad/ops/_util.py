@@ -48,7 +48,8 @@ def promoted(*tensors):
             y = y.astype(a._dtype.numpy)
         else:
             return _promoted_general(tensors)
-        return a._dtype, [numbers(x), numbers(y)]
+        # (numbers(x), numbers(y), inlined: this runs for every elementwise op)
+        return a._dtype, [x if x.ndim else x[()], y if y.ndim else y[()]]
     if len(tensors) == 1:
         return tensors[0]._dtype, [numbers(tensors[0]._data)]
     return _promoted_general(tensors)
