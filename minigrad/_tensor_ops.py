@@ -18,7 +18,7 @@ from .tensor import Tensor, _normalize_dim, _wrap_number
 
 
 def add(self, other, alpha=1):
-    return ar.Add.apply(self, other if type(other) is Tensor else _wrap_number(other, self), alpha)
+    return ar.Add.apply(self, _wrap_number(other, self), alpha)
 
 
 def sub(self, other, alpha=1):
@@ -26,8 +26,7 @@ def sub(self, other, alpha=1):
 
 
 def mul(self, other):
-    # (type(...) is Tensor first: the usual case, without the call)
-    return ar.Mul.apply(self, other if type(other) is Tensor else _wrap_number(other, self))
+    return ar.Mul.apply(self, _wrap_number(other, self))
 
 
 def div(self, other):

@@ -200,6 +200,12 @@ def _reaches(root_nodes, targets):
 
 
 # --- the engine -----------------------------------------------------------------------------------
+def _empty_buffer(node):
+    """A node's input buffer before any gradient arrives: one slot per output of its forward op
+    (an ``AccumulateGrad`` node has one, for its leaf)."""
+    return [None] * (1 if type(node) is AccumulateGrad else len(node._output_meta))
+
+
 class GraphTask:
     """The bookkeeping of one backward pass (PyTorch's name for it): input buffers, dependency
     counts, the ready queue, and what ``autograd.grad`` asked for."""
@@ -248,9 +254,8 @@ class GraphTask:
     def add_to_buffer(self, node, slot, grad):
         """Sum ``grad`` into ``node``'s input buffer (this is where forks add up); returns the sum."""
         buf = self.buffers.get(node)
-        if buf is None:  # one slot per output of the node's forward op
-            slots = 1 if type(node) is AccumulateGrad else len(node._output_meta)
-            buf = self.buffers[node] = [None] * slots
+        if buf is None:
+            buf = self.buffers[node] = _empty_buffer(node)
         if grad is not None:
             old = buf[slot]
             owned = self.owned_sums
@@ -362,16 +367,14 @@ class GraphTask:
             if child is None:
                 continue
             g = outs[edge]
-            buf = buffers.get(child)
-            if buf is None and g is not None:  # the first gradient for child (add_to_buffer, inlined)
-                slots = 1 if type(child) is AccumulateGrad else len(child._output_meta)
-                buf = buffers[child] = [None] * slots
+            if g is not None and child not in buffers:  # the first gradient for child: nothing to sum
+                buf = buffers[child] = _empty_buffer(child)
                 total = buf[nr] = g
             else:
                 total = self.add_to_buffer(child, nr, g)
             left = dependencies[child] = dependencies[child] - 1
-            if left == 0:  # (push_ready, inlined: one call less per node)
-                heapq.heappush(self.ready, (-child._priority, -child._sequence_nr, child))
+            if left == 0:
+                self.push_ready(child)
             if report:
                 report(GradSent(step, node, edge, child, nr, g, total, left, self.state()))
         if report:

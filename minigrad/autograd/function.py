@@ -226,8 +226,7 @@ class SavedTensor:
         if node._released:
             raise RuntimeError(_FREED_MESSAGE)
         tensor = self.tensor
-        counter = tensor._version_counter  # (tensor._version, without the property's call)
-        if (0 if counter is None else counter.value) != self.saved_version:
+        if tensor._version != self.saved_version:
             # PyTorch names the op that produced the tensor *now*
             producer = tensor._grad_fn.name() if tensor._grad_fn is not None else None
             raise _modified_error(tensor._data.shape, tensor._dtype, tensor._output_nr, producer, self)
