@@ -200,12 +200,6 @@ def _reaches(root_nodes, targets):
 
 
 # --- the engine -----------------------------------------------------------------------------------
-def _empty_buffer(node):
-    """A node's input buffer before any gradient arrives: one slot per output of its forward op
-    (an ``AccumulateGrad`` node has one, for its leaf)."""
-    return [None] * (1 if type(node) is AccumulateGrad else len(node._output_meta))
-
-
 class GraphTask:
     """The bookkeeping of one backward pass (PyTorch's name for it): input buffers, dependency
     counts, the ready queue, and what ``autograd.grad`` asked for."""
@@ -221,12 +215,15 @@ class GraphTask:
         "retain_graph",
         "snapshots",
         "owned_sums",
+        "steps",
     )
 
     def __init__(self, roots, grad_roots, inputs, accumulate_grad, retain_graph, snapshots):
         root_nodes = list(dict.fromkeys(node for node, _ in roots))
         self.dependencies = count_dependencies(root_nodes)
-        self.buffers = {}  # node -> one summed gradient per output slot
+        # node -> its input buffer: one summed gradient per output of its forward op (``_n_outputs``
+        # slots; an AccumulateGrad node has one, for its leaf)
+        self.buffers = {}
         self.ready = []  # heap of (priority, sequence number, node)
         self.captures = {}  # node -> [(slot, input index)] for autograd.grad
         self.captured = [None] * (len(inputs) if inputs is not None else 0)
@@ -235,6 +232,7 @@ class GraphTask:
         self.retain_graph = retain_graph
         self.snapshots = snapshots
         self.owned_sums = None  # node -> slots whose sum this engine made (see add_to_buffer)
+        self.steps = 0
         if inputs is not None:
             targets = {node for node, _ in inputs}
             if accumulate_grad:
@@ -246,35 +244,35 @@ class GraphTask:
             reach = _reaches(root_nodes, targets)
             self.needed = {n for n in reach if n in run_targets or any(reach[c] for c in _children(n))}
         for (node, nr), g in zip(roots, grad_roots):
-            self.add_to_buffer(node, nr, g)
+            buf = self.buffers.get(node)
+            if buf is None:
+                buf = self.buffers[node] = [None] * node._n_outputs
+            if g is not None:
+                self.add_to_buffer(node, buf, nr, g)
         for node in root_nodes:
             if self.dependencies.get(node, 0) == 0:
                 self.push_ready(node)
 
-    def add_to_buffer(self, node, slot, grad):
-        """Sum ``grad`` into ``node``'s input buffer (this is where forks add up); returns the sum."""
-        buf = self.buffers.get(node)
-        if buf is None:
-            buf = self.buffers[node] = _empty_buffer(node)
-        if grad is not None:
-            old = buf[slot]
-            owned = self.owned_sums
-            if old is None:
-                buf[slot] = grad
-            elif (
-                owned is not None
-                and slot in owned.get(node, ())
-                and old._dtype is grad._dtype
-                and old._data.shape == grad._data.shape
-            ):
-                # A sum this engine made itself, that nobody else has seen: add in place, as
-                # PyTorch's input buffers do (a leaf used 10,000 times gets 10,000 additions).
-                _add_in_place(old._data, grad._data)
-            else:
-                buf[slot] = old + grad
-                if owned is not None:
-                    owned.setdefault(node, set()).add(slot)
-        return buf[slot]
+    def add_to_buffer(self, node, buf, slot, grad):
+        """Sum ``grad`` into slot ``slot`` of ``buf``, ``node``'s input buffer (this is where forks
+        add up)."""
+        old = buf[slot]
+        owned = self.owned_sums
+        if old is None:
+            buf[slot] = grad
+        elif (
+            owned is not None
+            and slot in owned.get(node, ())
+            and old._dtype is grad._dtype
+            and old._data.shape == grad._data.shape
+        ):
+            # A sum this engine made itself, that nobody else has seen: add in place, as
+            # PyTorch's input buffers do (a leaf used 10,000 times gets 10,000 additions).
+            _add_in_place(old._data, grad._data)
+        else:
+            buf[slot] = old + grad
+            if owned is not None:
+                owned.setdefault(node, set()).add(slot)
 
     def push_ready(self, node):
         heapq.heappush(self.ready, (-node._priority, -node._sequence_nr, node))
@@ -289,109 +287,117 @@ class GraphTask:
             {n: tuple(b) for n, b in self.buffers.items()},
         )
 
-    def run_node(self, node, step, events):
-        """One step of the engine: run ``node`` on its input buffer and deliver its gradients.
-        Each step is reported by appending an event to ``events`` (``None``: nobody is watching,
-        so no events are made — the steps are the same)."""
-        grads = self.buffers.pop(node)
-        if self.owned_sums:  # the buffer leaves the engine's hands: no more in-place sums into it
-            self.owned_sums.pop(node, None)
+    def walk(self, events):
+        """Run ready nodes until none is left: the engine's steps 3–5, one node per step.
+
+        A generator. With ``events`` (a list) it appends each step's events to it and yields after
+        each step, so that the caller can take the events out. With None it makes no events and
+        runs to the end at the first ``next()`` — the same steps — and, as nobody sees the
+        buffers, takes the sums it made itself in place."""
+        ready, buffers, dependencies = self.ready, self.buffers, self.dependencies
+        heappop, push_ready = heapq.heappop, self.push_ready
         report = events.append if events is not None else None
-        if report:
-            report(NodeStarted(step, node, tuple(grads), self.state()))
-
-        # 1. hooks registered on the tensors this node produced (they may replace the gradient)
-        if node._tensor_pre_hooks:
-            for nr, hooks in node._tensor_pre_hooks.items():
-                for _, hook in list(hooks):
-                    if grads[nr] is None:
-                        continue
-                    before = grads[nr]
-                    replaced = hook(before)
-                    if replaced is not None:
-                        grads[nr] = replaced
-                    if report:
-                        report(HookFired(step, node, nr, "tensor", before, grads[nr], self.state()))
-        if node._retain_grad_refs:
-            dry_run = not self.accumulate_grad and self.needed is None
-            for nr, ref in node._retain_grad_refs.items():
-                tensor = ref()
-                if tensor is not None and grads[nr] is not None:
-                    if not dry_run:  # a dry run stores nothing
-                        tensor._retained_grad_add(grads[nr])
-                    if report:
-                        report(HookFired(step, node, nr, "retain_grad", grads[nr], grads[nr], self.state()))
-
-        # 2. autograd.grad: take the gradient of a requested input
-        if self.captures:
-            for nr, index in self.captures.get(node, ()):
-                self.captured[index] = grads[nr]
-                if report:
-                    report(GradCaptured(step, node, index, grads[nr], self.state()))
-        if self.needed is not None and node not in self.needed:
-            if report:
-                report(NodeSkipped(step, node, self.state()))
-            return
-
-        # 3. a leaf: add into .grad
-        if type(node) is AccumulateGrad:
-            if grads[0] is not None:
-                if self.accumulate_grad:
-                    total = node.accumulate(grads[0])
-                else:
-                    old = node.variable._grad
-                    total = grads[0].detach() if old is None else old.detach() + grads[0].detach()
-                if report:
-                    report(
-                        GradAccumulated(
-                            step, node, node.variable, grads[0], total, self.accumulate_grad, self.state()
-                        )
-                    )
-            return
-
-        # 4. the chain rule: gradients of the outputs -> gradients of the inputs
-        if grads[0] is None and _all_none(grads):  # (grads[0] first: a cheap test, usually enough)
-            outs = [None] * len(node.next_functions)
-        else:
-            outs = node.apply(grads)
-            if anomaly_mode._state["enabled"]:
-                _check_nan(node, outs)
-        if not self.retain_graph:
-            node._release_saved()
-            if report:
-                report(SavedTensorsFreed(step, node, self.state()))
-
-        # 5. deliver along each edge: sum into the next node's buffer, count down its dependencies
-        dependencies, buffers = self.dependencies, self.buffers
-        for edge, (child, nr) in enumerate(node.next_functions):
-            if child is None:
-                continue
-            g = outs[edge]
-            if g is not None and child not in buffers:  # the first gradient for child: nothing to sum
-                buf = buffers[child] = _empty_buffer(child)
-                total = buf[nr] = g
-            else:
-                total = self.add_to_buffer(child, nr, g)
-            left = dependencies[child] = dependencies[child] - 1
-            if left == 0:
-                self.push_ready(child)
-            if report:
-                report(GradSent(step, node, edge, child, nr, g, total, left, self.state()))
-        if report:
-            report(BufferFreed(step, node, self.state()))
-
-    def run_all(self, create_graph):
-        """Run every node, in order, without reporting (what ``backward()`` needs); returns the
-        number of steps taken. Since no event shows the buffers, their sums may be taken in place
-        (not with ``create_graph``: then each sum is part of the new graph)."""
-        if not create_graph:
-            self.owned_sums = {}
         step = 0
-        ready, pop, run_node = self.ready, heapq.heappop, self.run_node
         while ready:
             step += 1
-            run_node(pop(ready)[2], step, None)
-        return step
+            node = heappop(ready)[2]
+            grads = buffers.pop(node)
+            if self.owned_sums:  # the buffer leaves the engine's hands: no more in-place sums into it
+                self.owned_sums.pop(node, None)
+            if report:
+                report(NodeStarted(step, node, tuple(grads), self.state()))
+
+            # 1. hooks on the tensors this node produced (they may replace the gradient), and
+            # 2. autograd.grad: take the gradient of a requested input
+            if node._tensor_pre_hooks or node._retain_grad_refs:
+                self.run_hooks(node, grads, step, report)
+            if self.captures:
+                self.capture(node, grads, step, report)
+
+            if self.needed is not None and node not in self.needed:
+                if report:
+                    report(NodeSkipped(step, node, self.state()))
+            elif type(node) is AccumulateGrad:
+                # 3. a leaf: add into .grad
+                if grads[0] is not None:
+                    self.accumulate(node, grads[0], step, report)
+            else:
+                # 4. the chain rule: gradients of the outputs -> gradients of the inputs
+                if grads[0] is None and _all_none(grads):  # (grads[0] first: a cheap test)
+                    outs = (None,) * len(node.next_functions)
+                else:
+                    outs = node.apply(grads)
+                    if anomaly_mode._state["enabled"]:
+                        _check_nan(node, outs)
+                if not self.retain_graph:
+                    if node._saved:
+                        node._release_saved()
+                    if report:
+                        report(SavedTensorsFreed(step, node, self.state()))
+
+                # 5. deliver along each edge: sum into the next node's buffer, count down its
+                # dependencies; at zero it is ready
+                for edge, (child, nr) in enumerate(node.next_functions):
+                    if child is None:
+                        continue
+                    g = outs[edge]
+                    buf = buffers.get(child)
+                    if buf is None:  # the first gradient for child: nothing to sum
+                        buf = buffers[child] = [None] * child._n_outputs
+                        buf[nr] = g
+                    elif g is not None:
+                        self.add_to_buffer(child, buf, nr, g)
+                    left = dependencies[child] = dependencies[child] - 1
+                    if left == 0:
+                        push_ready(child)
+                    if report:
+                        report(GradSent(step, node, edge, child, nr, g, buf[nr], left, self.state()))
+                if report:
+                    report(BufferFreed(step, node, self.state()))
+            if report:
+                self.steps = step
+                yield
+        self.steps = step
+
+    def run_hooks(self, node, grads, step, report):
+        """Step 1: the tensor hooks and ``retain_grad`` of the tensors ``node`` produced."""
+        for nr, hooks in node._tensor_pre_hooks.items():
+            for _, hook in list(hooks):
+                if grads[nr] is None:
+                    continue
+                before = grads[nr]
+                replaced = hook(before)
+                if replaced is not None:
+                    grads[nr] = replaced
+                if report:
+                    report(HookFired(step, node, nr, "tensor", before, grads[nr], self.state()))
+        dry_run = not self.accumulate_grad and self.needed is None
+        for nr, ref in node._retain_grad_refs.items():
+            tensor = ref()
+            if tensor is not None and grads[nr] is not None:
+                if not dry_run:  # a dry run stores nothing
+                    tensor._retained_grad_add(grads[nr])
+                if report:
+                    report(HookFired(step, node, nr, "retain_grad", grads[nr], grads[nr], self.state()))
+
+    def capture(self, node, grads, step, report):
+        """Step 2: ``autograd.grad`` takes the gradients of the inputs it was asked for."""
+        for nr, index in self.captures.get(node, ()):
+            self.captured[index] = grads[nr]
+            if report:
+                report(GradCaptured(step, node, index, grads[nr], self.state()))
+
+    def accumulate(self, node, grad, step, report):
+        """Step 3: an ``AccumulateGrad`` node adds ``grad`` into its leaf's ``.grad`` (in a dry run
+        it only says what the sum would be)."""
+        if self.accumulate_grad:
+            total = node.accumulate(grad)
+        else:
+            old = node.variable._grad
+            total = grad.detach() if old is None else old.detach() + grad.detach()
+        if report:
+            stored = self.accumulate_grad
+            report(GradAccumulated(step, node, node.variable, grad, total, stored, self.state()))
 
 
 def iter_backward(
@@ -417,23 +423,23 @@ def iter_backward(
     task = GraphTask(roots, grad_roots, inputs, accumulate_grad, retain_graph, snapshots)
     # Nodes run with grad mode on only with create_graph (so that the backward formulas are
     # recorded when a graph of the backward is wanted) and numpy's inf/nan warnings off.
-    if not report:  # nobody watches the steps: switch modes once for the whole walk
-        steps = _run_in_modes(create_graph, task.run_all, create_graph)
-        yield GraphTaskFinished(steps, tuple(task.captured), task.state())
+    if not report:  # nobody watches the steps: switch modes once, and walk to the end
+        if not create_graph:  # (with it, each sum is part of the new graph: none is in place)
+            task.owned_sums = {}
+        _run_in_modes(create_graph, next, task.walk(None), None)
+        yield GraphTaskFinished(task.steps, tuple(task.captured), task.state())
         return
     yield GraphTaskStarted(
         tuple((n, nr, g) for (n, nr), g in zip(roots, grad_roots)), dict(task.dependencies), task.state()
     )
-    step = 0
-    while task.ready:
-        node = heapq.heappop(task.ready)[2]
-        step += 1
-        # The node's step runs in the engine's modes; its events are reported afterwards, so that
-        # code reading them runs in the caller's own grad mode.
-        events = []
-        _run_in_modes(create_graph, task.run_node, node, step, events)
+    # Each step runs in the engine's modes; its events are reported afterwards, so that code
+    # reading them runs in the caller's own grad mode.
+    events = []
+    walk = task.walk(events)
+    while _run_in_modes(create_graph, next, walk, False) is not False:
         yield from events
-    yield GraphTaskFinished(step, tuple(task.captured), task.state())
+        events.clear()
+    yield GraphTaskFinished(task.steps, tuple(task.captured), task.state())
 
 
 def _check_nan(node, grads):

@@ -87,6 +87,7 @@ class Node:
     _retain_grad_refs = MappingProxyType({})  # output_nr -> weakref of a tensor that retains grad
     _input_meta = ()  # (shape, dtype) of each tensor input: gradients must match them
     _output_meta = ()  # (shape, dtype) of each output
+    _n_outputs = 1  # how many outputs: the slots of the node's input buffer in the engine
     _released = False
     _forward_trace = None  # set in anomaly mode: where the forward op was called
 
@@ -306,7 +307,8 @@ class BackwardNode(Node):
     _saved = ()
     _non_differentiable = ()
     _materialize_grads = True
-    _tensor_arg_positions = ()  # forward argument index of each edge
+    # per edge: (forward argument index, whether that input needs a gradient, its shape, dtype)
+    _edge_meta = ()
     _other_arg_positions = ()  # forward argument index of each argument that is not a tensor
 
     # --- the ctx API used inside forward and backward -------------------------------------------
@@ -337,6 +339,11 @@ class BackwardNode(Node):
         self._released = True
         self._saved = (None,) * len(self._saved)
 
+    @property
+    def _input_meta(self):
+        """(shape, dtype) of each tensor input, one per edge."""
+        return tuple((shape, dtype) for _, _, shape, dtype in self._edge_meta)
+
     # --- what the engine calls --------------------------------------------------------------
     def apply(self, grad_outputs):
         """Run the Function's ``backward`` for the gradients of its outputs; return one gradient per
@@ -354,6 +361,22 @@ class BackwardNode(Node):
         result = self._forward_cls.backward(self, *grads)
         if type(result) is not tuple:
             result = (result,)
+        if len(result) != len(self.needs_input_grad) or self._other_arg_positions:
+            result = self._check_gradient_count(result)
+        out = []
+        for arg_index, needed, shape, dtype in self._edge_meta:
+            g = result[arg_index]
+            if g is not None:
+                if not needed:  # the input needs no gradient: nothing goes along its edge
+                    g = None
+                elif type(g) is not Tensor or g._data.shape != shape or g._dtype is not dtype:
+                    g = _validate_grad(self, len(out), g)  # (usually it has the input's shape, dtype)
+            out.append(g)
+        return out
+
+    def _check_gradient_count(self, result):
+        """``backward`` must return one gradient per forward argument (extra Nones are allowed),
+        and None for each argument that is not a tensor."""
         needs = self.needs_input_grad
         if len(result) != len(needs):
             if len(result) > len(needs) and _all_none(result[len(needs) :]):
@@ -370,18 +393,7 @@ class BackwardNode(Node):
                     f"at position {i + 1}, but the corresponding forward input was "
                     "not a Variable"
                 )
-        out = []
-        meta = self._input_meta
-        for edge, arg_index in enumerate(self._tensor_arg_positions):
-            g = result[arg_index]
-            if g is None or not needs[arg_index]:
-                g = None
-            else:
-                shape, dtype = meta[edge]
-                if type(g) is not Tensor or g._data.shape != shape or g._dtype is not dtype:
-                    g = _validate_grad(self, edge, g)  # (usually it has the input's shape and dtype)
-            out.append(g)
-        return out
+        return result
 
 
 def _all_none(items):
@@ -581,7 +593,7 @@ def _apply_with_graph(cls, args, kwargs):
     node = cls._backward_cls()
     # One edge per tensor argument: where its gradient goes, and its shape and dtype (the gradient
     # that backward returns for it must match them).
-    positions, edges, input_meta, others = [], [], [], []
+    edges, edge_meta, others = [], [], []
     needs = [False] * len(args)  # (arguments that are not tensors need no gradient)
     for i, a in enumerate(args):
         if not isinstance(a, Tensor):
@@ -589,20 +601,18 @@ def _apply_with_graph(cls, args, kwargs):
         else:
             if a._base is not None:
                 a._check_view_is_current()
-            positions.append(i)
             needs[i] = a._requires_grad
             # (a._gradient_edge(), without the call for the usual non-leaf input)
             edges.append((a._grad_fn, a._output_nr) if a._grad_fn is not None else a._gradient_edge())
-            input_meta.append((a._data.shape, a._dtype))
+            edge_meta.append((i, a._requires_grad, a._data.shape, a._dtype))
     node.needs_input_grad = tuple(needs)
 
     outputs = _run_in_modes(False, cls.forward, node, *args, **kwargs)  # the graph is recorded here
 
-    node._tensor_arg_positions = positions
+    node._edge_meta = tuple(edge_meta)
     if others:
         node._other_arg_positions = others
     node.next_functions = tuple(edges)
-    node._input_meta = tuple(input_meta)
     if anomaly_mode._state["enabled"]:
         node._forward_trace = traceback.extract_stack()[:-3]
 
@@ -623,6 +633,8 @@ def _apply_with_graph(cls, args, kwargs):
             output_meta.append(((), None))
         wrapped.append(o)
     node._output_meta = tuple(output_meta)
+    if len(output_meta) != 1:
+        node._n_outputs = len(output_meta)
 
     # Keep what forward saved, remembering each tensor's version.
     if node._to_save:
