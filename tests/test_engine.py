@@ -265,6 +265,34 @@ def test_backward_and_the_reported_walk_give_the_same_sums():
     assert w1.grad.tolist() == w2.grad.tolist()
 
 
+def _hooked_graph(order):
+    """A graph with forks, chains and several nodes ready at once; every tensor's hook records
+    when its node runs (a hook fires as the node producing the tensor starts)."""
+    a, b = scalar(0.5), scalar(-1.5)
+    tensors = {"a": a, "b": b}
+    tensors["c"] = c = a * b
+    tensors["d"] = d = c.exp()
+    tensors["e"] = e = c * 2
+    tensors["f"] = f = (d + e).tanh()
+    tensors["g"] = g = f * a + b.sigmoid()
+    tensors["h"] = h = g * c + (g - a)
+    for name, t in tensors.items():
+        t.register_hook(lambda grad, name=name: order.append(name))
+    return h, a, b
+
+
+def test_backward_runs_the_nodes_in_the_order_the_reported_walk_shows():
+    # backward() lets a node that became ready alone skip the queue; the order must not change
+    unreported, reported = [], []
+    h, a, b = _hooked_graph(unreported)
+    h.backward()
+    h2, a2, b2 = _hooked_graph(reported)
+    runs = [e.node for e in iter_backward([(h2.grad_fn, 0)], [mg.tensor(1.0)]) if e.kind == "run"]
+    assert unreported == reported and len(reported) == 8
+    assert len(runs) == 13  # 11 ops and 2 leaves: every node ran (most have no hook)
+    assert (a.grad.item(), b.grad.item()) == (a2.grad.item(), b2.grad.item())
+
+
 class _Reciprocal(mg.autograd.Function):
     """A custom Function whose backward divides by zero at x = 0, with minigrad ops."""
 

@@ -11,7 +11,10 @@ really happens. The algorithm is PyTorch's, without the threads:
 2. **Seed the input buffers.** Each node has an *input buffer* with one slot per output of its forward
    op. The root's slot gets the starting gradient (``1`` for a scalar loss).
 3. **Run ready nodes.** A *ready queue* holds nodes whose dependencies are all in; the one created last
-   runs first (PyTorch's order; ``AccumulateGrad`` nodes before all others). Running a node:
+   runs first (PyTorch's order; ``AccumulateGrad`` nodes before all others). (When a step makes
+   just one node ready and the queue is empty, that node would come straight back out: it runs
+   next without going in — unless the steps are reported, so that the queue shown is complete.)
+   Running a node:
    tensor hooks may replace its incoming gradient; its ``backward`` turns the gradient of its outputs
    into gradients for its inputs; unless ``retain_graph`` is set, its saved tensors are freed.
 4. **Send along each edge.** Each input gradient is *added* into the next node's buffer — at a fork
@@ -295,15 +298,18 @@ class GraphTask:
         runs to the end at the first ``next()`` — the same steps — and, as nobody sees the
         buffers, takes the sums it made itself in place."""
         ready, buffers, dependencies = self.ready, self.buffers, self.dependencies
+        owned, captures, needed = self.owned_sums, self.captures, self.needed
         heappop, push_ready = heapq.heappop, self.push_ready
         report = events.append if events is not None else None
         step = 0
-        while ready:
+        next_node = None  # a node that became ready alone: it runs next, skipping the queue
+        while next_node is not None or ready:
+            node = next_node if next_node is not None else heappop(ready)[2]
+            next_node = None
             step += 1
-            node = heappop(ready)[2]
             grads = buffers.pop(node)
-            if self.owned_sums:  # the buffer leaves the engine's hands: no more in-place sums into it
-                self.owned_sums.pop(node, None)
+            if owned:  # the buffer leaves the engine's hands: no more in-place sums into it
+                owned.pop(node, None)
             if report:
                 report(NodeStarted(step, node, tuple(grads), self.state()))
 
@@ -311,10 +317,10 @@ class GraphTask:
             # 2. autograd.grad: take the gradient of a requested input
             if node._tensor_pre_hooks or node._retain_grad_refs:
                 self.run_hooks(node, grads, step, report)
-            if self.captures:
+            if captures:
                 self.capture(node, grads, step, report)
 
-            if self.needed is not None and node not in self.needed:
+            if needed is not None and node not in needed:
                 if report:
                     report(NodeSkipped(step, node, self.state()))
             elif type(node) is AccumulateGrad:
@@ -349,9 +355,18 @@ class GraphTask:
                         self.add_to_buffer(child, buf, nr, g)
                     left = dependencies[child] = dependencies[child] - 1
                     if left == 0:
-                        push_ready(child)
+                        if next_node is None and not ready and not report:
+                            # the only node ready: it would come straight out of the queue, so it
+                            # runs next without going in (when steps are watched, it goes in, to
+                            # be seen there)
+                            next_node = child
+                        else:
+                            push_ready(child)
                     if report:
                         report(GradSent(step, node, edge, child, nr, g, buf[nr], left, self.state()))
+                if next_node is not None and ready:  # others became ready too: the queue orders them
+                    push_ready(next_node)
+                    next_node = None
                 if report:
                     report(BufferFreed(step, node, self.state()))
             if report:

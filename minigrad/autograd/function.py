@@ -460,18 +460,20 @@ class _NoGraphContext:
         pass
 
 
-class _NoGraphContexts(dict):
-    """``_NO_GRAPH_CONTEXTS[n]`` is the ``_NoGraphContext`` class for ``n`` arguments, whose
-    ``needs_input_grad`` is n × False. (A class attribute, made once per n: a fresh context then
-    costs no ``__init__``, and finding its class costs one dict lookup.)"""
-
-    def __missing__(self, n_args):
+def _no_graph_context_class(n_args):
+    """The ``_NoGraphContext`` class for ``n_args`` arguments, whose ``needs_input_grad`` is
+    n × False. (A class attribute, made once per n: a fresh context then costs no ``__init__``.)"""
+    cls = _NO_GRAPH_CONTEXTS.get(n_args)
+    if cls is None:
         cls = type("_NoGraphContext", (_NoGraphContext,), {"needs_input_grad": (False,) * n_args})
-        self[n_args] = cls
-        return cls
+        _NO_GRAPH_CONTEXTS[n_args] = cls
+    return cls
 
 
-_NO_GRAPH_CONTEXTS = _NoGraphContexts()
+# n -> the class for n arguments, ready for the usual numbers (a plain dict: one lookup per op)
+_NO_GRAPH_CONTEXTS = {}
+for _n in range(8):
+    _no_graph_context_class(_n)
 
 
 def _numpy_quiet_switch():
@@ -504,6 +506,7 @@ def _numpy_quiet_switch():
 
 
 _errstate_var, _IGNORE_ALL, _quiet_on, _quiet_off = _numpy_quiet_switch()
+_grad_state = grad_mode._state  # {"enabled": ..., "inference": ...}: changed in place, never replaced
 
 
 def _run_in_modes(grad_enabled, function, *args, **kwargs):
@@ -568,7 +571,7 @@ class Function(metaclass=_FunctionMeta):
     @classmethod
     def apply(cls, *args, **kwargs):
         """Run ``forward`` and, when any input requires grad, record a node for ``backward``."""
-        state = grad_mode._state
+        state = _grad_state
         if state["enabled"]:
             if not state["inference"]:
                 for a in args:
@@ -577,10 +580,13 @@ class Function(metaclass=_FunctionMeta):
         elif _errstate_var.get() is _IGNORE_ALL and not state["inference"]:
             # The modes forward needs are already set (every op inside backward): skip
             # _run_in_modes, which would find the same and just call (one call less per op).
-            return cls.forward(_NO_GRAPH_CONTEXTS[len(args)](), *args, **kwargs)
+            ctx_class = _NO_GRAPH_CONTEXTS.get(len(args)) or _no_graph_context_class(len(args))
+            if kwargs:
+                return cls.forward(ctx_class(), *args, **kwargs)
+            return cls.forward(ctx_class(), *args)
 
         # Nothing to record: just the values.
-        outputs = _run_in_modes(False, cls.forward, _NO_GRAPH_CONTEXTS[len(args)](), *args, **kwargs)
+        outputs = _run_in_modes(False, cls.forward, _no_graph_context_class(len(args))(), *args, **kwargs)
         if state["inference"]:
             for o in outputs if isinstance(outputs, tuple) else (outputs,):
                 if isinstance(o, Tensor):

@@ -40,16 +40,22 @@ def promoted(*tensors):
     if len(tensors) == 2:
         a, b = tensors
         x, y = a._data, b._data
-        if x.shape != y.shape:
-            check_broadcastable(x.shape, y.shape)
         if a._dtype is b._dtype or (b._dtype is _dtypes.bool and a._dtype.is_floating_point):
             pass  # (grad * mask: numpy keeps a's type)
         elif b._wrapped_number and _dtypes._category(b._dtype) <= _dtypes._category(a._dtype):
             y = y.astype(a._dtype.numpy)
         else:
+            if x.shape != y.shape:
+                check_broadcastable(x.shape, y.shape)
             return _promoted_general(tensors)
         # (numbers(x), numbers(y), inlined: this runs for every elementwise op)
-        return a._dtype, [x if x.ndim else x[()], y if y.ndim else y[()]]
+        if not x.ndim:  # a single number broadcasts to any shape
+            return a._dtype, [x[()], y if y.ndim else y[()]]
+        if not y.ndim:
+            return a._dtype, [x, y[()]]
+        if x.shape != y.shape:
+            check_broadcastable(x.shape, y.shape)
+        return a._dtype, [x, y]
     if len(tensors) == 1:
         return tensors[0]._dtype, [numbers(tensors[0]._data)]
     return _promoted_general(tensors)

@@ -817,6 +817,19 @@ def broadcast_mismatch_message_names_dimension(t):
     return {"error": raises(lambda: t.ones(4, 3, 2) * t.ones(5, 1))}
 
 
+@case
+def broadcast_mismatch_of_mixed_dtypes_raises(t):
+    return {"error": raises(lambda: t.ones(3, dtype=t.float64) * t.ones(4))}
+
+
+@case
+def broadcast_of_a_0d_tensor_and_a_wrapped_number(t):
+    x = t.tensor(2.0, requires_grad=True)
+    y = t.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    ((x * y) * 3 + (y * x - 1.5)).sum().backward()
+    return {"x_grad": x.grad, "y_grad": y.grad}
+
+
 # ======================================================================================
 # 3. Matrix multiplication
 # ======================================================================================
