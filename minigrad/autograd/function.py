@@ -361,8 +361,15 @@ class BackwardNode(Node):
         result = self._forward_cls.backward(self, *grads)
         if type(result) is not tuple:
             result = (result,)
-        if len(result) != len(self.needs_input_grad) or self._other_arg_positions:
+        if len(result) != len(self.needs_input_grad):
             result = self._check_gradient_count(result)
+        for i in self._other_arg_positions:  # arguments that were not tensors get no gradient
+            if result[i] is not None:
+                raise RuntimeError(
+                    f"function {self.name()} returned a gradient different than None "
+                    f"at position {i + 1}, but the corresponding forward input was "
+                    "not a Variable"
+                )
         out = []
         for arg_index, needed, shape, dtype in self._edge_meta:
             g = result[arg_index]
@@ -375,25 +382,15 @@ class BackwardNode(Node):
         return out
 
     def _check_gradient_count(self, result):
-        """``backward`` must return one gradient per forward argument (extra Nones are allowed),
-        and None for each argument that is not a tensor."""
+        """``backward`` must return one gradient per forward argument; extra Nones are allowed
+        (and dropped)."""
         needs = self.needs_input_grad
-        if len(result) != len(needs):
-            if len(result) > len(needs) and _all_none(result[len(needs) :]):
-                result = result[: len(needs)]
-            else:
-                raise RuntimeError(
-                    f"function {self.name()} returned an incorrect number of gradients "
-                    f"(expected {len(needs)}, got {len(result)})"
-                )
-        for i in self._other_arg_positions:  # arguments that were not tensors get no gradient
-            if result[i] is not None:
-                raise RuntimeError(
-                    f"function {self.name()} returned a gradient different than None "
-                    f"at position {i + 1}, but the corresponding forward input was "
-                    "not a Variable"
-                )
-        return result
+        if len(result) > len(needs) and _all_none(result[len(needs) :]):
+            return result[: len(needs)]
+        raise RuntimeError(
+            f"function {self.name()} returned an incorrect number of gradients "
+            f"(expected {len(needs)}, got {len(result)})"
+        )
 
 
 def _all_none(items):

@@ -170,7 +170,7 @@ class ThresholdBackward(Function):
         ctx.save_for_backward(y)
         g, values = grad._data, y._data
         if g.ndim == 0:  # one number: choose in Python (np.where costs 15 times more on 0-d arrays)
-            return out(np.zeros((), g.dtype) if values[()] <= 0 else g[()], grad._dtype)
+            return out(np.zeros((), g.dtype) if values[()] <= 0 else g.copy(), grad._dtype)
         return out(np.where(values <= 0, 0, g), grad._dtype)
 
     @staticmethod
