@@ -164,19 +164,21 @@ def count_dependencies(root_nodes):
 
     A node is walked the first time an edge reaches it (it then gets its count of 1); the roots are
     on the stack from the start, so reaching one of them again only counts the edge."""
-    dependencies = {}
-    roots = set(root_nodes)
-    stack = list(roots)
+    dependencies = dict.fromkeys(root_nodes, 0)
+    stack = list(dependencies)
+    count_of = dependencies.get
     while stack:
         for child, _ in stack.pop().next_functions:
-            if child is None:
-                continue
-            if child in dependencies:
-                dependencies[child] += 1
-            else:
-                dependencies[child] = 1
-                if child not in roots:
+            if child is not None:
+                count = count_of(child)
+                if count is None:  # reached for the first time: walk it too
+                    dependencies[child] = 1
                     stack.append(child)
+                else:
+                    dependencies[child] = count + 1
+    for root in root_nodes:  # (a root no edge reaches has no dependencies)
+        if dependencies.get(root) == 0:
+            del dependencies[root]
     return dependencies
 
 

@@ -227,7 +227,8 @@ class SavedTensor:
         if node._released:
             raise RuntimeError(_FREED_MESSAGE)
         tensor = self.tensor
-        if tensor._version != self.saved_version:
+        counter = tensor._version_counter  # (tensor._version: no counter yet means version 0)
+        if counter is not None and counter.value != self.saved_version:
             # PyTorch names the op that produced the tensor *now*
             producer = tensor._grad_fn.name() if tensor._grad_fn is not None else None
             raise _modified_error(tensor._data.shape, tensor._dtype, tensor._output_nr, producer, self)
