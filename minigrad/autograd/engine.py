@@ -301,6 +301,7 @@ class GraphTask:
         buffers, takes the sums it made itself in place."""
         ready, buffers, dependencies = self.ready, self.buffers, self.dependencies
         owned, captures, needed = self.owned_sums, self.captures, self.needed
+        retain_graph, anomaly = self.retain_graph, anomaly_mode._state
         heappop, push_ready = heapq.heappop, self.push_ready
         report = events.append if events is not None else None
         step = 0
@@ -335,9 +336,9 @@ class GraphTask:
                     outs = (None,) * len(node.next_functions)
                 else:
                     outs = node.apply(grads)
-                    if anomaly_mode._state["enabled"]:
+                    if anomaly["enabled"]:
                         _check_nan(node, outs)
-                if not self.retain_graph:
+                if not retain_graph:
                     if node._saved:
                         node._release_saved()
                     if report:

@@ -460,18 +460,18 @@ class _NoGraphContext:
 
 def _no_graph_context_class(n_args):
     """The ``_NoGraphContext`` class for ``n_args`` arguments, whose ``needs_input_grad`` is
-    n × False. (A class attribute, made once per n: a fresh context then costs no ``__init__``.)"""
-    cls = _NO_GRAPH_CONTEXTS.get(n_args)
-    if cls is None:
-        cls = type("_NoGraphContext", (_NoGraphContext,), {"needs_input_grad": (False,) * n_args})
-        _NO_GRAPH_CONTEXTS[n_args] = cls
-    return cls
+    n × False. (A class attribute: a fresh context then costs no ``__init__``.)"""
+    if n_args < len(_NO_GRAPH_CONTEXTS):
+        return _NO_GRAPH_CONTEXTS[n_args]
+    return _make_no_graph_context_class(n_args)
 
 
-# n -> the class for n arguments, ready for the usual numbers (a plain dict: one lookup per op)
-_NO_GRAPH_CONTEXTS = {}
-for _n in range(8):
-    _no_graph_context_class(_n)
+def _make_no_graph_context_class(n_args):
+    return type("_NoGraphContext", (_NoGraphContext,), {"needs_input_grad": (False,) * n_args})
+
+
+# the classes for 0 to 7 arguments, made once (a list: finding one is an index)
+_NO_GRAPH_CONTEXTS = [_make_no_graph_context_class(n) for n in range(8)]
 
 
 def _numpy_quiet_switch():
@@ -578,10 +578,13 @@ class Function(metaclass=_FunctionMeta):
         elif _errstate_var.get() is _IGNORE_ALL and not state["inference"]:
             # The modes forward needs are already set (every op inside backward): skip
             # _run_in_modes, which would find the same and just call (one call less per op).
-            ctx_class = _NO_GRAPH_CONTEXTS.get(len(args)) or _no_graph_context_class(len(args))
+            try:
+                ctx = _NO_GRAPH_CONTEXTS[len(args)]()
+            except IndexError:  # (more arguments than usual)
+                ctx = _no_graph_context_class(len(args))()
             if kwargs:
-                return cls.forward(ctx_class(), *args, **kwargs)
-            return cls.forward(ctx_class(), *args)
+                return cls.forward(ctx, *args, **kwargs)
+            return cls.forward(ctx, *args)
 
         # Nothing to record: just the values.
         outputs = _run_in_modes(False, cls.forward, _no_graph_context_class(len(args))(), *args, **kwargs)
