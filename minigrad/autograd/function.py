@@ -125,9 +125,6 @@ class Node:
             self._retain_grad_refs = {}
         self._retain_grad_refs[output_nr] = weakref.ref(tensor)
 
-    def _release_saved(self):
-        self._released = True
-
 
 class AccumulateGrad(Node):
     """The node at the end of every path: adds the arriving gradient into ``variable.grad``.
@@ -224,8 +221,8 @@ class SavedTensor:
         self.saved_version = tensor._version
 
     def unpack(self, node):
-        if node._released:
-            raise RuntimeError(_FREED_MESSAGE)
+        """The tensor, checked: it must not have been modified in place since it was saved. (Its
+        node's ``saved_tensors`` checks first that backward did not free it.)"""
         tensor = self.tensor
         counter = tensor._version_counter  # (tensor._version: no counter yet means version 0)
         if counter is not None and counter.value != self.saved_version:
@@ -256,8 +253,6 @@ class SavedOutput(SavedTensor):
         self.requires_grad = tensor._requires_grad
 
     def unpack(self, node):
-        if node._released:
-            raise RuntimeError(_FREED_MESSAGE)
         if self.version_counter.value != self.saved_version:
             raise _modified_error(self.data.shape, self.dtype, self.output_nr, node.name(), self)
         out = Tensor._make(self.data, self.dtype)
@@ -321,7 +316,7 @@ class BackwardNode(Node):
     @property
     def saved_tensors(self):
         """The tensors given to ``save_for_backward``, checked and unpacked."""
-        if self._released and self._saved:
+        if self._released:
             raise RuntimeError(_FREED_MESSAGE)
         unpacked = []
         for saved in self._saved:
@@ -337,8 +332,11 @@ class BackwardNode(Node):
         self._materialize_grads = bool(value)
 
     def _release_saved(self):
+        """Free the saved tensors (backward without ``retain_graph`` does, for nodes that saved
+        some); ``saved_tensors`` raises from now on. A node that saved nothing is never released:
+        its backward may run again, as in PyTorch."""
         self._released = True
-        self._saved = (None,) * len(self._saved)
+        self._saved = ()
 
     @property
     def _input_meta(self):
