@@ -362,13 +362,14 @@ class BackwardNode(Node):
             result = (result,)
         if len(result) != len(self.needs_input_grad):
             result = self._check_gradient_count(result)
-        for i in self._other_arg_positions:  # arguments that were not tensors get no gradient
-            if result[i] is not None:
-                raise RuntimeError(
-                    f"function {self.name()} returned a gradient different than None "
-                    f"at position {i + 1}, but the corresponding forward input was "
-                    "not a Variable"
-                )
+        if self._other_arg_positions:  # arguments that were not tensors get no gradient
+            for i in self._other_arg_positions:
+                if result[i] is not None:
+                    raise RuntimeError(
+                        f"function {self.name()} returned a gradient different than None "
+                        f"at position {i + 1}, but the corresponding forward input was "
+                        "not a Variable"
+                    )
         out = []
         for arg_index, needed, shape, dtype in self._edge_meta:
             g = result[arg_index]
