@@ -33,8 +33,14 @@ import heapq
 
 import numpy as np
 
-from . import anomaly_mode
-from .function import AccumulateGrad, _add_in_place, _all_none, _run_in_modes
+from . import anomaly_mode, function
+from .function import (
+    AccumulateGrad,
+    _add_in_place,
+    _all_none,
+    _run_in_modes,
+    _validate_grad,
+)
 
 
 # --- events ---------------------------------------------------------------------------------------
@@ -303,6 +309,7 @@ class GraphTask:
         owned, captures, needed = self.owned_sums, self.captures, self.needed
         retain_graph, anomaly = self.retain_graph, anomaly_mode._state
         heappop, push_ready = heapq.heappop, self.push_ready
+        Tensor = function.Tensor  # noqa: N806  (minigrad.Tensor: set once minigrad.tensor is loaded)
         report = events.append if events is not None else None
         step = 0
         next_node = None  # a node that became ready alone: it runs next, skipping the queue
@@ -331,25 +338,33 @@ class GraphTask:
                 if grads[0] is not None:
                     self.accumulate(node, grads[0], step, report)
             else:
-                # 4. the chain rule: gradients of the outputs -> gradients of the inputs
+                # 4. the chain rule: gradients of the outputs -> gradients of the inputs (one per
+                # argument of the node's forward)
                 if grads[0] is None and _all_none(grads):  # (grads[0] first: a cheap test)
-                    outs = (None,) * len(node.next_functions)
+                    results = (None,) * len(node.needs_input_grad)
                 else:
-                    outs = node.apply(grads)
+                    results = node.run_backward(grads)
                     if anomaly["enabled"]:
-                        _check_nan(node, outs)
+                        _check_nan(node, results)
                 if not retain_graph:
                     if node._saved:
                         node._release_saved()
                     if report:
                         report(SavedTensorsFreed(step, node, self.state()))
 
-                # 5. deliver along each edge: sum into the next node's buffer, count down its
-                # dependencies; at zero it is ready
+                # 5. deliver along each edge (one per tensor argument): check the gradient against
+                # the input's shape and dtype, sum it into the next node's buffer, count down that
+                # node's dependencies; at zero it is ready
+                edge_meta = node._edge_meta
                 for edge, (child, nr) in enumerate(node.next_functions):
-                    if child is None:
+                    if child is None:  # (the input needs no gradient)
                         continue
-                    g = outs[edge]
+                    arg_index, _, shape, dtype = edge_meta[edge]
+                    g = results[arg_index]
+                    if g is not None and (
+                        type(g) is not Tensor or g._data.shape != shape or g._dtype is not dtype
+                    ):  # (as BackwardNode.apply checks it)
+                        g = _validate_grad(node, edge, g)
                     buf = buffers.get(child)
                     if buf is None:  # the first gradient for child: nothing to sum
                         buf = buffers[child] = [None] * child._n_outputs
@@ -460,9 +475,12 @@ def iter_backward(
     yield GraphTaskFinished(task.steps, tuple(task.captured), task.state())
 
 
-def _check_nan(node, grads):
-    for i, g in enumerate(grads):
-        if g is not None and g.dtype.is_floating_point and np.isnan(g._data).any():
+def _check_nan(node, results):
+    """Anomaly mode: raise if a gradient ``node`` computed (``results``, one per argument of its
+    forward) contains NaN, naming the node and the line of its forward call."""
+    for i, (arg_index, _, _, _) in enumerate(node._edge_meta):
+        g = results[arg_index]
+        if isinstance(g, function.Tensor) and g.dtype.is_floating_point and np.isnan(g._data).any():
             message = f"Function '{node.name()}' returned nan values in its {i}th output."
             if node._forward_trace:
                 frame = node._forward_trace[-1]

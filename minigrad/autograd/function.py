@@ -344,9 +344,12 @@ class BackwardNode(Node):
         return tuple((shape, dtype) for _, _, shape, dtype in self._edge_meta)
 
     # --- what the engine calls --------------------------------------------------------------
-    def apply(self, grad_outputs):
-        """Run the Function's ``backward`` for the gradients of its outputs; return one gradient per
-        edge in ``next_functions``, checked against the inputs' shapes and dtypes.
+    def run_backward(self, grad_outputs):
+        """Run the Function's ``backward`` for the gradients of its outputs (one per output; None
+        for an output that got none) and return what it returned: a tuple with one gradient per
+        argument of ``forward``, checked for its length and for None at non-tensor arguments.
+        Each gradient still has to be checked against its input's shape and dtype: the engine does
+        that as it sends it along its edge (PyTorch's ``validate_outputs``); :meth:`apply` too.
 
         It runs in the caller's modes: the engine calls it with numpy's warnings off and grad mode
         on only with ``create_graph`` (wrap other calls in ``_quietly``)."""
@@ -372,14 +375,17 @@ class BackwardNode(Node):
                         f"at position {i + 1}, but the corresponding forward input was "
                         "not a Variable"
                     )
+        return result
+
+    def apply(self, grad_outputs):
+        """:meth:`run_backward`, then one gradient per edge in ``next_functions``, checked against
+        its input's shape and dtype (None for an input that needs no gradient)."""
+        result = self.run_backward(grad_outputs)
         out = []
-        for arg_index, needed, shape, dtype in self._edge_meta:
-            g = result[arg_index]
-            if g is not None:
-                if not needed:  # the input needs no gradient: nothing goes along its edge
-                    g = None
-                elif type(g) is not Tensor or g._data.shape != shape or g._dtype is not dtype:
-                    g = _validate_grad(self, len(out), g)  # (usually it has the input's shape, dtype)
+        for edge, (arg_index, needed, shape, dtype) in enumerate(self._edge_meta):
+            g = result[arg_index] if needed else None
+            if g is not None and (type(g) is not Tensor or g._data.shape != shape or g._dtype is not dtype):
+                g = _validate_grad(self, edge, g)
             out.append(g)
         return out
 
