@@ -355,11 +355,9 @@ class GraphTask:
                 # 5. deliver along each edge (one per tensor argument): check the gradient against
                 # the input's shape and dtype, sum it into the next node's buffer, count down that
                 # node's dependencies; at zero it is ready
-                edge_meta = node._edge_meta
-                for edge, (child, nr) in enumerate(node.next_functions):
+                for edge, (child, nr, arg_index, shape, dtype) in enumerate(node._edges):
                     if child is None:  # (the input needs no gradient)
                         continue
-                    arg_index, _, shape, dtype = edge_meta[edge]
                     g = results[arg_index]
                     if g is not None and (
                         type(g) is not Tensor or g._data.shape != shape or g._dtype is not dtype
@@ -478,7 +476,7 @@ def iter_backward(
 def _check_nan(node, results):
     """Anomaly mode: raise if a gradient ``node`` computed (``results``, one per argument of its
     forward) contains NaN, naming the node and the line of its forward call."""
-    for i, (arg_index, _, _, _) in enumerate(node._edge_meta):
+    for i, (_, _, arg_index, _, _) in enumerate(node._edges):
         g = results[arg_index]
         if isinstance(g, function.Tensor) and g.dtype.is_floating_point and np.isnan(g._data).any():
             message = f"Function '{node.name()}' returned nan values in its {i}th output."

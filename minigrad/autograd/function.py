@@ -303,8 +303,9 @@ class BackwardNode(Node):
     _saved = ()
     _non_differentiable = ()
     _materialize_grads = True
-    # per edge: (forward argument index, whether that input needs a gradient, its shape, dtype)
-    _edge_meta = ()
+    # per edge (in the order of next_functions): (next node, input_nr, forward argument index,
+    # the input's shape, dtype)
+    _edges = ()
     _other_arg_positions = ()  # forward argument index of each argument that is not a tensor
 
     # --- the ctx API used inside forward and backward -------------------------------------------
@@ -341,7 +342,7 @@ class BackwardNode(Node):
     @property
     def _input_meta(self):
         """(shape, dtype) of each tensor input, one per edge."""
-        return tuple((shape, dtype) for _, _, shape, dtype in self._edge_meta)
+        return tuple((shape, dtype) for _, _, _, shape, dtype in self._edges)
 
     # --- what the engine calls --------------------------------------------------------------
     def run_backward(self, grad_outputs):
@@ -382,8 +383,8 @@ class BackwardNode(Node):
         its input's shape and dtype (None for an input that needs no gradient)."""
         result = self.run_backward(grad_outputs)
         out = []
-        for edge, (arg_index, needed, shape, dtype) in enumerate(self._edge_meta):
-            g = result[arg_index] if needed else None
+        for edge, (next_node, _, arg_index, shape, dtype) in enumerate(self._edges):
+            g = result[arg_index] if next_node is not None else None
             if g is not None and (type(g) is not Tensor or g._data.shape != shape or g._dtype is not dtype):
                 g = _validate_grad(self, edge, g)
             out.append(g)
@@ -607,9 +608,10 @@ class Function(metaclass=_FunctionMeta):
 def _apply_with_graph(cls, args, kwargs):
     """``Function.apply`` when recording: run ``forward``, then link a node into the graph."""
     node = cls._backward_cls()
-    # One edge per tensor argument: where its gradient goes, and its shape and dtype (the gradient
-    # that backward returns for it must match them).
-    edges, edge_meta, others = [], [], []
+    # One edge per tensor argument: where its gradient goes (the next node, None if the input needs
+    # no gradient, and which of that node's outputs the input was), which argument it is, and the
+    # input's shape and dtype (the gradient that backward returns for it must match them).
+    edges, others = [], []
     needs = [False] * len(args)  # (arguments that are not tensors need no gradient)
     for i, a in enumerate(args):
         if not isinstance(a, Tensor):
@@ -619,16 +621,16 @@ def _apply_with_graph(cls, args, kwargs):
                 a._check_view_is_current()
             needs[i] = a._requires_grad
             # (a._gradient_edge(), without the call for the usual non-leaf input)
-            edges.append((a._grad_fn, a._output_nr) if a._grad_fn is not None else a._gradient_edge())
-            edge_meta.append((i, a._requires_grad, a._data.shape, a._dtype))
+            next_node, input_nr = (a._grad_fn, a._output_nr) if a._grad_fn is not None else a._gradient_edge()
+            edges.append((next_node, input_nr, i, a._data.shape, a._dtype))
     node.needs_input_grad = tuple(needs)
 
     outputs = _run_in_modes(False, cls.forward, node, *args, **kwargs)  # the graph is recorded here
 
-    node._edge_meta = tuple(edge_meta)
+    node._edges = tuple(edges)
     if others:
         node._other_arg_positions = others
-    node.next_functions = tuple(edges)
+    node.next_functions = tuple([(next_node, input_nr) for next_node, input_nr, _, _, _ in edges])
     if anomaly_mode._state["enabled"]:
         node._forward_trace = traceback.extract_stack()[:-3]
 
