@@ -70,6 +70,9 @@ class RemovableHandle:
 _hook_ids = itertools.count()
 
 
+_NO_HOOKS = MappingProxyType({})  # a node's hooks until it gets its own (read-only: shared)
+
+
 class Node:
     """A node of the backward graph: what a tensor's ``grad_fn`` points to.
 
@@ -83,8 +86,8 @@ class Node:
     # Class-level defaults, shared until a node needs its own (graphs have many nodes; most have
     # no hooks, so creating a node sets only its sequence number).
     next_functions = ()
-    _tensor_pre_hooks = MappingProxyType({})  # output_nr -> [(hook id, fn)]: tensor hooks
-    _retain_grad_refs = MappingProxyType({})  # output_nr -> weakref of a tensor that retains grad
+    _tensor_pre_hooks = _NO_HOOKS  # output_nr -> [(hook id, fn)]: tensor hooks
+    _retain_grad_refs = _NO_HOOKS  # output_nr -> weakref of a tensor that retains grad
     _input_meta = ()  # (shape, dtype) of each tensor input: gradients must match them
     _output_meta = ()  # (shape, dtype) of each output
     _n_outputs = 1  # how many outputs: the slots of the node's input buffer in the engine
@@ -110,7 +113,7 @@ class Node:
         return f"<{self.name()} object>"
 
     def _register_tensor_hook(self, output_nr, fn):
-        if "_tensor_pre_hooks" not in self.__dict__:
+        if self._tensor_pre_hooks is _NO_HOOKS:
             self._tensor_pre_hooks = {}
         hooks = self._tensor_pre_hooks.setdefault(output_nr, [])
         key = next(_hook_ids)
@@ -121,7 +124,7 @@ class Node:
         raise NotImplementedError
 
     def _add_retain_grad(self, output_nr, tensor):
-        if "_retain_grad_refs" not in self.__dict__:
+        if self._retain_grad_refs is _NO_HOOKS:
             self._retain_grad_refs = {}
         self._retain_grad_refs[output_nr] = weakref.ref(tensor)
 
@@ -466,20 +469,14 @@ class _NoGraphContext:
         pass
 
 
-def _no_graph_context_class(n_args):
-    """The ``_NoGraphContext`` class for ``n_args`` arguments, whose ``needs_input_grad`` is
-    n × False. (A class attribute: a fresh context then costs no ``__init__``.)"""
-    if n_args < len(_NO_GRAPH_CONTEXTS):
-        return _NO_GRAPH_CONTEXTS[n_args]
-    return _make_no_graph_context_class(n_args)
+def _no_graph_context(n_args):
+    """A ``_NoGraphContext`` for a call with ``n_args`` arguments (``needs_input_grad``: n × False)."""
+    ctx = _NoGraphContext()
+    ctx.needs_input_grad = _NO_GRADS[n_args] if n_args < len(_NO_GRADS) else (False,) * n_args
+    return ctx
 
 
-def _make_no_graph_context_class(n_args):
-    return type("_NoGraphContext", (_NoGraphContext,), {"needs_input_grad": (False,) * n_args})
-
-
-# the classes for 0 to 7 arguments, made once (a list: finding one is an index)
-_NO_GRAPH_CONTEXTS = [_make_no_graph_context_class(n) for n in range(8)]
+_NO_GRADS = [(False,) * n for n in range(8)]  # made once: one op after another uses them
 
 
 def _numpy_quiet_switch():
@@ -586,10 +583,11 @@ class Function(metaclass=_FunctionMeta):
         elif _errstate_var.get() is _IGNORE_ALL and not state["inference"]:
             # The modes forward needs are already set (every op inside backward): skip
             # _run_in_modes, which would find the same and just call (one call less per op).
+            ctx = _NoGraphContext()  # (_no_graph_context(len(args)), without the call)
             try:
-                ctx = _NO_GRAPH_CONTEXTS[len(args)]()
+                ctx.needs_input_grad = _NO_GRADS[len(args)]
             except IndexError:  # (more arguments than usual)
-                ctx = _no_graph_context_class(len(args))()
+                ctx.needs_input_grad = (False,) * len(args)
             if kwargs:
                 return cls.forward(ctx, *args, **kwargs)
             if len(args) == 2:  # (the usual case, passed without a *: such a call costs half as much)
@@ -597,7 +595,7 @@ class Function(metaclass=_FunctionMeta):
             return cls.forward(ctx, *args)
 
         # Nothing to record: just the values.
-        outputs = _run_in_modes(False, cls.forward, _no_graph_context_class(len(args))(), *args, **kwargs)
+        outputs = _run_in_modes(False, cls.forward, _no_graph_context(len(args)), *args, **kwargs)
         if state["inference"]:
             for o in outputs if isinstance(outputs, tuple) else (outputs,):
                 if isinstance(o, Tensor):
@@ -627,9 +625,11 @@ def _apply_with_graph(cls, args, kwargs):
 
     outputs = _run_in_modes(False, cls.forward, node, *args, **kwargs)  # the graph is recorded here
 
+    # (Every node stores these, even where the class default would do: the engine reads them for
+    # each node, and Python finds an attribute of the object itself several times faster.)
     node._edges = tuple(edges)
-    if others:
-        node._other_arg_positions = others
+    node._other_arg_positions = tuple(others)
+    node._released = False
     node.next_functions = tuple([(next_node, input_nr) for next_node, input_nr, _, _, _ in edges])
     if anomaly_mode._state["enabled"]:
         node._forward_trace = traceback.extract_stack()[:-3]
@@ -651,11 +651,12 @@ def _apply_with_graph(cls, args, kwargs):
             output_meta.append(((), None))
         wrapped.append(o)
     node._output_meta = tuple(output_meta)
-    if len(output_meta) != 1:
-        node._n_outputs = len(output_meta)
+    node._n_outputs = len(output_meta)
 
     # Keep what forward saved, remembering each tensor's version.
-    if node._to_save:
+    if not node._to_save:
+        node._saved = ()
+    else:
         saved = []
         for t in node._to_save:
             if t is None:
