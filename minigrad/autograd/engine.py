@@ -299,7 +299,8 @@ class GraphTask:
         )
 
     def walk(self, events):
-        """Run ready nodes until none is left: the engine's steps 3–5, one node per step.
+        """Run ready nodes until none is left, one node per step (steps 3–5 above; the numbered
+        comments below are the parts of one step).
 
         A generator. With ``events`` (a list) it appends each step's events to it and yields after
         each step, so that the caller can take the events out. With None it makes no events and
@@ -343,7 +344,7 @@ class GraphTask:
                 if grads[0] is None and _all_none(grads):  # (grads[0] first: a cheap test)
                     results = (None,) * len(node.needs_input_grad)
                 else:
-                    results = node.run_backward(grads)
+                    results = node.call_backward(grads)
                     if anomaly["enabled"]:
                         _check_nan(node, results)
                 if not retain_graph:

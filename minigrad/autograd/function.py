@@ -348,7 +348,7 @@ class BackwardNode(Node):
         return tuple((shape, dtype) for _, _, _, shape, dtype in self._edges)
 
     # --- what the engine calls --------------------------------------------------------------
-    def run_backward(self, grad_outputs):
+    def call_backward(self, grad_outputs):
         """Run the Function's ``backward`` for the gradients of its outputs (one per output; None
         for an output that got none) and return what it returned: a tuple with one gradient per
         argument of ``forward``, checked for its length and for None at non-tensor arguments.
@@ -382,9 +382,9 @@ class BackwardNode(Node):
         return result
 
     def apply(self, grad_outputs):
-        """:meth:`run_backward`, then one gradient per edge in ``next_functions``, checked against
+        """:meth:`call_backward`, then one gradient per edge in ``next_functions``, checked against
         its input's shape and dtype (None for an input that needs no gradient)."""
-        result = self.run_backward(grad_outputs)
+        result = self.call_backward(grad_outputs)
         out = []
         for edge, (next_node, _, arg_index, shape, dtype) in enumerate(self._edges):
             g = result[arg_index] if next_node is not None else None
