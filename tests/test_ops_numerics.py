@@ -52,3 +52,29 @@ def test_tanh_gradient_in_float64_is_close_to_exact():
     t = mg.tensor(x, dtype=mg.float64, requires_grad=True)
     (gx,) = mg.autograd.grad(t.tanh().sum(), t)
     np.testing.assert_allclose(gx.numpy(), 1 / np.cosh(x) ** 2, rtol=1e-12, atol=0)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_relu_backward_of_an_array_is_the_gradient_where_y_is_positive_bit_for_bit(dtype):
+    # PyTorch's threshold_backward: grad where y > 0 (inf, nan and -0 included), +0 where y <= 0,
+    # also for y = -0; and where y is nan (not <= 0) the gradient passes
+    rng = np.random.default_rng(0)
+    special = np.array([1.5, -2.0, np.inf, np.nan, -0.0, 3.0, np.nan, -np.inf, 2.0], dtype)
+    y_special = np.array([1.0, 0.0, -1.0, 2.0, 5.0, np.nan, -0.0, 3.0, -np.inf], dtype)
+    g = np.concatenate([special, rng.standard_normal(1000).astype(dtype)]).reshape(1, -1)
+    y = np.concatenate([y_special, rng.standard_normal(1000).astype(dtype)]).reshape(1, -1)
+    grad = mg.tensor(g)
+    result = mg.ops.elementwise.ThresholdBackward.apply(grad, mg.tensor(y))
+    expected = np.where(y <= 0, dtype(0), g)
+    assert result.dtype == grad.dtype
+    assert result._data.tobytes() == expected.tobytes()
+    assert not np.shares_memory(result._data, grad._data)
+
+
+def test_relu_backward_of_a_transposed_gradient_keeps_its_layout_and_values():
+    grad = mg.tensor(np.arange(12, dtype=np.float32).reshape(3, 4) - 5).t()  # a view
+    assert not grad._data.flags.c_contiguous
+    y = np.linspace(-1, 1, 12, dtype=np.float32).reshape(4, 3)
+    result = mg.ops.elementwise.ThresholdBackward.apply(grad, mg.tensor(y))
+    assert result.shape == (4, 3)
+    assert result._data.tobytes() == np.where(y <= 0, np.float32(0), grad._data).tobytes()

@@ -156,6 +156,10 @@ class Relu(Function):
         return ThresholdBackward.apply(grad, y)
 
 
+# float dtype -> the unsigned integer of the same size (ThresholdBackward works on the bits)
+_SAME_SIZE_UINT = {np.dtype(np.float32): np.uint32, np.dtype(np.float64): np.uint64}
+
+
 class ThresholdBackward(Function):
     """ReLU's backward as one operation, as PyTorch has it (``threshold_backward``): the gradient
     where y > 0, and exactly 0 where y ≤ 0, even for an inf or nan gradient (the product
@@ -171,7 +175,15 @@ class ThresholdBackward(Function):
         g, values = grad._data, y._data
         if g.ndim == 0:  # one number: choose in Python (np.where costs 15 times more on 0-d arrays)
             return out(np.zeros((), g.dtype) if values[()] <= 0 else g.copy(), grad._dtype)
-        return out(np.where(values <= 0, 0, g), grad._dtype)
+        bits = _SAME_SIZE_UINT.get(g.dtype)
+        if bits is None:
+            return out(np.where(values <= 0, 0, g), grad._dtype)
+        # Choose without branches: keep the gradient's bits where y > 0 (inf, nan included) and
+        # clear them (+0.0) where y <= 0. The same result as np.where, which on a mask that changes
+        # from one element to the next is 8 times slower (the CPU mispredicts its branches).
+        keep = (values <= 0).astype(bits)
+        keep -= 1  # 1 -> 0 (clear), 0 -> all ones (keep)
+        return out((g.view(bits) & keep).view(g.dtype), grad._dtype)
 
     @staticmethod
     def backward(ctx, grad_grad):
