@@ -148,7 +148,7 @@ class AccumulateGrad(Node):
     def _tensor_pre_hooks(self):
         """Hooks registered on the leaf (``x.register_hook``) run here, before accumulation."""
         hooks = self.variable._leaf_hooks
-        return {0: hooks} if hooks else {}
+        return {0: hooks} if hooks else _NO_HOOKS
 
     @_tensor_pre_hooks.setter
     def _tensor_pre_hooks(self, value):
@@ -590,8 +590,14 @@ class Function(metaclass=_FunctionMeta):
                 ctx.needs_input_grad = (False,) * len(args)
             if kwargs:
                 return cls.forward(ctx, *args, **kwargs)
-            if len(args) == 2:  # (the usual case, passed without a *: such a call costs half as much)
+            # (the usual counts of arguments are passed without a *: such a call costs half as much)
+            n = len(args)
+            if n == 2:
                 return cls.forward(ctx, args[0], args[1])
+            if n == 1:
+                return cls.forward(ctx, args[0])
+            if n == 3:
+                return cls.forward(ctx, args[0], args[1], args[2])
             return cls.forward(ctx, *args)
 
         # Nothing to record: just the values.
