@@ -15,27 +15,22 @@ from .ops import shape as shape_ops
 from .tensor import Tensor, _normalize_dim, _wrap_number
 
 # --- arithmetic -----------------------------------------------------------------------------------
-# (A number operand is wrapped as a 0-d tensor; the test comes first, as most operands are tensors.)
 
 
 def add(self, other, alpha=1):
-    other = other if isinstance(other, Tensor) else _wrap_number(other, self)
-    return ar.Add.apply(self, other, alpha)
+    return ar.Add.apply(self, _wrap_number(other, self), alpha)
 
 
 def sub(self, other, alpha=1):
-    other = other if isinstance(other, Tensor) else _wrap_number(other, self)
-    return ar.Sub.apply(self, other, alpha)
+    return ar.Sub.apply(self, _wrap_number(other, self), alpha)
 
 
 def mul(self, other):
-    other = other if isinstance(other, Tensor) else _wrap_number(other, self)
-    return ar.Mul.apply(self, other)
+    return ar.Mul.apply(self, _wrap_number(other, self))
 
 
 def div(self, other):
-    other = other if isinstance(other, Tensor) else _wrap_number(other, self)
-    return ar.Div.apply(self, other)
+    return ar.Div.apply(self, _wrap_number(other, self))
 
 
 def pow(self, exponent):

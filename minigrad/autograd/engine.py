@@ -360,10 +360,11 @@ class GraphTask:
                     if child is None:  # (the input needs no gradient)
                         continue
                     g = results[arg_index]
+                    # (_validate_grad's first test, made here: usually it is all that is needed)
                     if g is not None and (
                         type(g) is not Tensor or g._data.shape != shape or g._dtype is not dtype
-                    ):  # (as BackwardNode.apply checks it)
-                        g = _validate_grad(node, edge, g)
+                    ):
+                        g = _validate_grad(node, edge, g, shape, dtype)
                     buf = buffers.get(child)
                     if buf is None:  # the first gradient for child: nothing to sum
                         buf = buffers[child] = [None] * child._n_outputs

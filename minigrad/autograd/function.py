@@ -227,8 +227,7 @@ class SavedTensor:
         """The tensor, checked: it must not have been modified in place since it was saved. (Its
         node's ``saved_tensors`` checks first that backward did not free it.)"""
         tensor = self.tensor
-        counter = tensor._version_counter  # (tensor._version: no counter yet means version 0)
-        if counter is not None and counter.value != self.saved_version:
+        if tensor._version != self.saved_version:
             # PyTorch names the op that produced the tensor *now*
             producer = tensor._grad_fn.name() if tensor._grad_fn is not None else None
             raise _modified_error(tensor._data.shape, tensor._dtype, tensor._output_nr, producer, self)
@@ -388,9 +387,7 @@ class BackwardNode(Node):
         out = []
         for edge, (next_node, _, arg_index, shape, dtype) in enumerate(self._edges):
             g = result[arg_index] if next_node is not None else None
-            if g is not None and (type(g) is not Tensor or g._data.shape != shape or g._dtype is not dtype):
-                g = _validate_grad(self, edge, g)
-            out.append(g)
+            out.append(None if g is None else _validate_grad(self, edge, g, shape, dtype))
         return out
 
     def _check_gradient_count(self, result):
@@ -422,16 +419,17 @@ def _any_none(items):
     return False
 
 
-def _validate_grad(node, index, grad):
-    """Make a gradient fit the input it belongs to: reduce a broadcast shape, cast the dtype."""
+def _validate_grad(node, index, grad, shape, dtype):
+    """Make the gradient for edge ``index`` of ``node`` fit its input (of ``shape`` and ``dtype``):
+    reduce a broadcast shape, cast the dtype; raise PyTorch's errors for anything else.
+    (The engine makes the first test itself, inline, for every edge: see ``GraphTask.walk``.)"""
+    if type(grad) is Tensor and grad._data.shape == shape and grad._dtype is dtype:
+        return grad  # (the usual case)
     if not isinstance(grad, Tensor):
         raise TypeError(
             f"function {node.name()} returned a gradient of type {type(grad).__name__} "
             f"at position {index}; expected a Tensor or None"
         )
-    shape, dtype = node._input_meta[index]
-    if grad._data.shape == shape and grad._dtype is dtype:
-        return grad
     if grad._data.shape != shape:
         if _expandable(shape, grad.shape):
             from ..ops._util import sum_to_shape
@@ -583,22 +581,10 @@ class Function(metaclass=_FunctionMeta):
         elif _errstate_var.get() is _IGNORE_ALL and not state["inference"]:
             # The modes forward needs are already set (every op inside backward): skip
             # _run_in_modes, which would find the same and just call (one call less per op).
-            ctx = _NoGraphContext()  # (_no_graph_context(len(args)), without the call)
-            try:
-                ctx.needs_input_grad = _NO_GRADS[len(args)]
-            except IndexError:  # (more arguments than usual)
-                ctx.needs_input_grad = (False,) * len(args)
-            if kwargs:
-                return cls.forward(ctx, *args, **kwargs)
-            # (the usual counts of arguments are passed without a *: such a call costs half as much)
-            n = len(args)
-            if n == 2:
+            ctx = _no_graph_context(len(args))
+            if len(args) == 2 and not kwargs:  # (the usual call, without a *: it costs half as much)
                 return cls.forward(ctx, args[0], args[1])
-            if n == 1:
-                return cls.forward(ctx, args[0])
-            if n == 3:
-                return cls.forward(ctx, args[0], args[1], args[2])
-            return cls.forward(ctx, *args)
+            return cls.forward(ctx, *args, **kwargs)
 
         # Nothing to record: just the values.
         outputs = _run_in_modes(False, cls.forward, _no_graph_context(len(args)), *args, **kwargs)
