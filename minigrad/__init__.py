@@ -63,7 +63,7 @@ def _method(name):
 
 # Functional forms: minigrad.exp(x) is x.exp(), as torch.exp(x) is.
 for _name in (
-    "add sub mul div pow neg exp log sin cos tanh sigmoid relu sqrt abs sign clamp clip "
+    "add sub mul div pow neg exp log sin cos tanh sigmoid relu sqrt abs sign sgn clamp clip "
     "sum mean max min argmax argmin matmul mm reshape transpose unsqueeze squeeze flatten "
     "permute softmax log_softmax maximum minimum square reciprocal clone detach t "
     "allclose equal isnan isfinite norm"

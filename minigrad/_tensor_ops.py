@@ -78,6 +78,7 @@ Tensor.relu = lambda self: el.Relu.apply(self)
 Tensor.sqrt = lambda self: el.Sqrt.apply(self)
 Tensor.abs = Tensor.__abs__ = lambda self: el.Abs.apply(self)
 Tensor.sign = lambda self: el.Sign.apply(self)
+Tensor.sgn = lambda self: el.Sgn.apply(self)
 Tensor.clone = lambda self: el.Clone.apply(self)
 
 

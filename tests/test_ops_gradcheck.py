@@ -6,6 +6,7 @@ import pytest
 
 import minigrad as mg
 from minigrad.autograd import gradcheck, gradgradcheck
+from minigrad.ops import arithmetic as ar
 from minigrad.ops import elementwise as el
 from minigrad.ops import losses
 
@@ -41,6 +42,7 @@ OPS = [
     ("relu", lambda a: a.relu(), lambda: (t(5, away_from_zero=True),), False),
     ("sqrt", lambda a: a.sqrt(), lambda: (t(3, positive=True),), True),
     ("abs", lambda a: a.abs(), lambda: (t(4, away_from_zero=True),), False),
+    ("sgn", lambda a: a.sgn() * a, lambda: (t(4, away_from_zero=True),), True),
     ("clamp", lambda a: a.clamp(-0.5, 0.5), lambda: (t(6, away_from_zero=True),), False),
     ("maximum", lambda a, b: mg.maximum(a, b), lambda: (t(4), t(4) + 0.1), False),
     ("minimum", lambda a, b: mg.minimum(a, b), lambda: (t(4), t(4) + 0.1), False),
@@ -53,6 +55,8 @@ OPS = [
     ("max_dim", lambda a: a.max(dim=1).values, lambda: (t(3, 4),), False),
     ("min_dim", lambda a: a.min(dim=0, keepdim=True).values, lambda: (t(3, 4),), False),
     ("matmul_mm", lambda a, b: a @ b, lambda: (t(2, 3), t(3, 4)), True),
+    # column-major matrices take PyTorch's other formulas, (mat2 @ gradᵀ)ᵀ and (gradᵀ @ mat1)ᵀ
+    ("matmul_mm_column_major", lambda a, b: a.t() @ b.t(), lambda: (t(3, 2), t(4, 3)), True),
     ("matmul_mv", lambda a, b: a @ b, lambda: (t(2, 3), t(3)), True),
     ("matmul_dot", lambda a, b: a @ b, lambda: (t(3), t(3)), True),
     ("matmul_vm", lambda a, b: a @ b, lambda: (t(3), t(3, 2)), True),
@@ -98,6 +102,13 @@ OPS = [
         lambda: (t(3), t(3, low=-0.9, high=0.9)),
         True,
     ),
+    (
+        "sigmoid_backward",
+        lambda g, y: el.SigmoidBackward.apply(g, y),
+        lambda: (t(3), t(3, low=0.1, high=0.9)),
+        True,
+    ),
+    ("mul_scalar", lambda a: ar.MulScalar.apply(a, 2.5), lambda: (t(3),), True),
     (
         "threshold_backward",
         lambda g, y: el.ThresholdBackward.apply(g, y),

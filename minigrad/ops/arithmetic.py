@@ -88,6 +88,24 @@ class Mul(Function):
         return grad_a, grad_b
 
 
+class MulScalar(Function):
+    """c = a · k for a Python number k, as PyTorch's backward formulas write it (``mul.Scalar``):
+    the number is not an input of the graph, so the node has a single edge. (``a * 2`` written
+    by you is ``MulBackward0``, the number wrapped as a tensor, in both libraries.)"""
+
+    node_name = "MulBackward1"
+
+    @staticmethod
+    def forward(ctx, a, k):
+        ctx.k = k
+        dtype, (x, y) = promoted(a, _wrap_number(k, a))
+        return out(x * y, dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return MulScalar.apply(grad, ctx.k), None
+
+
 class Div(Function):
     """c = a / b.   ∂c/∂a = 1/b,  ∂c/∂b = −a/b²."""
 
@@ -178,7 +196,8 @@ class Pow(Function):
         p = ctx.exponent
         if p == 0:  # zeros, not grad · 0 (which is nan where the gradient is inf), as in PyTorch
             return out(np.zeros_like(a._data), a._dtype), None
-        return grad * (p * a ** (p - 1)), None  # (PyTorch's order: p·aᵖ⁻¹ first, then times grad)
+        # (PyTorch's formula and order: p·aᵖ⁻¹ first, with p as a number, then times grad)
+        return grad * MulScalar.apply(a ** (p - 1), p), None
 
 
 class PowTensor(Function):
@@ -202,13 +221,14 @@ class PowTensor(Function):
         if ctx.needs_input_grad[0]:
             from .elementwise import where
 
-            # where the exponent is 0 the derivative is 0, even at a = 0 (0 · 0⁻¹ would be nan)
-            grad_a = sum_to_shape(where(b == 0, grad * 0, grad * b * a ** (b - 1)), a_shape)
+            # where the exponent is 0 the derivative is exactly 0, even at a = 0 (0 · 0⁻¹ would
+            # be nan) and for an inf gradient (PyTorch's formula and order)
+            grad_a = sum_to_shape(where(b == 0, 0, grad * (b * a ** (b - 1))), a_shape)
         if ctx.needs_input_grad[1]:
             # where a = 0 and b ≥ 0 the derivative is taken as 0 (PyTorch's convention)
             from .elementwise import where
 
-            safe = where((a == 0) & (b >= 0), grad * 0, grad * c * a.log())
+            safe = where((a == 0) & (b >= 0), 0, grad * (c * a.log()))
             grad_b = sum_to_shape(safe, b_shape)
         return grad_a, grad_b
 

@@ -7,6 +7,7 @@ from .. import _dtypes
 from ..autograd.function import Function
 from ..tensor import _wrap_number
 from ._util import float_result, out, promoted, sum_to_shape, wide
+from .arithmetic import MulScalar
 
 
 class Exp(Function):
@@ -136,7 +137,29 @@ class Sigmoid(Function):
     @staticmethod
     def backward(ctx, grad):
         (y,) = ctx.saved_tensors
-        return grad * (1 - y) * y  # in PyTorch's order: the same numbers, to the last bit
+        return SigmoidBackward.apply(grad, y)
+
+
+class SigmoidBackward(Function):
+    """Sigmoid's backward as one operation, as PyTorch has it (``sigmoid_backward``):
+    grad · (1 − y) · y, multiplied in that order (PyTorch's numbers, to the last bit).
+    Differentiated again (``create_graph=True``): the gradient gets this same op, and y gets
+    (1 − 2y)·grad times the incoming gradient."""
+
+    node_name = "SigmoidBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, grad, y):
+        ctx.save_for_backward(grad, y)
+        dtype, (g, v) = promoted(grad, y)
+        return out(g * (1 - v) * v, dtype)
+
+    @staticmethod
+    def backward(ctx, grad_grad):
+        grad, y = ctx.saved_tensors
+        grad_grad_out = SigmoidBackward.apply(grad_grad, y) if ctx.needs_input_grad[0] else None
+        grad_y = grad_grad * grad * (-2 * y + 1) if ctx.needs_input_grad[1] else None
+        return grad_grad_out, grad_y
 
 
 class Relu(Function):
@@ -146,7 +169,8 @@ class Relu(Function):
 
     @staticmethod
     def forward(ctx, x):
-        y = out(np.maximum(x._data, 0), x.dtype)
+        # (0 first: on a tie numpy returns its second argument, so relu(-0.0) is -0.0, as in PyTorch)
+        y = out(np.maximum(0, x._data), x.dtype)
         ctx.save_for_backward(y)
         return y
 
@@ -207,7 +231,7 @@ class Sqrt(Function):
     @staticmethod
     def backward(ctx, grad):
         (y,) = ctx.saved_tensors
-        return grad / (2 * y)
+        return grad / MulScalar.apply(y, 2)  # (PyTorch's formula: 2·y with 2 as a number)
 
 
 class Abs(Function):
@@ -223,21 +247,31 @@ class Abs(Function):
     @staticmethod
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
-        return grad * x.sign()
+        return grad * x.sgn()
 
 
 class Sign(Function):
-    """y = sign(x).   dy/dx = 0 everywhere it exists."""
+    """y = sign(x): −1, 0 or 1 (0 for nan, as in PyTorch).   dy/dx = 0 everywhere it exists."""
 
     node_name = "SignBackward0"
 
     @staticmethod
     def forward(ctx, x):
-        return out(np.sign(x._data), x.dtype)
+        a = x._data
+        if not x.dtype.is_floating_point:
+            return out(np.sign(a), x.dtype)
+        dtype = a.dtype
+        return out((a > 0).astype(dtype) - (a < 0).astype(dtype), x.dtype)  # (np.sign(nan) is nan)
 
     @staticmethod
     def backward(ctx, grad):
         return grad * 0
+
+
+class Sgn(Sign):
+    """``x.sgn()``: the sign of a real number, under the name PyTorch's ``abs`` backward uses."""
+
+    node_name = "SgnBackward0"
 
 
 class Clamp(Function):
@@ -252,10 +286,11 @@ class Clamp(Function):
         ctx.save_for_backward(x)
         ctx.bounds = (min, max)
         a = x._data
+        # (the bound first: on a tie numpy returns its second argument, x, as PyTorch does)
         if min is not None:
-            a = np.maximum(a, min)
+            a = np.maximum(min, a)
         if max is not None:
-            a = np.minimum(a, max)
+            a = np.minimum(max, a)
         dtype, _ = promoted(x, *[_wrap_number(b, x) for b in (min, max) if b is not None])
         return out(a, dtype)
 
@@ -263,12 +298,14 @@ class Clamp(Function):
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
         lo, hi = ctx.bounds
-        mask = None
+        inside = None
         if lo is not None:
-            mask = x >= lo
+            inside = x >= lo
         if hi is not None:
-            mask = (x <= hi) if mask is None else mask & (x <= hi)
-        return grad * mask, None, None
+            inside = (x <= hi) if inside is None else inside & (x <= hi)
+        # where, not grad * inside: outside the bounds the gradient is exactly 0, even where the
+        # incoming one is inf or nan (inf * 0 is nan) or negative (-2 * 0 is -0), as in PyTorch
+        return where(inside, grad, 0), None, None
 
 
 class Maximum(Function):
@@ -288,9 +325,9 @@ class Maximum(Function):
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
         a_shape, b_shape = ctx.shapes
-        share_a = (a > b) + (a == b) * 0.5
-        share_b = (b > a) + (a == b) * 0.5
-        return sum_to_shape(grad * share_a, a_shape), sum_to_shape(grad * share_b, b_shape)
+        # PyTorch's formula: half each on a tie, and exactly 0 for the smaller input
+        shared = where(a == b, grad / 2, grad)
+        return sum_to_shape(where(a < b, 0, shared), a_shape), sum_to_shape(where(a > b, 0, shared), b_shape)
 
 
 class Minimum(Function):
@@ -309,9 +346,8 @@ class Minimum(Function):
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
         a_shape, b_shape = ctx.shapes
-        share_a = (a < b) + (a == b) * 0.5
-        share_b = (b < a) + (a == b) * 0.5
-        return sum_to_shape(grad * share_a, a_shape), sum_to_shape(grad * share_b, b_shape)
+        shared = where(a == b, grad / 2, grad)
+        return sum_to_shape(where(a > b, 0, shared), a_shape), sum_to_shape(where(a < b, 0, shared), b_shape)
 
 
 class Where(Function):
@@ -330,7 +366,9 @@ class Where(Function):
     def backward(ctx, grad):
         cond = ctx.condition
         a_shape, b_shape = ctx.shapes
-        return (None, sum_to_shape(grad * cond, a_shape), sum_to_shape(grad * cond.logical_not(), b_shape))
+        # (chosen by where again, not multiplied by the condition: the input that was not chosen
+        # gets exactly 0, even for an inf or nan gradient)
+        return None, sum_to_shape(where(cond, grad, 0), a_shape), sum_to_shape(where(cond, 0, grad), b_shape)
 
 
 def where(condition, a, b):

@@ -22,6 +22,30 @@ def _check_mm_shapes(a, b):
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({n}x{k} and {k2}x{m})")
 
 
+def column_major(t):
+    """True for a matrix stored column by column, such as ``w.t()`` of a contiguous ``w`` (what
+    ``nn.Linear`` multiplies by). Its strides, in elements, are (1, rows): PyTorch's test."""
+    a = t._data
+    return a.ndim == 2 and a.strides == (a.itemsize, a.itemsize * a.shape[0])
+
+
+def mm_mat1_backward(grad, mat2, mat1_column_major):
+    """∂L/∂mat1 = grad @ mat2ᵀ. For a column-major mat1, PyTorch computes it as (mat2 @ gradᵀ)ᵀ:
+    the same numbers, laid out as mat1 is (and the graph of the backward shows those ops)."""
+    if mat1_column_major:
+        return (mat2 @ grad.t()).t()
+    return grad @ mat2.t()
+
+
+def mm_mat2_backward(grad, mat1, mat2_column_major):
+    """∂L/∂mat2 = mat1ᵀ @ grad, or (gradᵀ @ mat1)ᵀ for a column-major mat2, as in PyTorch. For
+    ``nn.Linear``'s ``w.t()`` this makes the gradient that reaches ``w`` (through TBackward0) a
+    contiguous array, which ``AccumulateGrad`` copies much faster than a transposed one."""
+    if mat2_column_major:
+        return (grad.t() @ mat1).t()
+    return mat1.t() @ grad
+
+
 class Mm(Function):
     """Matrix × matrix, (n×k) @ (k×m) → (n×m)."""
 
@@ -32,13 +56,15 @@ class Mm(Function):
         _check_dtypes(a, b)
         _check_mm_shapes(a, b)
         ctx.save_for_backward(a if ctx.needs_input_grad[1] else None, b if ctx.needs_input_grad[0] else None)
+        ctx.column_major = (column_major(a), column_major(b))
         return out(a._data @ b._data, a._dtype)
 
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
-        grad_a = grad @ b.t() if ctx.needs_input_grad[0] else None
-        grad_b = a.t() @ grad if ctx.needs_input_grad[1] else None
+        a_column_major, b_column_major = ctx.column_major
+        grad_a = mm_mat1_backward(grad, b, a_column_major) if ctx.needs_input_grad[0] else None
+        grad_b = mm_mat2_backward(grad, a, b_column_major) if ctx.needs_input_grad[1] else None
         return grad_a, grad_b
 
 
@@ -144,6 +170,7 @@ class Addmm(Function):
         ctx.save_for_backward(
             mat1 if ctx.needs_input_grad[2] else None, mat2 if ctx.needs_input_grad[1] else None
         )
+        ctx.column_major = (column_major(mat1), column_major(mat2))
         product = mat1._data @ mat2._data
         if bias._dtype is mat1._dtype:  # (the usual case)
             check_broadcastable(bias._data.shape, product.shape)
@@ -154,7 +181,8 @@ class Addmm(Function):
     @staticmethod
     def backward(ctx, grad):
         mat1, mat2 = ctx.saved_tensors
+        mat1_column_major, mat2_column_major = ctx.column_major
         grad_bias = sum_to_shape(grad, ctx.bias_shape) if ctx.needs_input_grad[0] else None
-        grad_mat1 = grad @ mat2.t() if ctx.needs_input_grad[1] else None
-        grad_mat2 = mat1.t() @ grad if ctx.needs_input_grad[2] else None
+        grad_mat1 = mm_mat1_backward(grad, mat2, mat1_column_major) if ctx.needs_input_grad[1] else None
+        grad_mat2 = mm_mat2_backward(grad, mat1, mat2_column_major) if ctx.needs_input_grad[2] else None
         return grad_bias, grad_mat1, grad_mat2

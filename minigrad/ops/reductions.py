@@ -7,6 +7,7 @@ from .. import _dtypes
 from ..autograd.function import Function
 from ..tensor import _normalize_dim
 from ._util import out
+from .elementwise import where
 
 
 def _dims(dim, ndim):
@@ -95,8 +96,10 @@ class Max(Function):
     @staticmethod
     def backward(ctx, grad):
         x, result = ctx.saved_tensors
-        winners = x == result
-        return grad * winners / winners.sum()
+        # the elements equal to the result (all the nan ones if it is nan, as in PyTorch) share
+        # the gradient; the others get exactly 0, even for an inf or nan gradient
+        winners = x.isnan() if result.isnan().item() else x == result
+        return where(winners, grad / winners.sum(), 0)
 
 
 class Min(Max):
@@ -151,8 +154,8 @@ class MaxDim(Function):
         positions = np.arange(ctx.input_shape[d]).reshape(
             [-1 if i == d else 1 for i in range(len(ctx.input_shape))]
         )
-        onehot = out(positions == indices._data, _dtypes.bool)
-        return grad * onehot, None, None
+        chosen = out(positions == indices._data, _dtypes.bool)
+        return where(chosen, grad, 0), None, None
 
 
 class MinDim(MaxDim):

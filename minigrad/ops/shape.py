@@ -102,9 +102,13 @@ class Transpose(Function):
 
 
 class T(Transpose):
-    """``x.t()`` of a matrix."""
+    """``x.t()`` of a matrix.   Backward: ``grad.t()``."""
 
     node_name = "TBackward0"
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.t(), None, None
 
 
 class Unsqueeze(Function):

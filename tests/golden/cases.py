@@ -4156,3 +4156,134 @@ def deep_chain_of_5000_ops_backward(t):
         y = y * 1.0001 + 0.0
     y.backward()
     return {"y": y.detach(), "x_grad": x.grad}
+
+
+# --------------------------------------------------------------------------------------
+# Gradients that a mask chooses: exactly 0 where not chosen, whatever arrives
+# --------------------------------------------------------------------------------------
+
+_SPECIAL_GRADS = [float("inf"), float("nan"), -2.0, 1.0]
+
+
+def _grad_through(t, f, values):
+    """x.grad after ``f(x).backward(g)`` with inf, nan, -2 and 1 in the incoming gradient g."""
+    x = t.tensor(values, requires_grad=True)
+    y = f(x)
+    n = y.numel()
+    g = t.tensor((_SPECIAL_GRADS * n)[:n]).reshape(y.shape)
+    y.backward(g)
+    return x.grad
+
+
+@case
+def masked_backwards_give_exact_zeros_where_not_chosen(t):
+    # PyTorch chooses these gradients (where, masked_fill, scatter) instead of multiplying them
+    # by a mask: an inf, nan or negative gradient leaves +0 (not nan, not -0) where not chosen
+    rows = [[0.5, -1.5, 2.0, 0.0], [1.0, 0.25, -0.75, 2.0], [2.0, 2.0, -3.0, 1.0]]
+    ones = t.ones(3, 4)
+    return {
+        "clamp": _grad_through(t, lambda x: x.clamp(-1, 1), rows),
+        "clamp_min": _grad_through(t, lambda x: x.clamp(min=0.3), rows),
+        "max": _grad_through(t, lambda x: x.max(), rows),
+        "min": _grad_through(t, lambda x: x.min(), rows),
+        "max_dim": _grad_through(t, lambda x: x.max(dim=1)[0], rows),
+        "min_dim0": _grad_through(t, lambda x: x.min(dim=0)[0], rows),
+        "maximum": _grad_through(t, lambda x: t.maximum(x, ones), rows),
+        "minimum": _grad_through(t, lambda x: t.minimum(x, ones), rows),
+        "where": _grad_through(t, lambda x: t.where(x > 0.6, x, 2 * x), rows),
+        "where_number": _grad_through(t, lambda x: t.where(x > 0.6, x, t.zeros(3, 4)), rows),
+        "pow_tensor_zero_exponent": _grad_through(t, lambda x: x ** t.tensor([0.0, 2.0, 0.0, 1.0]), rows),
+    }
+
+
+@case
+def nan_inputs_in_max_min_maximum_and_sign(t):
+    nan, inf = float("nan"), float("inf")
+    rows = [[0.5, nan, 2.0, -0.0], [1.0, 0.0, inf, 2.0], [-inf, 2.0, nan, 1.0]]
+    ones = t.ones(3, 4)
+
+    def grad_of_sum(f):
+        x = t.tensor(rows, requires_grad=True)
+        f(x).sum().backward()
+        return x.grad
+
+    signs = t.tensor([nan, -0.0, 0.0, -2.0, 3.0, inf, -inf])
+    return {
+        "max_grad": grad_of_sum(lambda x: x.max()),  # a nan maximum: the nan elements share it
+        "min_grad": grad_of_sum(lambda x: x.min()),
+        "row_max_grad": grad_of_sum(lambda x: x[0].max()),
+        "maximum_grad": grad_of_sum(lambda x: t.maximum(x, ones)),
+        "minimum_grad": grad_of_sum(lambda x: t.minimum(ones, x)),
+        "clamp_grad": grad_of_sum(lambda x: x.clamp(-1, 1)),
+        "abs_grad": grad_of_sum(lambda x: x.abs()),  # grad · sgn(x), and sgn(nan) = 0
+        "sign": signs.sign(),
+        "sgn": signs.sgn(),
+    }
+
+
+@case
+def relu_and_clamp_keep_negative_zero(t):
+    x = t.tensor([-0.0, 0.0, -1.0, 2.0])
+    return {
+        "relu": x.relu(),
+        "clamp_0_1": x.clamp(0, 1),
+        "clamp_min_0": x.clamp(min=0),
+        "clamp_max_0": t.tensor([0.0, 1.0]).clamp(max=-0.0),
+        "signbits": [math.copysign(1.0, v) for v in x.relu().tolist()],
+    }
+
+
+# --------------------------------------------------------------------------------------
+# The graph that create_graph records: PyTorch's backward formulas, node for node
+# --------------------------------------------------------------------------------------
+
+
+@case
+def linear_double_backward_graph(t):
+    # mm's backward for a column-major matrix (the weight's w.t()) is (gradᵀ @ mat1)ᵀ in PyTorch;
+    # TBackward0's own backward is grad.t()
+    lin = t.nn.Linear(3, 2)
+    assign(t, lin.weight, [[0.5, -1.0, 0.25], [1.5, 0.5, -0.5]])
+    assign(t, lin.bias, [0.25, -0.5])
+    x = t.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], requires_grad=True)
+    y = (lin(x) ** 2).sum()
+    gw, gx = t.autograd.grad(y, (lin.weight, x), create_graph=True)
+    ggw, ggx = t.autograd.grad((gw * gw).sum() + (gx * gx).sum(), (lin.weight, x))
+    return {
+        "gw": gw.detach(),
+        "gx": gx.detach(),
+        "gw_graph": graph(gw.grad_fn),
+        "gx_graph": graph(gx.grad_fn),
+        "ggw": ggw,
+        "ggx": ggx,
+    }
+
+
+@case
+def column_major_matmul_gradients_and_graph(t):
+    a = t.tensor([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]], requires_grad=True)
+    b = t.tensor([[0.5, -1.0, 2.0], [1.0, 0.0, -0.5]], requires_grad=True)
+    y = a.t() @ b.t()  # both column-major
+    ga, gb = t.autograd.grad((y * y).sum(), (a, b), create_graph=True)
+    return {
+        "ga": ga.detach(),
+        "gb": gb.detach(),
+        "ga_graph": graph(ga.grad_fn),
+        "gb_graph": graph(gb.grad_fn),
+    }
+
+
+@case
+def sigmoid_sqrt_and_pow_double_backward_graphs(t):
+    x = t.tensor([0.5, -1.5, 2.0], dtype=t.float64, requires_grad=True)
+    result = {}
+    for name, f in (
+        ("sigmoid", lambda v: v.sigmoid()),
+        ("sqrt", lambda v: (v * v + 1).sqrt()),
+        ("pow3", lambda v: v**3),
+        ("abs", lambda v: v.abs() * v),
+    ):
+        (g,) = t.autograd.grad(f(x).sum(), x, create_graph=True)
+        (gg,) = t.autograd.grad(g.sum(), x)
+        result[name] = {"g": g.detach(), "graph": graph(g.grad_fn), "gg": gg}
+    return result
