@@ -56,7 +56,8 @@ class Mm(Function):
         _check_dtypes(a, b)
         _check_mm_shapes(a, b)
         ctx.save_for_backward(a if ctx.needs_input_grad[1] else None, b if ctx.needs_input_grad[0] else None)
-        ctx.column_major = (column_major(a), column_major(b))
+        needs = ctx.needs_input_grad  # (the layouts matter only for the gradients that are wanted)
+        ctx.column_major = (needs[0] and column_major(a), needs[1] and column_major(b))
         return out(a._data @ b._data, a._dtype)
 
     @staticmethod
@@ -170,7 +171,8 @@ class Addmm(Function):
         ctx.save_for_backward(
             mat1 if ctx.needs_input_grad[2] else None, mat2 if ctx.needs_input_grad[1] else None
         )
-        ctx.column_major = (column_major(mat1), column_major(mat2))
+        needs = ctx.needs_input_grad  # (the layouts matter only for the gradients that are wanted)
+        ctx.column_major = (needs[1] and column_major(mat1), needs[2] and column_major(mat2))
         product = mat1._data @ mat2._data
         if bias._dtype is mat1._dtype:  # (the usual case)
             check_broadcastable(bias._data.shape, product.shape)
