@@ -228,7 +228,8 @@ class PowTensor(Function):
             # where a = 0 and b ≥ 0 the derivative is taken as 0 (PyTorch's convention)
             from .elementwise import where
 
-            safe = where((a == 0) & (b >= 0), 0, grad * (c * a.log()))
+            base = a if a.dtype is c.dtype else a.to(c.dtype)  # (ln a in the result's precision)
+            safe = where((a == 0) & (b >= 0), 0, grad * (c * base.log()))
             grad_b = sum_to_shape(safe, b_shape)
         return grad_a, grad_b
 
@@ -243,10 +244,17 @@ class RPow(Function):
         dtype, (k, x) = float_result(_wrap_number(base, a), a)
         result = out(np.power(k, x), dtype)
         ctx.base = base
-        ctx.save_for_backward(result)
+        ctx.save_for_backward(result, a if base == 0 else None)  # (a is read only for a zero base)
         return result
 
     @staticmethod
     def backward(ctx, grad):
-        (c,) = ctx.saved_tensors
-        return None, grad * c * float(np.log(ctx.base))
+        c, a = ctx.saved_tensors
+        # PyTorch's formula: grad · (kᵃ · ln k), ln k a number; for k = 0, exactly 0 where a ≥ 0
+        # (0ᵃ is flat there) instead of 0 · ln 0 = nan
+        local = MulScalar.apply(c, float(np.log(ctx.base)))
+        if ctx.base == 0:
+            from .elementwise import where
+
+            local = where(a >= 0, 0, local)
+        return None, grad * local

@@ -4287,3 +4287,16 @@ def sigmoid_sqrt_and_pow_double_backward_graphs(t):
         (gg,) = t.autograd.grad(g.sum(), x)
         result[name] = {"g": g.detach(), "graph": graph(g.grad_fn), "gg": gg}
     return result
+
+
+@case
+def pow_gradients_at_a_zero_base_and_in_mixed_precision(t):
+    inf, nan = float("inf"), float("nan")
+    x = t.tensor([inf, 0.0, -0.0, 1.0, 0.5, -1.0, nan], requires_grad=True)
+    (0.0**x).sum().backward()  # 0ᵃ is flat where a ≥ 0: exactly 0 there, not 0 · ln 0
+    e = t.tensor([0.5, -1.5, 2.0], dtype=t.float64, requires_grad=True)
+    base = t.full((3,), 2.0)  # float32 base, float64 exponent: ln 2 in float64, as the result
+    (base**e).sum().backward()
+    y = t.tensor([0.5, 2.0], requires_grad=True)
+    (3.0**y).sum().backward()
+    return {"zero_base_grad": x.grad, "mixed_grad": e.grad, "three_to_y_grad": y.grad}
