@@ -22,6 +22,16 @@ class dtype:
     def __repr__(self):
         return f"minigrad.{self.name}"
 
+    @property
+    def scalar_name(self):
+        """PyTorch's scalar type name, as its error messages print it: ``Float``, ``Long``, ..."""
+        return self.legacy_name[: -len("Tensor")]
+
+    @property
+    def cpp_name(self):
+        """The C++ type name some PyTorch messages print: ``float``, ``double``, ``long int``, ``bool``."""
+        return _CPP_NAMES[self.name]
+
     def __reduce__(self):  # pickling returns the same singleton
         return self.name
 
@@ -30,6 +40,8 @@ float32 = dtype("float32", np.float32, True, "FloatTensor")
 float64 = dtype("float64", np.float64, True, "DoubleTensor")
 int64 = dtype("int64", np.int64, False, "LongTensor")
 bool = dtype("bool", np.bool_, False, "BoolTensor")  # noqa: A001 - PyTorch's name
+
+_CPP_NAMES = {"float32": "float", "float64": "double", "int64": "long int", "bool": "bool"}
 
 # PyTorch's aliases
 float = float32  # noqa: A001

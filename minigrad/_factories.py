@@ -31,7 +31,18 @@ def _infer_dtype(data):
         return _dtypes.int64
     if arr.dtype.kind == "f":
         return _dtypes.float32
-    raise TypeError(f"Could not infer dtype of {type(data).__name__}")
+    raise _not_a_number_error(data)
+
+
+def _not_a_number_error(x):
+    """PyTorch's error for an element that is not a number."""
+    if isinstance(x, str | bytes):
+        return TypeError(f"new(): invalid data type '{type(x).__name__}'")
+    return RuntimeError(f"Could not infer dtype of {type(x).__name__}")
+
+
+_NUMBER_TYPES = (bool, int, float, np.number, np.bool_)
+_LEAF_TYPES = (*_NUMBER_TYPES, np.ndarray)  # (numpy arrays inside a list are taken as they are)
 
 
 def _size(size):
@@ -64,24 +75,37 @@ def tensor(data, dtype=None, requires_grad=False):
             for d in data
         ]
     if isinstance(data, list | tuple):
-        _check_rectangular(data)
+        _check_nested(data)
+    elif not isinstance(data, _NUMBER_TYPES + (np.ndarray, range)):
+        raise _not_a_number_error(data)
     dtype = dtype or _infer_dtype(data)
     return _new(np.array(data, dtype=dtype.numpy), dtype, requires_grad)
 
 
-def _check_rectangular(data):
-    """Nested lists must be rectangular: PyTorch's error names the first ragged dimension."""
+def _check_nested(data):
+    """Nested lists must be rectangular, with numbers at the bottom. As in PyTorch, the first
+    element of each level decides what the level holds (lists, or numbers), and the error names
+    the first thing that breaks that: a ragged dimension, a number where a list belongs or the
+    reverse, or an element that is not a number."""
+    first = data
+    while isinstance(first, list | tuple) and first:
+        first = first[0]
+    if isinstance(first, str) and first:  # PyTorch reads a string there as one more dimension
+        raise ValueError("too many dimensions 'str'")
     level, dim = [data], 0
-    while level and all(isinstance(x, list | tuple) for x in level):
-        lengths = [len(x) for x in level]
-        for n in lengths:
-            if n != lengths[0]:
-                raise ValueError(f"expected sequence of length {lengths[0]} at dim {dim} (got {n})")
+    while level and isinstance(level[0], list | tuple):
+        for x in level:
+            if not isinstance(x, list | tuple):
+                raise TypeError("not a sequence")
+            if len(x) != len(level[0]):
+                raise ValueError(f"expected sequence of length {len(level[0])} at dim {dim} (got {len(x)})")
         level = [y for x in level for y in x]
         dim += 1
-    if level and any(isinstance(x, list | tuple) for x in level):
-        bad = next(x for x in level if isinstance(x, list | tuple))
-        raise ValueError(f"expected sequence of length 0 at dim {dim} (got {len(bad)})")
+    for x in level:
+        if isinstance(x, list | tuple):
+            raise TypeError(f"'{type(x).__name__}' object cannot be interpreted as an integer")
+        if not isinstance(x, _LEAF_TYPES):
+            raise _not_a_number_error(x)
 
 
 def as_tensor(data, dtype=None):

@@ -236,9 +236,26 @@ def _shape_args(shape):
     return tuple(shape)
 
 
+def _check_new_shape(shape, numel):
+    """PyTorch's checks on a shape for ``reshape``/``view``: at most one -1 (the size to infer),
+    no other negative size, and as many elements as the tensor has."""
+    if shape.count(-1) > 1:
+        raise RuntimeError("only one dimension can be inferred")
+    known = 1
+    for i, s in enumerate(shape):
+        if s < -1:
+            raise RuntimeError(f"invalid shape dimension {s} at index {i} of shape {list(shape)}")
+        if s != -1:
+            known *= s
+    fits = numel % known == 0 if known and -1 in shape else known == numel
+    if not fits:
+        raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
+
+
 def reshape(self, *shape):
     """Same numbers in a new shape: a view when the memory layout allows, else a copy."""
     shape = tuple(int(s) for s in _shape_args(shape))
+    _check_new_shape(shape, self._data.size)
     if shape_ops.can_view(self._data, shape):
         return shape_ops.View.apply(self, shape)
     return shape_ops.UnsafeView.apply(self, shape)
@@ -248,6 +265,7 @@ def view(self, *shape):
     """Same numbers in a new shape, always sharing memory; raises when the layout does not allow it
     (e.g. after a transpose: use reshape, or contiguous() first)."""
     shape = tuple(int(s) for s in _shape_args(shape))
+    _check_new_shape(shape, self._data.size)
     if not shape_ops.can_view(self._data, shape):
         raise RuntimeError(
             "view size is not compatible with input tensor's size and stride (at least "

@@ -366,10 +366,15 @@ class Tensor:
         return array.astype(dtype) if dtype is not None else array
 
     def __float__(self):
-        return float(self.item())
+        return float(self._one_number())
 
     def __int__(self):
-        return int(self.item())
+        return int(self._one_number())
+
+    def _one_number(self):
+        if self._data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
+        return self.item()
 
     def __index__(self):
         if self._dtype.is_floating_point or self._data.size != 1:

@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from .. import _dtypes
 from ..autograd.function import Function
 from ..tensor import _wrap_number
 from ._util import float_result, out, promoted, sum_to_shape
@@ -26,6 +27,21 @@ class Add(Function):
         return sum_to_shape(grad, a_shape), sum_to_shape(grad_b, b_shape), None
 
 
+def _check_no_bool_subtraction(a, b):
+    """PyTorch refuses ``-`` on bools (a tensor, or a Python bool beside a tensor)."""
+    a_bool, b_bool = a._dtype is _dtypes.bool, b._dtype is _dtypes.bool
+    if a_bool and b_bool:
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with two bool tensors is not supported. "
+            "Use the `^` or `logical_xor()` operator instead."
+        )
+    if a_bool or b_bool:
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with a bool tensor is not supported. "
+            "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead."
+        )
+
+
 class Sub(Function):
     """c = a − α·b.   ∂c/∂a = 1,  ∂c/∂b = −α."""
 
@@ -35,6 +51,8 @@ class Sub(Function):
     def forward(ctx, a, b, alpha=1):
         ctx.shapes, ctx.alpha = (a._data.shape, b._data.shape), alpha
         dtype, (x, y) = promoted(a, b)
+        if dtype is _dtypes.bool or a._dtype is _dtypes.bool or b._dtype is _dtypes.bool:
+            _check_no_bool_subtraction(a, b)
         return out(x - y if alpha == 1 else x - _scaled(y, alpha, dtype), dtype)
 
     @staticmethod
@@ -58,7 +76,10 @@ class RSub(Function):
 
     @staticmethod
     def forward(ctx, a, number):
-        dtype, (x, y) = promoted(a, _wrap_number(number, a))
+        b = _wrap_number(number, a)
+        if a._dtype is _dtypes.bool or b._dtype is _dtypes.bool:
+            _check_no_bool_subtraction(b, a)
+        dtype, (x, y) = promoted(a, b)
         return out(y - x, dtype)
 
     @staticmethod
@@ -134,6 +155,11 @@ class Neg(Function):
 
     @staticmethod
     def forward(ctx, a):
+        if a._dtype is _dtypes.bool:
+            raise RuntimeError(
+                "Negation, the `-` operator, on a bool tensor is not supported. If you are trying "
+                "to invert a mask, use the `~` or `logical_not()` operator instead."
+            )
         return out(-a._data, a.dtype)
 
     @staticmethod
@@ -176,6 +202,21 @@ def power(x, p):
     return np.power(x, p)
 
 
+def integer_power(k, x):
+    """kˣ for integers, as PyTorch computes it: a negative exponent gives 0, except for the bases
+    1 (always 1) and −1 (±1) — numpy refuses negative integer exponents instead."""
+    if not np.any(x < 0):
+        return np.power(k, x)
+    positive = np.power(k, np.maximum(x, 0))
+    negative = np.where(k == 1, 1, np.where(k == -1, np.where(x % 2 == 0, 1, -1), 0))
+    return np.where(x < 0, negative, positive)
+
+
+def _check_pow_dtype(dtype):
+    if dtype is _dtypes.bool:
+        raise NotImplementedError("\"pow\" not implemented for 'Bool'")
+
+
 class Pow(Function):
     """c = aᵖ for a number p.   ∂c/∂a = p·aᵖ⁻¹  (and exactly 0 when p = 0)."""
 
@@ -209,7 +250,8 @@ class PowTensor(Function):
     def forward(ctx, a, b):
         ctx.shapes = (a._data.shape, b._data.shape)
         dtype, (x, y) = promoted(a, b)
-        result = out(np.power(x, y), dtype)
+        _check_pow_dtype(dtype)
+        result = out(np.power(x, y) if dtype.is_floating_point else integer_power(x, y), dtype)
         ctx.save_for_backward(a, b, result)
         return result
 
@@ -241,8 +283,9 @@ class RPow(Function):
 
     @staticmethod
     def forward(ctx, base, a):
-        dtype, (k, x) = float_result(_wrap_number(base, a), a)
-        result = out(np.power(k, x), dtype)
+        dtype, (k, x) = promoted(_wrap_number(base, a), a)  # (2 ** int_tensor is an int tensor)
+        _check_pow_dtype(dtype)
+        result = out(np.power(k, x) if dtype.is_floating_point else integer_power(k, x), dtype)
         ctx.base = base
         ctx.save_for_backward(result, a if base == 0 else None)  # (a is read only for a zero base)
         return result

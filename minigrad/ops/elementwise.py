@@ -169,6 +169,8 @@ class Relu(Function):
 
     @staticmethod
     def forward(ctx, x):
+        if x._dtype is _dtypes.bool:
+            raise RuntimeError("Boolean inputs not supported for relu")
         # (0 first: on a tie numpy returns its second argument, so relu(-0.0) is -0.0, as in PyTorch)
         y = out(np.maximum(0, x._data), x.dtype)
         ctx.save_for_backward(y)
@@ -241,6 +243,8 @@ class Abs(Function):
 
     @staticmethod
     def forward(ctx, x):
+        if x._dtype is _dtypes.bool:
+            raise NotImplementedError("\"abs_cpu\" not implemented for 'Bool'")
         ctx.save_for_backward(x)
         return out(np.abs(x._data), x.dtype)
 
@@ -258,6 +262,8 @@ class Sign(Function):
     @staticmethod
     def forward(ctx, x):
         a = x._data
+        if x._dtype is _dtypes.bool:  # (the sign of True is True)
+            return out(a.copy(), x.dtype)
         if not x.dtype.is_floating_point:
             return out(np.sign(a), x.dtype)
         dtype = a.dtype

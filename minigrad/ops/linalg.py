@@ -10,9 +10,7 @@ from ._util import check_broadcastable, out, promoted, sum_to_shape
 def _check_dtypes(a, b):
     if a._dtype is not b._dtype:
         raise RuntimeError(
-            f"expected m1 and m2 to have the same dtype, but got: "
-            f"{a.dtype.name.replace('float32', 'float')} != "
-            f"{b.dtype.name.replace('float32', 'float')}"
+            f"expected m1 and m2 to have the same dtype, but got: {a._dtype.cpp_name} != {b._dtype.cpp_name}"
         )
 
 
@@ -76,7 +74,9 @@ class Mv(Function):
 
     @staticmethod
     def forward(ctx, a, v):
-        _check_dtypes(a, v)
+        if a._dtype is not v._dtype:  # (PyTorch computes this product as addmv: its message)
+            m, n = a._dtype.scalar_name, v._dtype.scalar_name
+            raise RuntimeError(f"addmv input tensors must have the same dtype, but got {n}, {m}, and {n}")
         ctx.save_for_backward(a, v)
         return out(a._data @ v._data, a.dtype)
 
@@ -95,7 +95,11 @@ class Dot(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        _check_dtypes(a, b)
+        if a._dtype is not b._dtype:
+            raise RuntimeError(
+                "dot : expected both vectors to have same dtype, but found "
+                f"{a._dtype.scalar_name} and {b._dtype.scalar_name}"
+            )
         if a.shape != b.shape:
             n, m = a.shape[0], b.shape[0]
             raise RuntimeError(
@@ -118,7 +122,15 @@ class Matmul(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        _check_dtypes(a, b)
+        if a._dtype is not b._dtype:  # (PyTorch's message depends on how it computes the product)
+            if b._data.ndim == 1:  # folded into a matrix × vector product
+                n, m = b._dtype.scalar_name, a._dtype.scalar_name
+                raise RuntimeError(f"addmv input tensors must have the same dtype, but got {n}, {m}, and {n}")
+            if b._data.ndim == 2:  # folded into a matrix product
+                _check_dtypes(a, b)
+            raise RuntimeError(
+                f"expected scalar type {a._dtype.scalar_name} but found {b._dtype.scalar_name}"
+            )
         ctx.save_for_backward(a, b)
         return out(np.matmul(a._data, b._data), a.dtype)
 

@@ -19,6 +19,8 @@ class MseLoss(Function):
         ctx.reduction = reduction
         ctx.shapes = (input._data.shape, target._data.shape)
         dtype, (a, b) = promoted(input, target)
+        if not dtype.is_floating_point:
+            raise NotImplementedError(f"\"mse_cpu\" not implemented for '{dtype.scalar_name}'")
         squares = (a - b) ** 2
         if reduction == "mean":  # (np.mean's own arithmetic, without its Python layers: sum, then divide)
             return out(np.add.reduce(squares, axis=None) / squares.size, dtype)

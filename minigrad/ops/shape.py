@@ -55,6 +55,38 @@ class UnsafeView(Function):
         return grad.reshape(ctx.input_shape), None
 
 
+def expanded_shape(x, sizes):
+    """The shape ``x.expand(*sizes)`` has (-1 keeps a size), checked with PyTorch's errors: sizes are
+    matched from the right, and only dimensions of size 1 (or new ones, in front) can grow."""
+    shape, new = x._data.shape, len(sizes) - x._data.ndim
+    if new < 0:
+        raise RuntimeError(
+            f"expand(minigrad.{x._dtype.legacy_name}{{{list(shape)}}}, size={list(sizes)}): the number "
+            f"of sizes provided ({len(sizes)}) must be greater or equal to the number of dimensions "
+            f"in the tensor ({len(shape)})"
+        )
+    result = []
+    for i, size in enumerate(sizes):
+        if i < new:
+            if size == -1:
+                raise RuntimeError(
+                    "The expanded size of the tensor (-1) isn't allowed in a leading, non-existing "
+                    f"dimension {i}"
+                )
+            result.append(size)
+            continue
+        existing = shape[i - new]
+        if size == -1:
+            size = existing
+        elif existing != 1 and size != existing:
+            raise RuntimeError(
+                f"The expanded size of the tensor ({size}) must match the existing size ({existing}) at "
+                f"non-singleton dimension {i}.  Target sizes: {list(sizes)}.  Tensor sizes: {list(shape)}"
+            )
+        result.append(size)
+    return tuple(result)
+
+
 class Expand(Function):
     """Repeat along dimensions of size 1 (broadcasting made explicit).   Backward sums the copies."""
 
@@ -63,7 +95,7 @@ class Expand(Function):
     @staticmethod
     def forward(ctx, x, shape):
         ctx.input_shape = x.shape
-        shape = tuple(s if s != -1 else x.shape[i - (len(shape) - x.ndim)] for i, s in enumerate(shape))
+        shape = expanded_shape(x, shape)
         return x._make_view(np.broadcast_to(x._data, shape))
 
     @staticmethod

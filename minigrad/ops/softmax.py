@@ -6,6 +6,13 @@ from ..autograd.function import Function
 from ._util import float_result, out
 
 
+def _check_floating(x, dim, kernel):
+    """PyTorch computes softmax only for floating-point tensors; its error names the kernel."""
+    if not x._dtype.is_floating_point:
+        name = f"{kernel}_lastdim_kernel_impl" if dim == max(x._data.ndim - 1, 0) else f"{kernel}_kernel_impl"
+        raise NotImplementedError(f"\"{name}\" not implemented for '{x._dtype.scalar_name}'")
+
+
 class Softmax(Function):
     """yᵢ = e^xᵢ / Σⱼ e^xⱼ.   Backward: ∂L/∂xᵢ = yᵢ·(gᵢ − Σⱼ gⱼ yⱼ)  (the Jacobian diag(y) − y yᵀ
     applied to the gradient g, without ever building it)."""
@@ -14,6 +21,7 @@ class Softmax(Function):
 
     @staticmethod
     def forward(ctx, x, dim):
+        _check_floating(x, dim, "softmax")
         dtype, (a,) = float_result(x)
         shifted = np.exp(a - np.max(a, axis=dim, keepdims=True))
         y = out(shifted / np.sum(shifted, axis=dim, keepdims=True), dtype)
@@ -34,6 +42,7 @@ class LogSoftmax(Function):
 
     @staticmethod
     def forward(ctx, x, dim):
+        _check_floating(x, dim, "log_softmax")
         dtype, (a,) = float_result(x)
         m = np.max(a, axis=dim, keepdims=True)
         y = out(a - m - np.log(np.sum(np.exp(a - m), axis=dim, keepdims=True)), dtype)

@@ -4300,3 +4300,131 @@ def pow_gradients_at_a_zero_base_and_in_mixed_precision(t):
     y = t.tensor([0.5, 2.0], requires_grad=True)
     (3.0**y).sum().backward()
     return {"zero_base_grad": x.grad, "mixed_grad": e.grad, "three_to_y_grad": y.grad}
+
+
+# --------------------------------------------------------------------------------------
+# Bad input: PyTorch's exception types and messages
+# --------------------------------------------------------------------------------------
+
+
+@case
+def matmul_dtype_mismatch_messages(t):
+    def mixed(a, b):
+        return raises(lambda: t.ones(*a) @ t.ones(*b, dtype=t.float64))
+
+    return {
+        "mm": mixed((2, 3), (3, 2)),
+        "mm_int": raises(lambda: t.ones(2, 3) @ t.ones(3, 2, dtype=t.int64)),
+        "mv": mixed((2, 3), (3,)),
+        "mv_int_matrix": raises(lambda: t.ones(2, 3, dtype=t.int64) @ t.ones(3)),
+        "dot": mixed((3,), (3,)),
+        "dot_bool": raises(lambda: t.ones(3, dtype=t.bool) @ t.ones(3)),
+        "vm": mixed((3,), (3, 2)),
+        "batched_by_matrix": mixed((2, 2, 3), (3, 2)),
+        "batched_by_vector": mixed((2, 2, 3), (3,)),
+        "batched_by_batched": mixed((2, 2, 3), (2, 3, 2)),
+        "matrix_by_batched": mixed((2, 3), (2, 3, 2)),
+    }
+
+
+@case
+def reshape_view_and_expand_shape_errors(t):
+    x = t.ones(2, 3)
+    return {
+        "view_wrong_size": raises(lambda: x.view(4)),
+        "view_wrong_inferred": raises(lambda: x.view(-1, 4)),
+        "reshape_wrong_size": raises(lambda: x.reshape(2, 2, -1)),
+        "reshape_zero_and_inferred": raises(lambda: x.reshape(0, -1)),
+        "reshape_two_inferred": raises(lambda: x.reshape(-1, -1)),
+        "reshape_negative": raises(lambda: x.reshape(-2, -3)),
+        "reshape_inferred": x.reshape(3, -1),
+        "view_of_transpose": raises(lambda: x.t().view(6)),
+        "expand_non_singleton": raises(lambda: x.expand(3, 3)),
+        "expand_vector": raises(lambda: t.ones(3).expand(2, 4)),
+        "expand_too_few_sizes": raises(lambda: t.ones(2, 1, dtype=t.float64).expand(3)),
+        "expand_new_leading_minus_one": raises(lambda: t.ones(2, 1).expand(-1, 2, 3)),
+        "expand_keep_and_grow": t.ones(2, 1).expand(3, -1, 4),
+    }
+
+
+@case
+def tensor_from_data_that_is_not_numbers(t):
+    return {
+        "ragged": raises(lambda: t.tensor([[1], []])),
+        "number_where_a_list_belongs": raises(lambda: t.tensor([[1], 2])),
+        "list_where_a_number_belongs": raises(lambda: t.tensor([1, [2]])),
+        "deeper_list": raises(lambda: t.tensor([[1, [2]], [3, 4]])),
+        "none": raises(lambda: t.tensor(None)),
+        "none_inside": raises(lambda: t.tensor([1, None])),
+        "dict": raises(lambda: t.tensor({1: 2})),
+        "object_inside": raises(lambda: t.tensor([[object()]])),
+        "string": raises(lambda: t.tensor("a")),
+        "bytes": raises(lambda: t.tensor(b"a")),
+        "strings": raises(lambda: t.tensor(["a", "b"])),
+        "string_after_a_number": raises(lambda: t.tensor([1, "a", None])),
+        "mixed_numbers": t.tensor([1, 2.5, True]),
+        "empty_rows": t.tensor([[], []]),
+        "tuples": t.tensor(((1, 2), (3, 4))),
+        "range": t.tensor(range(3)),
+    }
+
+
+@case
+def converting_a_tensor_of_several_numbers_to_a_python_number(t):
+    two = t.tensor([1.0, 2.0])
+    return {
+        "float": raises(lambda: float(two)),
+        "int": raises(lambda: int(t.ones(2, 2))),
+        "float_of_empty": raises(lambda: float(t.zeros(0))),
+        "item": raises(lambda: two.item()),
+        "bool": raises(lambda: bool(two)),
+        "float_of_one": float(t.tensor([2.5])),
+        "int_of_one": int(t.tensor([[2.7]])),
+    }
+
+
+@case
+def integer_and_bool_tensors_where_pytorch_refuses_them(t):
+    ints, bools = t.tensor([[1, 2, 3]]), t.tensor([True, False])
+    return {
+        "softmax_last_dim": raises(lambda: ints.softmax(dim=1)),
+        "softmax_other_dim": raises(lambda: ints.softmax(dim=0)),
+        "log_softmax_last_dim": raises(lambda: ints.log_softmax(dim=-1)),
+        "log_softmax_other_dim": raises(lambda: ints.log_softmax(dim=-2)),
+        "softmax_bool": raises(lambda: bools.softmax(dim=0)),
+        "mse_ints": raises(lambda: t.nn.functional.mse_loss(ints, ints)),
+        "mse_bools": raises(lambda: t.nn.functional.mse_loss(bools, bools)),
+        "mse_int_and_float": t.nn.functional.mse_loss(ints, ints * 1.0),
+        "abs_bool": raises(lambda: bools.abs()),
+        "relu_bool": raises(lambda: bools.relu()),
+        "sign_bool": bools.sign(),
+        "sign_int": t.tensor([-3, 0, 2]).sign(),
+        "neg_bool": raises(lambda: -bools),
+        "sub_bools": raises(lambda: bools - bools),
+        "sub_bool_and_int": raises(lambda: bools - 1),
+        "rsub_bool": raises(lambda: 1 - bools),
+        "sub_float_and_bool": raises(lambda: t.tensor([1.5]) - True),
+        "pow_bools": raises(lambda: bools**bools),
+        "relu_int": t.tensor([-3, 2]).relu(),
+        "abs_int": t.tensor([-3, 2]).abs(),
+    }
+
+
+@case
+def integer_powers(t):
+    e = t.tensor([-1, 0, 3])
+    return {
+        "two_to_ints": 2 ** t.tensor([1, 2]),
+        "two_to_a_0d_int": 2 ** t.tensor(3),
+        "two_to_bools": 2 ** t.tensor([True, False]),
+        "float_to_ints": 2.0 ** t.tensor([1, 2]),
+        "int_to_floats": 2 ** t.tensor([1.5]),
+        "three_to_negative": 3**e,
+        "one_to_negative": 1**e,
+        "minus_one_to_negative": (-1) ** t.tensor([-1, -2, 3]),
+        "zero_to_negative": 0**e,
+        "ints_to_ints": t.tensor([1, 2, -1, 5]) ** t.tensor([-1, 2, -3, -2]),
+        "ints_to_number": t.tensor([2, 3]) ** 2,
+        "ints_to_negative_number": raises(lambda: t.tensor([2, 3]) ** -1),
+        "ints_to_floats": t.tensor([2, 3]) ** t.tensor([0.5, 2.0]),
+    }
