@@ -4,11 +4,25 @@ import numpy as np
 
 from .autograd.function import _bump_version, _quietly
 from .autograd.grad_mode import no_grad
+from .tensor import Tensor
 
 
 class Optimizer:
+    """What every optimizer shares: parameter groups (each a dict of its ``params`` and the
+    settings for them) and ``zero_grad``."""
+
     def __init__(self, params, defaults):
-        self.param_groups = [{"params": list(params), **defaults}]
+        if isinstance(params, Tensor):
+            raise TypeError(
+                "params argument given to the optimizer should be an iterable of Tensors or dicts, "
+                f"but got minigrad.{params.dtype.legacy_name}"
+            )
+        params = list(params)
+        if not params:
+            raise ValueError("optimizer got an empty parameter list")
+        groups = params if isinstance(params[0], dict) else [{"params": params}]
+        # each group: its own settings, the defaults for the others
+        self.param_groups = [{**defaults, **group, "params": list(group["params"])} for group in groups]
         self.state = {}
 
     def zero_grad(self, set_to_none=True):
@@ -24,14 +38,58 @@ class Optimizer:
                     p.grad.detach_()
                     p.grad.zero_()
 
+    def __repr__(self):
+        text = type(self).__name__ + " ("
+        for i, group in enumerate(self.param_groups):
+            text += "\n" if i == 0 else "\n\n"
+            text += f"Parameter Group {i}"
+            for key in sorted(k for k in group if k != "params"):
+                text += f"\n    {key}: {group[key]}"
+        return text + "\n)"
+
 
 class SGD(Optimizer):
-    """Stochastic gradient descent."""
+    """Stochastic gradient descent, PyTorch's algorithm: for each parameter, with g its gradient
+    (−g with ``maximize``), g ← g + weight_decay·p; with momentum, a buffer b ← momentum·b +
+    (1 − dampening)·g (b = g the first time) and g ← b, or g + momentum·b with ``nesterov``;
+    then p ← p − lr·g. ``foreach`` and ``fused`` choose PyTorch's kernels: accepted, the same here."""
 
-    def __init__(self, params, lr=1e-3, momentum=0.0, weight_decay=0.0):
+    def __init__(
+        self,
+        params,
+        lr=1e-3,
+        momentum=0,
+        dampening=0,
+        weight_decay=0,
+        nesterov=False,
+        *,
+        maximize=False,
+        foreach=None,
+        differentiable=False,
+        fused=None,
+    ):
         if lr < 0.0:
             raise ValueError(f"Invalid learning rate: {lr}")
-        super().__init__(params, {"lr": lr, "momentum": momentum, "weight_decay": weight_decay})
+        if momentum < 0.0:
+            raise ValueError(f"Invalid momentum value: {momentum}")
+        if weight_decay < 0.0:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        if nesterov and (momentum <= 0 or dampening != 0):
+            raise ValueError("Nesterov momentum requires a momentum and zero dampening")
+        if differentiable:
+            raise NotImplementedError("minigrad's SGD has no differentiable=True (its step is not recorded)")
+        defaults = {
+            "lr": lr,
+            "momentum": momentum,
+            "dampening": dampening,
+            "weight_decay": weight_decay,
+            "nesterov": nesterov,
+            "maximize": maximize,
+            "foreach": foreach,
+            "differentiable": differentiable,
+            "fused": fused,
+        }
+        super().__init__(params, defaults)
 
     @no_grad()
     def step(self):
@@ -43,17 +101,18 @@ class SGD(Optimizer):
             for p in group["params"]:
                 if p.grad is None:
                     continue
-                d_p = p.grad
+                d_p = p.grad if not group["maximize"] else -p.grad
                 if group["weight_decay"]:
                     d_p = d_p + group["weight_decay"] * p
-                if group["momentum"]:
-                    buf = self.state.get(id(p))
+                momentum = group["momentum"]
+                if momentum:
+                    state = self.state.setdefault(p, {})  # (as in PyTorch: opt.state[p])
+                    buf = state.get("momentum_buffer")
                     if buf is None:
-                        buf = d_p.clone()
+                        buf = state["momentum_buffer"] = d_p.clone()
                     else:
-                        buf.mul_(group["momentum"]).add_(d_p)
-                    self.state[id(p)] = buf
-                    d_p = buf
+                        buf.mul_(momentum).add_(d_p, alpha=1 - group["dampening"])
+                    d_p = d_p + momentum * buf if group["nesterov"] else buf
                 _add_(p, d_p, alpha=-group["lr"])
 
 

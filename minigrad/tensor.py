@@ -7,6 +7,7 @@ for a *leaf*), and, after ``backward()``, its gradient (``.grad``, kept only for
 from :mod:`minigrad.ops`, which computes the value and records the graph.
 """
 
+import math
 import warnings
 import weakref
 
@@ -48,6 +49,8 @@ def _wrap_number(value, like):
     if isinstance(value, Tensor):
         return value
     key = (type(value), value)
+    if value == 0 and type(value) is float:  # (0.0 == -0.0, one dict key: but not the same number)
+        key = (float, value, math.copysign(1.0, value))
     cached = _wrapped_cache.get(key)
     if cached is not None and cached._version_counter is None:  # (never modified in place)
         return cached

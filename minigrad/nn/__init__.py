@@ -2,6 +2,7 @@
 ``Sequential``, ``ReLU``, ``Tanh``, ``Sigmoid``, ``MSELoss`` and ``CrossEntropyLoss``."""
 
 import math
+from typing import NamedTuple
 
 from .. import _factories
 from ..tensor import Tensor
@@ -23,6 +24,18 @@ class Parameter(Tensor):
 
     def __repr__(self):
         return "Parameter containing:\n" + super().__repr__()
+
+
+class _IncompatibleKeys(NamedTuple):
+    """What ``load_state_dict`` returns: the names it found on one side only."""
+
+    missing_keys: list
+    unexpected_keys: list
+
+    def __repr__(self):
+        if not self.missing_keys and not self.unexpected_keys:
+            return "<All keys matched successfully>"
+        return f"_IncompatibleKeys(missing_keys={self.missing_keys}, unexpected_keys={self.unexpected_keys})"
 
 
 class Module:
@@ -61,6 +74,59 @@ class Module:
 
     def children(self):
         return iter(self._modules.values())
+
+    def named_modules(self, prefix=""):
+        """This module and every module inside it, with their dotted names ('' for this one)."""
+        stack = [(prefix, self)]  # (an explicit stack, in PyTorch's order: depth first)
+        while stack:
+            name, module = stack.pop()
+            yield name, module
+            children = [(f"{name}.{n}" if name else n, m) for n, m in module._modules.items()]
+            stack.extend(reversed(children))
+
+    def modules(self):
+        for _, m in self.named_modules():
+            yield m
+
+    def state_dict(self):
+        """Every parameter by its dotted name, detached (sharing storage): what you save to restore
+        a model later with ``load_state_dict``."""
+        return {name: p.detach() for name, p in self.named_parameters()}
+
+    def load_state_dict(self, state_dict, strict=True):
+        """Copy the tensors of ``state_dict`` into the parameters of the same names, in place.
+        With ``strict`` every name must match; returns the names that did not (PyTorch's
+        ``_IncompatibleKeys``)."""
+        from .. import no_grad
+
+        own = dict(self.named_parameters())
+        missing = [k for k in own if k not in state_dict]
+        unexpected = [k for k in state_dict if k not in own]
+        errors = []
+        for name, value in state_dict.items():
+            if name in own and value.shape != own[name].shape:
+                errors.append(
+                    f"size mismatch for {name}: copying a param with shape {value.shape} from checkpoint, "
+                    f"the shape in current model is {own[name].shape}."
+                )
+        if strict:
+            if unexpected:
+                errors.insert(
+                    0, "Unexpected key(s) in state_dict: " + ", ".join(f'"{k}"' for k in unexpected) + ". "
+                )
+            if missing:
+                errors.insert(
+                    0, "Missing key(s) in state_dict: " + ", ".join(f'"{k}"' for k in missing) + ". "
+                )
+        if errors:
+            raise RuntimeError(
+                f"Error(s) in loading state_dict for {type(self).__name__}:\n\t" + "\n\t".join(errors)
+            )
+        with no_grad():
+            for name, value in state_dict.items():
+                if name in own:
+                    own[name].copy_(value)
+        return _IncompatibleKeys(missing, unexpected)
 
     def zero_grad(self, set_to_none=True):
         for p in self.parameters():

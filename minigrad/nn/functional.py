@@ -2,8 +2,9 @@
 
 import warnings
 
+from .. import _dtypes
 from ..ops.linalg import Addmm
-from ..ops.losses import MseLoss
+from ..ops.losses import MseLoss, NllLoss
 
 
 def linear(x, weight, bias=None):
@@ -65,8 +66,32 @@ def mse_loss(input, target, reduction="mean"):
 
 
 def cross_entropy(input, target, reduction="mean"):
-    from .. import arange
-
+    """Softmax cross-entropy of logits ``input`` (N, C) or (C,): against class indices (``target``
+    of shape (N,) or (), int64) as ``nll_loss(log_softmax(input))``, or against class
+    probabilities (``target`` of the input's shape, floating point)."""
     log_probs = input.log_softmax(dim=-1)
-    picked = log_probs[arange(input.shape[0]), target]
-    return _reduce(-picked, reduction)
+    if target.dtype.is_floating_point and target.shape == input.shape:
+        return _reduce(-(target * log_probs).sum(-1), reduction)
+    return nll_loss(log_probs, target, reduction=reduction)
+
+
+def nll_loss(input, target, reduction="mean"):
+    """−log_probs of the target classes: ``input`` holds log-probabilities (N, C) or (C,)."""
+    if reduction not in ("mean", "sum", "none"):
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    if target.dtype is not _dtypes.int64:
+        raise RuntimeError(f"expected target dtype to be Long or Byte, but got {target.dtype.scalar_name}")
+    if target.ndim > 1:
+        raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+    batch = input.shape[0] if input.ndim > 1 else 1
+    if target.numel() != batch:
+        raise ValueError(
+            f"Expected input batch_size ({batch}) to match target batch_size ({target.numel()})."
+        )
+    n_classes = input.shape[-1]
+    for value in target.reshape(-1).tolist():
+        if not 0 <= value < n_classes:
+            raise IndexError(f"Target {value} is out of bounds.")
+    # the classes go in as numbers, not as a tensor: the target is not differentiable, so (as in
+    # PyTorch) the node has no edge for it
+    return NllLoss.apply(input, target._data, reduction)

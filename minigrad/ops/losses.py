@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from .. import _dtypes
 from .._factories import ones_like
 from ..autograd.function import Function
 from ._util import numbers, out, promoted, sum_to_shape
@@ -81,3 +82,34 @@ class MseLossBackward(Function):
             grad_input = sum_to_shape(scaled, input.shape) if needs[1] else None
             grad_target = sum_to_shape(-scaled, target.shape) if needs[2] else None
         return grad_grad_out, grad_input, grad_target, None
+
+
+class NllLoss(Function):
+    """Negative log-likelihood of class indices: L = −mean_i log_probs[i, target_i] (or the sum,
+    or one value per row). ``cross_entropy`` is this after ``log_softmax``, as in PyTorch.
+    ∂L/∂log_probs is −1/N (−1 for the sum) at each row's target class and exactly 0 elsewhere."""
+
+    node_name = "NllLossBackward0"
+
+    @staticmethod
+    def forward(ctx, log_probs, classes, reduction):
+        lp = log_probs._data  # (classes: the target's numbers, an int64 array)
+        single = lp.ndim == 1  # one sample: (C,) with a 0-d target
+        rows = lp.reshape(1, -1) if single else lp
+        picked = -rows[np.arange(rows.shape[0]), classes.reshape(-1)]
+        ctx.chosen = (np.arange(rows.shape[1]) == classes.reshape(-1, 1)).reshape(lp.shape)
+        ctx.reduction, ctx.count = reduction, picked.size
+        if reduction == "mean":
+            return out(np.add.reduce(picked) / picked.size, log_probs.dtype)
+        if reduction == "sum":
+            return out(np.add.reduce(picked), log_probs.dtype)
+        return out(picked.reshape(()) if single else picked, log_probs.dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        from .elementwise import where
+
+        chosen = out(ctx.chosen, _dtypes.bool)
+        per_row = grad if grad.ndim == 0 else grad.unsqueeze(-1)  # (reduction="none": one per row)
+        scale = -per_row / ctx.count if ctx.reduction == "mean" else -per_row
+        return where(chosen, scale, 0), None, None

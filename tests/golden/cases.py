@@ -4428,3 +4428,147 @@ def integer_powers(t):
         "ints_to_negative_number": raises(lambda: t.tensor([2, 3]) ** -1),
         "ints_to_floats": t.tensor([2, 3]) ** t.tensor([0.5, 2.0]),
     }
+
+
+# --------------------------------------------------------------------------------------
+# nn and optim: what a training loop touches
+# --------------------------------------------------------------------------------------
+
+
+def _small_model(t):
+    nn = t.nn
+    model = nn.Sequential(nn.Linear(2, 3), nn.Tanh(), nn.Linear(3, 1))
+    assign(t, model[0].weight, [[0.5, -1.0], [0.25, 0.75], [-0.5, 0.1]])
+    assign(t, model[0].bias, [0.1, -0.2, 0.3])
+    assign(t, model[2].weight, [[1.0, -0.5, 0.25]])
+    assign(t, model[2].bias, [0.05])
+    return model
+
+
+@case
+def module_names_and_state_dict(t):
+    model = _small_model(t)
+    saved = model.state_dict()
+    with t.no_grad():
+        model[0].weight.mul_(0.0)
+    loaded = model.load_state_dict({k: v.clone() for k, v in saved.items()})
+    missing = dict(saved)
+    del missing["0.bias"]
+    missing["x.y"] = t.ones(1)
+    wrong_shape = dict(saved)
+    wrong_shape["0.weight"] = t.ones(2, 2)
+    return {
+        "module_names": [name for name, _ in model.named_modules()],
+        "module_types": [type(m).__name__ for m in model.modules()],
+        "keys": list(saved),
+        "saved_requires_grad": saved["0.weight"].requires_grad,
+        # state_dict shares the parameters' storage: the in-place change above shows in it too
+        "saved_weight_after_the_change": saved["0.weight"],
+        "loaded": repr(loaded),
+        "weight_after_load": model[0].weight.detach(),
+        "missing_and_unexpected": raises(lambda: model.load_state_dict(missing)),
+        "not_strict": repr(model.load_state_dict(missing, strict=False)),
+        "size_mismatch": raises(lambda: model.load_state_dict(wrong_shape)),
+    }
+
+
+@case
+def sgd_repr_groups_and_errors(t):
+    model = _small_model(t)
+    groups = [{"params": model[0].parameters()}, {"params": model[2].parameters(), "lr": 0.01}]
+    return {
+        "repr": repr(t.optim.SGD(model.parameters(), lr=0.1)),
+        "repr_momentum": repr(t.optim.SGD(model.parameters(), lr=0.1, momentum=0.9, nesterov=True)),
+        "repr_groups": repr(t.optim.SGD(groups, lr=0.1)),
+        "group_keys": sorted(t.optim.SGD(model.parameters(), lr=0.1).param_groups[0]),
+        "empty": raises(lambda: t.optim.SGD([], lr=0.1)),
+        "a_tensor": raises(lambda: t.optim.SGD(model[0].weight, lr=0.1)),
+        "negative_lr": raises(lambda: t.optim.SGD(model.parameters(), lr=-1)),
+        "negative_momentum": raises(lambda: t.optim.SGD(model.parameters(), lr=0.1, momentum=-1)),
+        "negative_weight_decay": raises(lambda: t.optim.SGD(model.parameters(), lr=0.1, weight_decay=-1)),
+        "nesterov_without_momentum": raises(lambda: t.optim.SGD(model.parameters(), lr=0.1, nesterov=True)),
+    }
+
+
+@case
+def sgd_variants_over_three_steps(t):
+    x = t.tensor([[0.5, -1.0], [1.5, 0.25], [-0.5, 2.0]])
+    y = t.tensor([[1.0], [-1.0], [0.5]])
+    results = {}
+    variants = {
+        "plain": {},
+        "momentum": {"momentum": 0.9},
+        "dampening": {"momentum": 0.9, "dampening": 0.5},
+        "nesterov": {"momentum": 0.9, "nesterov": True},
+        "weight_decay": {"weight_decay": 0.1, "momentum": 0.5},
+        "maximize": {"maximize": True, "momentum": 0.5},
+    }
+    for name, options in variants.items():
+        model = _small_model(t)
+        opt = t.optim.SGD(model.parameters(), lr=0.1, **options)
+        losses = []
+        for _ in range(3):
+            opt.zero_grad()
+            loss = t.nn.functional.mse_loss(model(x), y)
+            loss.backward()
+            opt.step()
+            losses.append(loss.item())
+        results[name] = {"losses": losses, "weight": model[0].weight.detach(), "bias": model[2].bias.detach()}
+    model = _small_model(t)
+    opt = t.optim.SGD(
+        [{"params": model[0].parameters()}, {"params": model[2].parameters(), "lr": 0.01}],
+        lr=0.1,
+        momentum=0.9,
+    )
+    for _ in range(2):
+        opt.zero_grad()
+        t.nn.functional.mse_loss(model(x), y).backward()
+        opt.step()
+    results["groups"] = {"first": model[0].weight.detach(), "second": model[2].weight.detach()}
+    results["momentum_buffer"] = opt.state[model[2].weight]["momentum_buffer"]
+    return results
+
+
+@case
+def cross_entropy_values_grads_graph_and_errors(t):
+    F = t.nn.functional
+    logits = [[1.0, 2.0, 0.5], [0.1, -1.0, 2.0]]
+
+    def grad_of(target, reduction="mean", g=None):
+        x = t.tensor(logits, requires_grad=True)
+        loss = F.cross_entropy(x, target, reduction=reduction)
+        loss.backward(g)
+        return {"loss": loss.detach(), "grad": x.grad, "graph": graph(loss.grad_fn)}
+
+    x = t.tensor(logits, requires_grad=True)
+    return {
+        "mean": grad_of(t.tensor([1, 2])),
+        "sum": grad_of(t.tensor([1, 2]), "sum"),
+        "none": grad_of(t.tensor([1, 2]), "none", t.tensor([1.0, float("inf")])),
+        "probabilities": F.cross_entropy(x, t.tensor([[0.2, 0.8, 0.0], [0.0, 0.0, 1.0]])).detach(),
+        "probabilities_none": F.cross_entropy(
+            x, t.tensor([[0.2, 0.8, 0.0], [0.0, 0.0, 1.0]]), reduction="none"
+        ),
+        "one_sample": F.cross_entropy(t.tensor([1.0, 2.0, 0.5]), t.tensor(1)),
+        "module": t.nn.CrossEntropyLoss()(x, t.tensor([0, 1])).detach(),
+        "out_of_bounds": raises(lambda: F.cross_entropy(x, t.tensor([1, 3]))),
+        "negative": raises(lambda: F.cross_entropy(x, t.tensor([1, -1]))),
+        "batch_mismatch": raises(lambda: F.cross_entropy(x, t.tensor([1, 2, 0]))),
+        "float_classes": raises(lambda: F.cross_entropy(x, t.tensor([1.0, 2.0]))),
+        "bool_classes": raises(lambda: F.cross_entropy(x, t.tensor([True, False]))),
+        "two_d_classes": raises(lambda: F.cross_entropy(x, t.tensor([[1], [2]]))),
+        "int_logits": raises(lambda: F.cross_entropy(t.zeros(2, 3, dtype=t.int64), t.tensor([1, 2]))),
+    }
+
+
+@case
+def negative_zero_as_a_python_number(t):
+    x = t.tensor([0.5, -1.0])
+    first = x * -0.0
+    second = x * 0.0  # (a cache of wrapped numbers must not hand back -0.0 for 0.0)
+    return {
+        "times_minus_zero": first,
+        "times_zero": second,
+        "plus_minus_zero": t.tensor([0.0]) + -0.0,
+        "plus_zero": t.tensor([-0.0]) + 0.0,
+    }
