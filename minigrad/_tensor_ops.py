@@ -431,6 +431,10 @@ def _inplace(self, compute, *others):
             "See https://github.com/pytorch/rfcs/pull/17 for more details."
         )
     track = recording and (self._requires_grad or any(o._requires_grad for o in others))
+    if track and self._base is not None and self._base._requires_grad and self._base._grad_fn is None:
+        raise RuntimeError(
+            "a view of a leaf Variable that requires grad is being used in an in-place operation."
+        )
     if track and self._base is not None:
         raise RuntimeError(
             "minigrad does not support in-place operations on a view that takes part in "

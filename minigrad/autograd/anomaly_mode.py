@@ -6,7 +6,9 @@ node produces: a NaN raises a RuntimeError naming the node and showing that forw
 It costs time, so it is off by default.
 """
 
-_state = {"enabled": False}
+import warnings
+
+_state = {"enabled": False, "check_nan": True}
 
 
 def is_anomaly_enabled():
@@ -15,17 +17,18 @@ def is_anomaly_enabled():
 
 class set_detect_anomaly:
     """``set_detect_anomaly(True)`` switches it on at once; as a context manager it restores the
-    previous setting on exit."""
+    previous setting on exit. With ``check_nan=False`` nodes still remember their forward line
+    (for the error messages of in-place changes), but NaN gradients pass without an error."""
 
     def __init__(self, mode, check_nan=True):
-        self._previous = _state["enabled"]
-        _state["enabled"] = bool(mode)
+        self._previous = dict(_state)
+        _state["enabled"], _state["check_nan"] = bool(mode), bool(check_nan)
 
     def __enter__(self):
         return None
 
     def __exit__(self, *exc):
-        _state["enabled"] = self._previous
+        _state.update(self._previous)
         return False
 
 
@@ -33,13 +36,20 @@ class detect_anomaly:
     """Context manager that switches anomaly detection on for its block."""
 
     def __init__(self, check_nan=True):
+        warnings.warn(
+            "Anomaly Detection has been enabled. This mode will increase the runtime and should "
+            "only be enabled for debugging.",
+            UserWarning,
+            stacklevel=2,
+        )
+        self._check_nan = bool(check_nan)
         self._previous = None
 
     def __enter__(self):
-        self._previous = _state["enabled"]
-        _state["enabled"] = True
+        self._previous = dict(_state)
+        _state["enabled"], _state["check_nan"] = True, self._check_nan
         return None
 
     def __exit__(self, *exc):
-        _state["enabled"] = self._previous
+        _state.update(self._previous)
         return False

@@ -345,7 +345,7 @@ class GraphTask:
                     results = (None,) * len(node.needs_input_grad)
                 else:
                     results = node.call_backward(grads)
-                    if anomaly["enabled"]:
+                    if anomaly["enabled"] and anomaly["check_nan"]:
                         _check_nan(node, results)
                 if not retain_graph:
                     if node._saved:

@@ -290,7 +290,7 @@ def _modified_error(shape, dtype, output_nr, producer, saved):
     else:
         message += (
             " Hint: enable anomaly detection to find the operation that failed to "
-            "compute its gradient, with minigrad.autograd.set_detect_anomaly(True)."
+            "compute its gradient, with minigrad.autograd.set_detect_anomaly(True, check_nan=False)."
         )
     return RuntimeError(message)
 
@@ -655,8 +655,10 @@ def _apply_with_graph(cls, args, kwargs):
                 saved.append(None)
             elif t._is_inference:
                 raise RuntimeError(
-                    "Inference tensors cannot be saved for backward. To work around you "
-                    "can make a clone to get a normal tensor and use it in autograd."
+                    "Inference tensors cannot be saved for backward. Please do not use Tensors created "
+                    "in inference mode in computation tracked by autograd. To work around this, you can "
+                    "make a clone to get a normal tensor and use it in autograd, or use "
+                    "`minigrad.no_grad()` instead of `minigrad.inference_mode()`."
                 )
             elif t._grad_fn is node and _contains(wrapped, t):  # one of this node's own outputs
                 saved.append(SavedOutput(t))

@@ -4572,3 +4572,44 @@ def negative_zero_as_a_python_number(t):
         "plus_minus_zero": t.tensor([0.0]) + -0.0,
         "plus_zero": t.tensor([-0.0]) + 0.0,
     }
+
+
+@case
+def autograd_error_messages_in_full(t):
+    x = t.tensor([1.0, 2.0], requires_grad=True)
+    y = x.exp()
+    y.add_(1)
+    modified = raises(lambda: y.sum().backward())
+    with t.inference_mode():
+        inf = x * 2
+    leaf = t.tensor([1.0, 2.0], requires_grad=True)
+    plain = t.tensor([1.0, 2.0])
+
+    def nan_backward(check_nan):
+        z = t.tensor([0.0], requires_grad=True)
+        with t.autograd.detect_anomaly(check_nan=check_nan):
+            (z.sqrt() * 0).sum().backward()  # 0 · inf = nan in sqrt's backward
+        return z.grad
+
+    return {
+        "modified_in_place": modified,
+        "requires_grad_on_inference_tensor": raises(lambda: inf.requires_grad_()),
+        "inference_tensor_saved": raises(lambda: (inf * x).sum().backward()),
+        "in_place_on_a_view_of_a_leaf": raises(lambda: leaf[0].add_(1)),
+        "grad_of_an_output_without_grad": raises(lambda: t.autograd.grad(plain.sum(), plain)),
+        "anomaly_without_nan_check": nan_backward(False),
+        "anomaly_with_nan_check": raises(lambda: nan_backward(True), upto="\n"),
+    }
+
+
+@case
+def detect_anomaly_warns_that_it_is_slow(t):
+    def enter():
+        with t.autograd.detect_anomaly():
+            pass
+
+    def set_mode():
+        t.autograd.set_detect_anomaly(True)
+        t.autograd.set_detect_anomaly(False)
+
+    return {"detect_anomaly": warns(enter), "set_detect_anomaly": warns(set_mode)}
