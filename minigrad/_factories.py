@@ -208,13 +208,19 @@ def is_tensor(obj):
 
 def stack(tensors, dim=0):
     from .ops.shape import Stack
+    from .tensor import _normalize_dim
 
+    if tensors:
+        dim = _normalize_dim(dim, tensors[0].ndim + 1)  # (the new dimension can be the last)
     return Stack.apply(dim, *tensors)
 
 
 def cat(tensors, dim=0):
     from .ops.shape import Cat
+    from .tensor import _normalize_dim
 
+    if tensors:
+        dim = _normalize_dim(dim, tensors[0].ndim)
     return Cat.apply(dim, *tensors)
 
 

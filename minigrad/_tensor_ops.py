@@ -218,11 +218,9 @@ Tensor.sum, Tensor.mean, Tensor.max, Tensor.min = sum, mean, max, min
 Tensor.argmax, Tensor.argmin = argmax, argmin
 
 
-def norm(self, p=2):
-    """The p-norm of all elements (default: Euclidean)."""
-    if p == 2:
-        return (self * self).sum().sqrt()
-    return (self.abs() ** p).sum() ** (1.0 / p)
+def norm(self, p=2, dim=None, keepdim=False):
+    """The p-norm of all elements, or along ``dim`` (default: Euclidean), as one node."""
+    return reductions.VectorNorm.apply(self, p, reductions._dims(dim, self._data.ndim), keepdim)
 
 
 Tensor.norm = norm
@@ -283,6 +281,17 @@ def contiguous(self):
 
 Tensor.contiguous = contiguous
 Tensor.is_contiguous = lambda self: bool(self._data.flags["C_CONTIGUOUS"])
+
+
+def stride(self, dim=None):
+    """How many elements apart neighbours along each dimension are stored (numpy's strides, which
+    count bytes, divided by the element size): ``(3, 1)`` for a contiguous 2×3 tensor, ``(1, 3)``
+    for its transpose, which shares the same memory."""
+    strides = tuple(s // self._data.itemsize for s in self._data.strides)
+    return strides if dim is None else strides[_normalize_dim(dim, self.ndim)]
+
+
+Tensor.stride = stride
 
 
 def flatten(self, start_dim=0, end_dim=-1):
@@ -359,6 +368,43 @@ def _is_basic(part):
     return part is None or part is Ellipsis or isinstance(part, int | slice) and not isinstance(part, bool)
 
 
+def _check_advanced_key(self, parts):
+    """PyTorch's errors for an index made of lists, tensors or masks: the index types it accepts,
+    masks that fit the dimensions they index, and positions inside each dimension."""
+    dim = 0  # the dimension of ``self`` that the next part indexes
+    for part in parts:
+        if isinstance(part, Tensor) and part._dtype.is_floating_point:
+            raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+        if not (_is_basic(part) or isinstance(part, Tensor | list | np.ndarray | bool)):
+            raise IndexError(
+                "only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are "
+                f"valid indices (got {type(part).__name__})"
+            )
+        if part is None:
+            continue
+        if part is Ellipsis:
+            dim = self._data.ndim - (len([p for p in parts if p is not None]) - 1 - parts.index(Ellipsis))
+            continue
+        array = (
+            part._data if isinstance(part, Tensor) else np.asarray(part) if isinstance(part, list) else part
+        )
+        if isinstance(array, np.ndarray) and array.dtype == np.bool_ and array.ndim:
+            for j, size in enumerate(array.shape):
+                if dim + j >= self._data.ndim or size != self._data.shape[dim + j]:
+                    raise IndexError(
+                        f"The shape of the mask {list(array.shape)} at index {j} does not match the shape "
+                        f"of the indexed tensor {list(self._data.shape)} at index {dim + j}"
+                    )
+            dim += array.ndim
+            continue
+        if isinstance(array, np.ndarray | int) and dim < self._data.ndim:
+            size = self._data.shape[dim]
+            for i in np.asarray(array).reshape(-1).tolist():
+                if not -size <= i < size:
+                    raise IndexError(f"index {i} is out of bounds for dimension {dim} with size {size}")
+        dim += 1
+
+
 def _numpy_key(key):
     if isinstance(key, Tensor):
         return key._data
@@ -374,6 +420,7 @@ def getitem(self, key):
     indexing with a list, a tensor or a mask is one Index node (a copy)."""
     parts = key if isinstance(key, tuple) else (key,)
     if not all(_is_basic(p) for p in parts):
+        _check_advanced_key(self, parts)
         return shape_ops.Index.apply(self, _numpy_key(key))
     n_real = len([p for p in parts if p is not None and p is not Ellipsis])
     if self.ndim == 0 and n_real > 0:
@@ -383,15 +430,24 @@ def getitem(self, key):
         )
     if n_real > self.ndim:
         raise IndexError(f"too many indices for tensor of dimension {self.ndim}")
+    positions = list(range(len(parts)))  # where each part stands in the key (PyTorch's error names it)
     if Ellipsis in parts:
         at = parts.index(Ellipsis)
-        parts = parts[:at] + (slice(None),) * (self.ndim - n_real) + parts[at + 1 :]
+        filler = self.ndim - n_real
+        parts = parts[:at] + (slice(None),) * filler + parts[at + 1 :]
+        positions = positions[:at] + [at] * filler + positions[at + 1 :]
     result, dim = self, 0
-    for part in parts:
+    source_dim = 0  # the dimension of self that the part indexes
+    for part, position in zip(parts, positions):
         if part is None:
             result = shape_ops.Unsqueeze.apply(result, dim)
             dim += 1
-        elif isinstance(part, int):
+            continue
+        size = self._data.shape[source_dim]
+        source_dim += 1
+        if isinstance(part, int):
+            if not -size <= part < size:
+                raise IndexError(f"index {part} is out of bounds for dimension {position} with size {size}")
             result = shape_ops.Select.apply(result, dim, part)
         else:
             if part.step is not None and part.step <= 0:
@@ -413,10 +469,8 @@ def setitem(self, key, value):
 
 Tensor.__getitem__, Tensor.__setitem__ = getitem, setitem
 
+
 # --- in-place operations --------------------------------------------------------------------------
-_LEGACY = {"float32": "Float", "float64": "Double", "int64": "Long", "bool": "Bool"}
-
-
 def _inplace(self, compute, *others):
     """Do an operation in place, the way PyTorch does: compute the result out of place (from a copy
     of ``self`` that keeps its place in the graph), write it into ``self``'s storage, bump the version
@@ -449,8 +503,8 @@ def _inplace(self, compute, *others):
     result = compute(source)
     if result.dtype is not self._dtype and (_dtypes._category(result.dtype) > _dtypes._category(self._dtype)):
         raise RuntimeError(
-            f"result type {_LEGACY[result.dtype.name]} can't be cast to the desired "
-            f"output type {_LEGACY[self._dtype.name]}"
+            f"result type {result.dtype.scalar_name} can't be cast to the desired "
+            f"output type {self._dtype.scalar_name}"
         )
     if result._data.shape != self._data.shape:
         raise RuntimeError(

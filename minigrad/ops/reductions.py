@@ -1,6 +1,8 @@
 """Reductions: sum, mean, max. Their backward *expands* the gradient back to the input's shape:
 every input element that went into a sum receives the sum's gradient."""
 
+import math
+
 import numpy as np
 
 from .. import _dtypes
@@ -164,3 +166,48 @@ class MinDim(MaxDim):
     @staticmethod
     def forward(ctx, x, dim, keepdim=False):
         return MaxDim.select(ctx, x, dim, keepdim, np.argmin)
+
+
+class VectorNorm(Function):
+    """‖x‖ₚ = (Σ |xᵢ|ᵖ)^(1/p) over ``dims`` (p = inf: the largest |xᵢ|).
+    ∂‖x‖ₚ/∂xᵢ = xᵢ·|xᵢ|ᵖ⁻² / ‖x‖ₚᵖ⁻¹ — for p = 2 that is xᵢ/‖x‖, for p = 1 sign(xᵢ) — and 0 where the
+    norm is 0 (PyTorch's choice there, where the formula would divide by zero)."""
+
+    node_name = "LinalgVectorNormBackward0"
+
+    @staticmethod
+    def forward(ctx, x, p, dims, keepdim):
+        if not x._dtype.is_floating_point:
+            raise RuntimeError(
+                "linalg.vector_norm: Expected a floating point or complex tensor as input. "
+                f"Got {x._dtype.scalar_name}"
+            )
+        a = np.abs(x._data)
+        if p == math.inf:
+            result = np.max(a, axis=dims, keepdims=keepdim)
+        elif p == 2:
+            result = np.sqrt(np.add.reduce(a * a, axis=dims, keepdims=keepdim))
+        elif p == 1:
+            result = np.add.reduce(a, axis=dims, keepdims=keepdim)
+        else:
+            result = np.add.reduce(a**p, axis=dims, keepdims=keepdim) ** (1.0 / p)
+        norm = out(result, x.dtype)
+        ctx.p, ctx.dims, ctx.keepdim = p, dims, keepdim
+        ctx.save_for_backward(x, norm)
+        return norm
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, norm = ctx.saved_tensors
+        p = ctx.p
+        if not ctx.keepdim:  # put the reduced dimensions back, so that grad and norm broadcast
+            shape = _keepdim_shape(x.shape, ctx.dims)
+            grad, norm = grad.reshape(shape), norm.reshape(shape)
+        if p == 1:
+            return x.sgn() * grad, None, None, None
+        if p == math.inf:
+            at_max = x.abs() == norm
+            return x.sgn() * (grad / at_max.sum(dim=ctx.dims, keepdim=True)) * at_max, None, None, None
+        scaled = grad / norm if p == 2 else grad / norm ** (p - 1)
+        scaled = where(norm == 0, 0, scaled)
+        return (x * scaled if p == 2 else x * x.abs() ** (p - 2) * scaled), None, None, None

@@ -272,9 +272,11 @@ class CopySlices(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        mask = np.ones(grad.shape, dtype=bool)
-        mask[ctx.key] = False
-        grad_x = grad * out(mask, None)
+        from .elementwise import where
+
+        kept = np.ones(grad.shape, dtype=bool)
+        kept[ctx.key] = False
+        grad_x = where(out(kept, None), grad, 0)  # (exactly 0 where overwritten, as in PyTorch)
         grad_value = sum_to_shape(grad[ctx.key], ctx.value_shape)
         return grad_x, grad_value, None
 
@@ -286,10 +288,18 @@ class Stack(Function):
 
     @staticmethod
     def forward(ctx, dim, *tensors):
+        if not tensors:
+            raise RuntimeError("stack expects a non-empty TensorList")
+        for i, t in enumerate(tensors):
+            if t.shape != tensors[0].shape:
+                raise RuntimeError(
+                    f"stack expects each tensor to be equal size, but got {list(tensors[0].shape)} at "
+                    f"entry 0 and {list(t.shape)} at entry {i}"
+                )
         ctx.dim, ctx.count = dim, len(tensors)
-        from ._util import promoted
+        from ._util import _promoted_general
 
-        dtype, arrays = promoted(*tensors)
+        dtype, arrays = _promoted_general(tensors)  # (their dtype; no broadcasting check)
         return out(np.stack(arrays, axis=dim), dtype)
 
     @staticmethod
@@ -304,10 +314,24 @@ class Cat(Function):
 
     @staticmethod
     def forward(ctx, dim, *tensors):
+        if not tensors:
+            raise ValueError("minigrad.cat(): expected a non-empty list of Tensors")
+        first = tensors[0].shape
+        for i, t in enumerate(tensors):
+            if t.ndim != len(first):
+                raise RuntimeError(
+                    f"Tensors must have same number of dimensions: got {len(first)} and {t.ndim}"
+                )
+            for d, (a, b) in enumerate(zip(first, t.shape)):
+                if d != dim % len(first) and a != b:
+                    raise RuntimeError(
+                        f"Sizes of tensors must match except in dimension {dim}. Expected size {a} but got "
+                        f"size {b} for tensor number {i} in the list."
+                    )
         ctx.dim, ctx.sizes = dim, [t.shape[dim] for t in tensors]
-        from ._util import promoted
+        from ._util import _promoted_general
 
-        dtype, arrays = promoted(*tensors)
+        dtype, arrays = _promoted_general(tensors)  # (their dtype; no broadcasting check)
         return out(np.concatenate(arrays, axis=dim), dtype)
 
     @staticmethod

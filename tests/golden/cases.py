@@ -4613,3 +4613,92 @@ def detect_anomaly_warns_that_it_is_slow(t):
         t.autograd.set_detect_anomaly(False)
 
     return {"detect_anomaly": warns(enter), "set_detect_anomaly": warns(set_mode)}
+
+
+@case
+def indexing_errors(t):
+    x = t.ones(2, 3)
+    y = t.ones(2, 3, 4)
+    return {
+        "second_index": raises(lambda: x[0, 3]),
+        "negative": raises(lambda: x[1, -4]),
+        "after_none": raises(lambda: x[None, 0, 7]),
+        "after_ellipsis": raises(lambda: y[0, ..., 9]),
+        "after_slice_and_none": raises(lambda: y[:, None, 7]),
+        "list": raises(lambda: x[[0, 2]]),
+        "two_lists": raises(lambda: x[[0, 1], [0, 3]]),
+        "tensor_of_positions": raises(lambda: x[t.tensor([[0], [2]])]),
+        "float": raises(lambda: x[None, 1.5]),
+        "float_tensor": raises(lambda: x[t.tensor([0.5])]),
+        "mask_too_long": raises(lambda: x[t.tensor([True, False, True])]),
+        "mask_on_second_dim": raises(lambda: x[:, t.tensor([True, False])]),
+        "mask_then_positions": raises(lambda: x[t.tensor([True, False]), t.tensor([0, 5])]),
+        "mask_2d": x[t.tensor([[True, False, True], [True, True, False]])],
+        "0d_index_tensor": x[t.tensor(1)],
+    }
+
+
+@case
+def cat_and_stack_sizes(t):
+    a = t.ones(2, 3, requires_grad=True)
+    b = t.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    wide = t.cat([a, b], dim=1)
+    (wide * t.arange(5.0)).sum().backward()
+    return {
+        "wide": wide,
+        "a_grad": a.grad,
+        "b_grad": b.grad,
+        "last_dim": t.stack([t.ones(2), t.zeros(2)], dim=-1),
+        "mixed_dtypes": t.cat([t.ones(2), t.tensor([1, 2])]),
+        "cat_dims_differ": raises(lambda: t.cat([t.ones(2, 3), t.ones(3)])),
+        "cat_sizes_differ": raises(lambda: t.cat([t.ones(2, 3), t.ones(2, 4)], dim=0)),
+        "cat_empty": raises(lambda: t.cat([])),
+        "cat_dim_out_of_range": raises(lambda: t.cat([t.ones(2, 3)], dim=2)),
+        "stack_sizes_differ": raises(lambda: t.stack([t.ones(2, 3), t.ones(3, 2)])),
+        "stack_empty": raises(lambda: t.stack([])),
+        "stack_dim_out_of_range": raises(lambda: t.stack([t.ones(2, 3)], dim=3)),
+    }
+
+
+@case
+def norm_values_gradients_and_node(t):
+    def grad(values, **options):
+        x = t.tensor(values, requires_grad=True)
+        n = x.norm(**options)
+        n.sum().backward()
+        return {"norm": n, "grad": x.grad}
+
+    return {
+        "euclidean": grad([3.0, 4.0]),
+        "at_zero": grad([0.0, 0.0, 0.0]),
+        "p1": grad([3.0, -4.0], p=1),
+        "p3": grad([3.0, -4.0], p=3),
+        "p3_at_zero": grad([0.0, 0.0], p=3),
+        "inf_with_a_tie": grad([3.0, -4.0, 4.0], p=float("inf")),
+        "rows": grad([[3.0, -4.0], [0.0, 0.0]], dim=1),
+        "columns_keepdim": grad([[3.0, -4.0], [1.0, 2.0]], p=3, dim=0, keepdim=True),
+        "int_tensor": raises(lambda: t.tensor([1, 2]).norm()),
+    }
+
+
+@case
+def setitem_gradient_is_exactly_zero_where_overwritten(t):
+    x = t.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    y = x.clone()
+    y[0] = 5.0
+    y.backward(t.tensor([float("inf"), -2.0, float("nan")]))
+    return {"y": y.detach(), "x_grad": x.grad}
+
+
+@case
+def strides_of_views(t):
+    x = t.zeros(2, 3)
+    return {
+        "contiguous": x.stride(),
+        "transposed": x.t().stride(),
+        "column": x[:, 1].stride(),
+        "last": x.stride(-1),
+        "scalar": t.zeros(()).stride(),
+        "every_other": t.zeros(4)[::2].stride(),
+        "expanded": t.zeros(1, 3).expand(2, 3).stride(),
+    }
