@@ -45,10 +45,18 @@ _NUMBER_TYPES = (bool, int, float, np.number, np.bool_)
 _LEAF_TYPES = (*_NUMBER_TYPES, np.ndarray)  # (numpy arrays inside a list are taken as they are)
 
 
-def _size(size):
+def _size(size, negative_message=None):
+    """The shape given as ``zeros(2, 3)`` or ``zeros((2, 3))``, checked: no negative size (PyTorch's
+    message, or the factory's own one)."""
     if len(size) == 1 and isinstance(size[0], tuple | list):
         size = tuple(size[0])
-    return tuple(int(s) for s in size)
+    size = tuple(int(s) for s in size)
+    for s in size:
+        if s < 0:
+            raise RuntimeError(
+                negative_message or f"Trying to create tensor with negative dimension {s}: {list(size)}"
+            )
+    return size
 
 
 def _check_requires_grad(dtype, requires_grad):
@@ -124,7 +132,11 @@ def from_numpy(array):
 
 def zeros(*size, dtype=None, requires_grad=False):
     dtype = dtype or _dtypes.float32
-    return _new(np.zeros(_size(size), dtype=dtype.numpy), dtype, requires_grad)
+    return _new(
+        np.zeros(_size(size, "zeros: Dimension size must be non-negative."), dtype=dtype.numpy),
+        dtype,
+        requires_grad,
+    )
 
 
 def ones(*size, dtype=None, requires_grad=False):
@@ -158,6 +170,10 @@ def arange(start, end=None, step=1, dtype=None, requires_grad=False):
     """Numbers from ``start`` up to (not including) ``end``; int64 unless a bound is a float."""
     if end is None:
         start, end = 0, start
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    if (end - start) * step < 0:
+        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
     if dtype is None:
         is_float = any(isinstance(v, float) for v in (start, end, step))
         dtype = _dtypes.float32 if is_float else _dtypes.int64
@@ -165,11 +181,17 @@ def arange(start, end=None, step=1, dtype=None, requires_grad=False):
 
 
 def linspace(start, end, steps, dtype=None, requires_grad=False):
+    if steps < 0:
+        raise RuntimeError("number of steps must be non-negative")
     dtype = dtype or _dtypes.float32
     return _new(np.linspace(start, end, steps), dtype, requires_grad)
 
 
 def eye(n, m=None, dtype=None, requires_grad=False):
+    if n < 0:
+        raise RuntimeError(f"n must be greater or equal to 0, got {n}")
+    if m is not None and m < 0:
+        raise RuntimeError(f"m must be greater or equal to 0, got {m}")
     dtype = dtype or _dtypes.float32
     return _new(np.eye(n, m), dtype, requires_grad)
 

@@ -531,6 +531,21 @@ Tensor.div_ = lambda self, other: _inplace(self, lambda s: div(s, other), *_othe
 Tensor.clamp_ = lambda self, min=None, max=None: _inplace(self, lambda s: clamp(s, min, max))
 Tensor.relu_ = lambda self: _inplace(self, lambda s: el.Relu.apply(s))
 Tensor.exp_ = lambda self: _inplace(self, lambda s: el.Exp.apply(s))
+Tensor.pow_ = lambda self, exponent: _inplace(self, lambda s: pow(s, exponent), *_others(exponent))
+Tensor.clamp_min = lambda self, min: el.ClampMin.apply(self, min)
+Tensor.clamp_max = lambda self, max: el.ClampMax.apply(self, max)
+Tensor.clamp_min_ = lambda self, min: _inplace(self, lambda s: el.ClampMin.apply(s, min))
+Tensor.clamp_max_ = lambda self, max: _inplace(self, lambda s: el.ClampMax.apply(s, max))
+
+
+def _inplace_method(method):
+    """``x.tanh_()`` from ``Tensor.tanh``: the method's result written into x."""
+    return lambda self: _inplace(self, method)
+
+
+for _name in "neg log sin cos tanh sigmoid sqrt abs sign sgn reciprocal square".split():
+    setattr(Tensor, _name + "_", _inplace_method(getattr(Tensor, _name)))
+del _name
 Tensor.__iadd__, Tensor.__isub__ = Tensor.add_, Tensor.sub_
 Tensor.__imul__, Tensor.__itruediv__ = Tensor.mul_, Tensor.div_
 
@@ -541,6 +556,8 @@ def zero_(self):
 
 
 def fill_(self, value):
+    if isinstance(value, Tensor):
+        return _inplace(self, lambda s: el.FillWithTensor.apply(s, value), value)
     return _inplace(self, lambda s: el.Fill.apply(s, value))
 
 
@@ -550,3 +567,18 @@ def copy_(self, src):
 
 
 Tensor.zero_, Tensor.fill_, Tensor.copy_ = zero_, fill_, copy_
+
+
+# --- new tensors like this one ----------------------------------------------------------------------
+def _new_like(self, factory_name, *args, dtype=None, requires_grad=False):
+    """``x.new_zeros(2, 3)`` and the like: a new tensor of x's dtype unless told otherwise."""
+    from . import _factories  # (it imports this module's Tensor first)
+
+    factory = getattr(_factories, factory_name)
+    return factory(*args, dtype=dtype or self._dtype, requires_grad=requires_grad)
+
+
+Tensor.new_zeros = lambda self, *size, **kw: _new_like(self, "zeros", *size, **kw)
+Tensor.new_ones = lambda self, *size, **kw: _new_like(self, "ones", *size, **kw)
+Tensor.new_full = lambda self, size, fill_value, **kw: _new_like(self, "full", size, fill_value, **kw)
+Tensor.new_tensor = lambda self, data, **kw: _new_like(self, "tensor", data, **kw)

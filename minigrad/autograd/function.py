@@ -109,8 +109,8 @@ class Node:
 
     def __repr__(self):
         # PyTorch prints '<MulBackward0 object at 0x7f...>'; minigrad leaves the address out so that
-        # notebook outputs are the same in every run.
-        return f"<{self.name()} object>"
+        # notebook outputs are the same in every run. (The class name: name() may add a namespace.)
+        return f"<{type(self).__name__} object>"
 
     def _register_tensor_hook(self, output_nr, fn):
         if self._tensor_pre_hooks is _NO_HOOKS:
@@ -156,9 +156,6 @@ class AccumulateGrad(Node):
 
     def name(self):
         return "minigrad::autograd::AccumulateGrad"  # PyTorch: 'torch::autograd::AccumulateGrad'
-
-    def __repr__(self):
-        return "<AccumulateGrad object>"
 
     def accumulate(self, grad):
         """Add ``grad`` into ``variable.grad``; returns the new ``.grad``."""

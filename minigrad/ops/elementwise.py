@@ -280,6 +280,35 @@ class Sgn(Sign):
     node_name = "SgnBackward0"
 
 
+class ClampMin(Function):
+    """``x.clamp_min(lo)``: clamp with only a lower bound, PyTorch's own node for it."""
+
+    node_name = "ClampMinBackward0"
+
+    @staticmethod
+    def forward(ctx, x, lo):
+        return Clamp.forward(ctx, x, lo, None)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return Clamp.backward(ctx, grad)[:2]
+
+
+class ClampMax(Function):
+    """``x.clamp_max(hi)``: clamp with only an upper bound."""
+
+    node_name = "ClampMaxBackward0"
+
+    @staticmethod
+    def forward(ctx, x, hi):
+        return Clamp.forward(ctx, x, None, hi)
+
+    @staticmethod
+    def backward(ctx, grad):
+        grad_x, _, _ = Clamp.backward(ctx, grad)
+        return grad_x, None
+
+
 class Clamp(Function):
     """y = min(max(x, lo), hi).   dy/dx = 1 where lo ≤ x ≤ hi (the bounds included), else 0."""
 
@@ -421,7 +450,7 @@ class Fill(Function):
     """Every element set to a number (``zero_``, ``fill_``).   The old values are gone, so their
     gradient is zero."""
 
-    node_name = "FillBackward0"
+    node_name = "FillBackward2"  # (PyTorch's fill_ with a number)
 
     @staticmethod
     def forward(ctx, x, value):
@@ -430,6 +459,25 @@ class Fill(Function):
     @staticmethod
     def backward(ctx, grad):
         return grad * 0, None
+
+
+class FillWithTensor(Function):
+    """``x.fill_(value)`` with a one-element tensor: x's gradient is zero, value gets the sum."""
+
+    node_name = "FillBackward3"
+
+    @staticmethod
+    def forward(ctx, x, value):
+        if value._data.ndim:
+            raise RuntimeError(
+                "fill_ only supports 0-dimension value tensor but got tensor with "
+                f"{value._data.ndim} dimensions."
+            )
+        return out(np.full(x.shape, value._data, dtype=x.dtype.numpy), x.dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad * 0, grad.sum()
 
 
 class Zero(Fill):

@@ -262,6 +262,7 @@ class CopySlices(Function):
     gradient at ``key``, summed back to its shape."""
 
     node_name = "CopySlices"
+    qualified_node_name = "minigrad::autograd::CopySlices"
 
     @staticmethod
     def forward(ctx, x, value, key):

@@ -4702,3 +4702,56 @@ def strides_of_views(t):
         "every_other": t.zeros(4)[::2].stride(),
         "expanded": t.zeros(1, 3).expand(2, 3).stride(),
     }
+
+
+@case
+def in_place_methods_and_their_nodes(t):
+    def chain(op):
+        x = t.tensor([1.0, -2.0, 3.0], requires_grad=True)
+        y = x * 1
+        returned = op(y)
+        (y * y).sum().backward()
+        return {
+            "y": y.detach(),
+            "node": type(y.grad_fn).__name__,
+            "version": y._version,
+            "x_grad": x.grad,
+            "returns_self": returned is y,
+        }
+
+    return {
+        "neg_": chain(lambda y: y.neg_()),
+        "pow_": chain(lambda y: y.pow_(2)),
+        "sigmoid_": chain(lambda y: y.sigmoid_()),
+        "tanh_": chain(lambda y: y.tanh_()),
+        "abs_": chain(lambda y: y.abs_()),
+        "clamp_min_": chain(lambda y: y.clamp_min_(0)),
+        "clamp_max_": chain(lambda y: y.clamp_max_(0)),
+        "fill_number": chain(lambda y: y.fill_(2.0)),
+        "fill_tensor": chain(lambda y: y.fill_(t.tensor(2.0))),
+        "copy_": chain(lambda y: y.copy_(t.ones(3))),
+        "copy_name": (t.tensor([1.0], requires_grad=True) * 1).copy_(t.ones(1)).grad_fn.name(),
+        "clamp_min": t.tensor([1.0, -2.0], requires_grad=True).clamp_min(0),
+    }
+
+
+@case
+def factory_errors_and_new_tensors(t):
+    x = t.ones(2, dtype=t.float64)
+    return {
+        "zeros_negative": raises(lambda: t.zeros(2, -1)),
+        "ones_negative": raises(lambda: t.ones(2, -1)),
+        "randn_negative": raises(lambda: t.randn(-1)),
+        "full_negative": raises(lambda: t.full((2, -1), 1.0)),
+        "eye_negative": raises(lambda: t.eye(-1)),
+        "linspace_negative": raises(lambda: t.linspace(0, 1, -1)),
+        "arange_zero_step": raises(lambda: t.arange(0, 5, 0)),
+        "arange_wrong_direction": raises(lambda: t.arange(5, 0)),
+        "arange_down": t.arange(5, 0, -1.5),
+        "new_zeros": x.new_zeros(3),
+        "new_ones_int": x.new_ones(2, dtype=t.int64),
+        "new_full": x.new_full((2,), 3),
+        "new_tensor": x.new_tensor([1, 2]),
+        "new_tensor_of_int": t.tensor([1, 2]).new_tensor([1.5]),
+        "new_zeros_requires_grad": t.ones(2, requires_grad=True).new_zeros(2).requires_grad,
+    }
