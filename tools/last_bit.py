@@ -20,11 +20,9 @@ FUNCTIONS = ("sin", "cos", "exp", "tanh", "sigmoid", "log", "sqrt")
 
 def main(n=200_000):
     rng = np.random.default_rng(0)
-    print(f"torch {torch.__version__}, CPU capability {torch.backends.cpu.get_cpu_capability()}, {n:,} values")
-    for np_dtype, torch_dtype, mg_dtype in (
-        (np.float32, torch.float32, minigrad.float32),
-        (np.float64, torch.float64, minigrad.float64),
-    ):
+    capability = torch.backends.cpu.get_cpu_capability()
+    print(f"torch {torch.__version__}, CPU capability {capability}, {n:,} values")
+    for np_dtype, mg_dtype in ((np.float32, minigrad.float32), (np.float64, minigrad.float64)):
         anywhere = rng.uniform(-10, 10, n).astype(np_dtype)
         positive = rng.uniform(0, 10, n).astype(np_dtype)
         cells = []

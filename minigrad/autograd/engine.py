@@ -401,6 +401,7 @@ class GraphTask:
                 before = grads[nr]
                 replaced = hook(before)
                 if replaced is not None:
+                    _check_hook_result(hook, before, replaced)
                     grads[nr] = replaced
                 if report:
                     report(HookFired(step, node, nr, "tensor", before, grads[nr], self.state()))
@@ -473,6 +474,21 @@ def iter_backward(
         yield from events
         events.clear()
     yield GraphTaskFinished(task.steps, tuple(task.captured), task.state())
+
+
+def _check_hook_result(hook, before, replaced):
+    """A hook may replace a gradient, but only by a tensor of the same shape and dtype (PyTorch's
+    errors): anything else would reach the next node as a wrong gradient."""
+    name = getattr(hook, "__name__", type(hook).__name__)
+    if not isinstance(replaced, function.Tensor):
+        raise TypeError(f"expected Variable, but hook returned '{type(replaced).__name__}'")
+    if replaced._dtype is not before._dtype:
+        raise RuntimeError(
+            f"hook '{name}' has changed the type of value (was minigrad.{before._dtype.legacy_name} "
+            f"got minigrad.{replaced._dtype.legacy_name})"
+        )
+    if replaced._data.shape != before._data.shape:
+        raise RuntimeError(f"hook '{name}' has changed the size of value")
 
 
 def _check_nan(node, results):

@@ -57,6 +57,9 @@ class RemovableHandle:
         self._hooks = hooks if isinstance(hooks, list) else None
         self._key = key
 
+    def __repr__(self):  # (PyTorch's class is torch.utils.hooks.RemovableHandle; no address here)
+        return "<minigrad.utils.hooks.RemovableHandle object>"
+
     def remove(self):
         hooks = self._hooks if self._hooks is not None else self._hooks_ref()
         if hooks is None:
@@ -301,6 +304,7 @@ class BackwardNode(Node):
     _to_save = ()
     _saved = ()
     _non_differentiable = ()
+    _dirty = ()
     _materialize_grads = True
     # per edge (in the order of next_functions): (next node, input_nr, forward argument index,
     # the input's shape, dtype)
@@ -326,6 +330,11 @@ class BackwardNode(Node):
     def mark_non_differentiable(self, *tensors):
         """Declare outputs that have no gradient (e.g. the indices returned by ``max``)."""
         self._non_differentiable = tensors
+
+    def mark_dirty(self, *tensors):
+        """Declare inputs that ``forward`` modified in place (and returns): they become outputs of
+        this node, with a new version, instead of copies."""
+        self._dirty = tensors
 
     def set_materialize_grads(self, value):
         """With True (the default), ``backward`` receives zeros instead of None for unused outputs."""
@@ -460,6 +469,9 @@ class _NoGraphContext:
     def mark_non_differentiable(self, *tensors):
         pass
 
+    def mark_dirty(self, *tensors):
+        pass
+
     def set_materialize_grads(self, value):
         pass
 
@@ -539,6 +551,10 @@ def _contains(items, obj):
     return False
 
 
+def _custom_node_repr(node):
+    return f"<minigrad.autograd.function.{type(node).__name__} object>"
+
+
 class _FunctionMeta(type):
     """Gives each Function subclass its own node class, named ``<Function>Backward`` (or the
     class attribute ``node_name``, which built-in ops set to PyTorch's names)."""
@@ -547,6 +563,8 @@ class _FunctionMeta(type):
         super().__init__(name, bases, attrs)
         node_name = attrs.get("node_name") or f"{name}Backward"
         namespace = {"_forward_cls": cls, "__module__": cls.__module__, "__qualname__": node_name}
+        if not cls.__module__.startswith("minigrad."):  # a Function of yours: PyTorch prints its
+            namespace["__repr__"] = _custom_node_repr  # node with the module path
         if "qualified_node_name" in attrs:  # the few nodes PyTorch names with a C++ namespace
             namespace["name"] = lambda self, _n=attrs["qualified_node_name"]: _n
         cls._backward_cls = type(node_name, (BackwardNode,), namespace)
@@ -564,6 +582,13 @@ class Function(metaclass=_FunctionMeta):
         raise NotImplementedError(
             "You must implement either the backward or vjp method for your "
             "custom autograd.Function to use it with backward mode AD."
+        )
+
+    def __call__(self, *args, **kwargs):
+        raise RuntimeError(
+            "Legacy autograd function with non-static forward method is deprecated. Please use "
+            "new-style autograd function with static forward method. (Example: "
+            "https://pytorch.org/docs/stable/autograd.html#torch.autograd.Function)"
         )
 
     @classmethod
@@ -590,6 +615,19 @@ class Function(metaclass=_FunctionMeta):
                 if isinstance(o, Tensor):
                     o._is_inference = True
         return outputs
+
+
+def _check_dirty(tensor):
+    """An input that a Function changed in place (``ctx.mark_dirty``) takes the node as its history:
+    not allowed for a leaf that requires grad, as for any in-place operation."""
+    if tensor._requires_grad and tensor._grad_fn is None:
+        raise RuntimeError("a leaf Variable that requires grad has been used in an in-place operation.")
+    if tensor._base is not None and tensor._requires_grad:
+        raise RuntimeError(
+            "minigrad does not support in-place operations on a view that takes part in autograd "
+            "(PyTorch rewrites the view's history; minigrad does not). Use an out-of-place "
+            "operation instead."
+        )
 
 
 def _apply_with_graph(cls, args, kwargs):
@@ -628,7 +666,9 @@ def _apply_with_graph(cls, args, kwargs):
     wrapped, output_meta = [], []
     for nr, o in enumerate((outputs,) if single else outputs):
         if isinstance(o, Tensor):
-            if _contains(args, o):  # forward returned an input as is: the output is a new tensor
+            if node._dirty and _contains(node._dirty, o):  # modified in place: it is the output
+                _check_dirty(o)
+            elif _contains(args, o):  # forward returned an input as is: the output is a new tensor
                 o = o._alias()
             output_meta.append((o._data.shape, o._dtype))
             non_differentiable = node._non_differentiable and _contains(node._non_differentiable, o)
@@ -641,6 +681,11 @@ def _apply_with_graph(cls, args, kwargs):
         wrapped.append(o)
     node._output_meta = tuple(output_meta)
     node._n_outputs = len(output_meta)
+    if node._dirty and not all(_contains(wrapped, t) for t in node._dirty):
+        raise RuntimeError(
+            "Some elements marked as dirty during the forward method were not returned as output. "
+            "The inputs that are modified inplace must all be outputs of the Function."
+        )
 
     # Keep what forward saved, remembering each tensor's version.
     if not node._to_save:

@@ -97,7 +97,7 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
     if not any(isinstance(i, Tensor) and i.requires_grad for i in inputs):
         raise ValueError(
             "gradcheck expects at least one input tensor to require gradient, but none "
-            "of the them have requires_grad=True."
+            "of them have requires_grad=True."
         )
     numerical = _numerical_jacobians(func, inputs, eps)
     analytical = _analytical_jacobians(func, inputs)
@@ -111,15 +111,17 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
                 with np.printoptions(precision=4, suppress=True):
                     raise GradcheckError(
                         f"Jacobian mismatch for output {k} with respect to input {i},\n"
-                        f"numerical:{_fmt(n)}\nanalytical:{_fmt(a)}\n"
+                        f"numerical:{_fmt(n, inputs[i])}\nanalytical:{_fmt(a, inputs[i])}\n"
                     )
     return True
 
 
-def _fmt(matrix):
+def _fmt(matrix, input):
+    """A Jacobian block for the error message, in the input's dtype (as PyTorch prints it)."""
     from ..tensor import Tensor
 
-    return repr(Tensor._make(matrix.T if matrix.shape[1] > 1 else matrix.reshape(-1)))
+    shown = matrix.T if matrix.shape[1] > 1 else matrix.reshape(-1)
+    return repr(Tensor._make(shown.astype(input.dtype.numpy), input.dtype))
 
 
 def gradgradcheck(

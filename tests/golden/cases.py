@@ -4755,3 +4755,97 @@ def factory_errors_and_new_tensors(t):
         "new_tensor_of_int": t.tensor([1, 2]).new_tensor([1.5]),
         "new_zeros_requires_grad": t.ones(2, requires_grad=True).new_zeros(2).requires_grad,
     }
+
+
+class _Dirty:
+    """A custom Function that doubles its input in place and says so (``ctx.mark_dirty``)."""
+
+    @staticmethod
+    def make(t):
+        class Dirty(t.autograd.Function):
+            @staticmethod
+            def forward(ctx, x):
+                x.mul_(2)
+                ctx.mark_dirty(x)
+                return x
+
+            @staticmethod
+            def backward(ctx, g):
+                return g * 2
+
+        class ForgetsToReturn(t.autograd.Function):
+            @staticmethod
+            def forward(ctx, x):
+                x.mul_(2)
+                ctx.mark_dirty(x)
+                return x * 1
+
+            @staticmethod
+            def backward(ctx, g):
+                return g * 2
+
+        return Dirty, ForgetsToReturn
+
+
+@case
+def custom_function_mark_dirty_and_legacy_call(t):
+    Dirty, ForgetsToReturn = _Dirty.make(t)
+    leaf = t.tensor([1.0, 2.0], requires_grad=True)
+    x = leaf * 1
+    version_before = x._version
+    y = Dirty.apply(x)
+    y.sum().backward()
+    return {
+        "same_object": y is x,
+        "y": y.detach(),
+        "node": type(y.grad_fn).__name__,
+        "node_repr_prefix": repr(y.grad_fn).split(" object")[0],
+        "version_moved": x._version > version_before,
+        "leaf_grad": leaf.grad,
+        "on_a_leaf": raises(lambda: Dirty.apply(t.tensor([1.0], requires_grad=True))),
+        "not_returned": raises(lambda: ForgetsToReturn.apply(t.tensor([1.0], requires_grad=True) * 1)),
+        "legacy_call": raises(lambda: Dirty()(leaf), upto=" (Example"),
+    }
+
+
+@case
+def hooks_that_change_the_gradient_wrongly(t):
+    def run(hook, on_leaf=True):
+        x = t.tensor([1.0, 2.0], requires_grad=True)
+        y = x if on_leaf else x * 1
+        handle = y.register_hook(hook)
+        return raises(lambda: (y * 2).sum().backward()), repr(handle).split(" object")[0]
+
+    def named(g):
+        return g.sum()
+
+    return {
+        "size": run(named),
+        "size_non_leaf": run(lambda g: g[:1], on_leaf=False),
+        "dtype": run(lambda g: g.double()),
+        "dtype_non_leaf": run(lambda g: g.long(), on_leaf=False),
+        "not_a_tensor": run(lambda g: 3),
+        "no_grad_tensor": raises(lambda: t.ones(2).register_hook(lambda g: g)),
+    }
+
+
+@case
+def gradcheck_messages(t):
+    class Wrong(t.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 2
+
+        @staticmethod
+        def backward(ctx, g):
+            return g * 3
+
+    x64 = t.tensor([1.0, 2.0], dtype=t.float64, requires_grad=True)
+    x32 = t.tensor([1.0, 2.0], requires_grad=True)
+    # (PyTorch lays each Jacobian out input × output, minigrad output × input: diagonal ones here)
+    return {
+        "float64": raises(lambda: t.autograd.gradcheck(Wrong.apply, (x64,))),
+        "float32": raises(lambda: t.autograd.gradcheck(Wrong.apply, (x32,), eps=1e-3, atol=1e-2)),
+        "no_input_requires_grad": raises(lambda: t.autograd.gradcheck(Wrong.apply, (x64.detach(),))),
+        "no_raise": t.autograd.gradcheck(Wrong.apply, (x64,), raise_exception=False),
+    }
