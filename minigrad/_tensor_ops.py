@@ -344,7 +344,17 @@ def select(self, dim, index):
 
 Tensor.reshape, Tensor.view = reshape, view
 Tensor.flatten, Tensor.expand, Tensor.permute, Tensor.transpose = flatten, expand, permute, transpose
-Tensor.t, Tensor.T, Tensor.mT = t, property(_T), property(lambda self: transpose(self, -2, -1))
+
+
+def _mT(self):
+    if self._data.ndim < 2:
+        raise RuntimeError(
+            f"tensor.mT is only supported on matrices or batches of matrices. Got {self._data.ndim}-D tensor."
+        )
+    return transpose(self, -2, -1)
+
+
+Tensor.t, Tensor.T, Tensor.mT = t, property(_T), property(_mT)
 Tensor.unsqueeze, Tensor.squeeze, Tensor.select = unsqueeze, squeeze, select
 Tensor.expand_as = lambda self, other: expand(self, other.shape)
 Tensor.view_as = lambda self, other: view(self, other.shape)

@@ -156,6 +156,12 @@ class Tensor:
 
     @data.setter
     def data(self, value):
+        if not isinstance(value, Tensor):
+            raise TypeError(f"Variable data has to be a tensor, but got {type(value).__name__}")
+        if self._requires_grad and not value._dtype.is_floating_point:
+            raise RuntimeError(
+                "data set to a tensor that requires gradients must be floating point or complex dtype"
+            )
         self._data = value._data
         self._dtype = value._dtype
 
@@ -257,8 +263,12 @@ class Tensor:
                     f"tensor of size '{list(self.shape)}'. Please ensure that the gradient "
                     "and the tensor are the same size"
                 )
-            if value.dtype is not self._dtype:
-                raise RuntimeError("assigned grad has data of a different type")
+            if value.dtype is not self._dtype:  # (PyTorch's message goes on about its grad_dtype)
+                raise RuntimeError(
+                    f"attempting to assign a gradient with dtype '{value._dtype.cpp_name}' to a tensor "
+                    f"with grad_dtype '{self._dtype.scalar_name}'. The gradient must match the "
+                    "tensor's grad_dtype (defaults to the tensor's dtype)."
+                )
         self._grad = value
 
     @property

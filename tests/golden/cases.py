@@ -4849,3 +4849,29 @@ def gradcheck_messages(t):
         "no_input_requires_grad": raises(lambda: t.autograd.gradcheck(Wrong.apply, (x64.detach(),))),
         "no_raise": t.autograd.gradcheck(Wrong.apply, (x64,), raise_exception=False),
     }
+
+
+@case
+def assigning_grad_and_data(t):
+    def set_grad(value):
+        x = t.tensor([1.0, 2.0], requires_grad=True)
+        x.grad = value
+        return x.grad
+
+    def set_data(value):
+        x = t.tensor([1.0, 2.0], requires_grad=True)
+        x.data = value
+        return x
+
+    return {
+        "grad_ok": set_grad(t.ones(2)),
+        "grad_size": raises(lambda: set_grad(t.ones(3))),
+        "grad_dtype": raises(lambda: set_grad(t.ones(2, dtype=t.float64)), upto=" You can set"),
+        "grad_int": raises(lambda: set_grad(t.ones(2, dtype=t.int64)), upto=" You can set"),
+        "grad_list": raises(lambda: set_grad([1.0, 2.0])),
+        "data_other_shape": set_data(t.ones(3)),
+        "data_int": raises(lambda: set_data(t.ones(2, dtype=t.int64))),
+        "data_list": raises(lambda: set_data([1.0])),
+        "mT_of_a_vector": raises(lambda: t.ones(2).mT),
+        "mT": t.ones(2, 3).mT.shape,
+    }
