@@ -35,7 +35,9 @@ class _GradModeContext:
 
     def __exit__(self, *exc):
         _state.update(self._saved)
-        return False
+
+    def __repr__(self):  # (no memory address: notebook outputs stay the same from run to run)
+        return f"<minigrad.autograd.grad_mode.{type(self).__name__} object>"
 
     def __call__(self, func):
         """Use as a decorator: run ``func`` inside a fresh copy of this context."""
@@ -104,6 +106,9 @@ class set_grad_enabled(_GradModeContext):
     def __enter__(self):
         self._saved = self._previous
         return None
+
+    def __repr__(self):
+        return f"minigrad.autograd.grad_mode.set_grad_enabled(mode={self.mode})"
 
     def clone(self):
         return set_grad_enabled.__new__(set_grad_enabled)._init_quiet(self.mode)

@@ -4875,3 +4875,21 @@ def assigning_grad_and_data(t):
         "mT_of_a_vector": raises(lambda: t.ones(2).mT),
         "mT": t.ones(2, 3).mT.shape,
     }
+
+
+@case
+def grad_mode_objects_print_and_exit_quietly(t):
+    switch = t.set_grad_enabled(False)
+    shown = repr(switch)
+    t.set_grad_enabled(True)
+    block = t.set_grad_enabled(False)
+    entered = block.__enter__()
+    inside = t.is_grad_enabled()
+    exited = block.__exit__(None, None, None)
+    return {
+        "repr": shown,
+        "entered": entered,
+        "inside": inside,
+        "exited": exited,
+        "after": t.is_grad_enabled(),
+    }
