@@ -293,6 +293,42 @@ def test_backward_runs_the_nodes_in_the_order_the_reported_walk_shows():
     assert (a.grad.item(), b.grad.item()) == (a2.grad.item(), b2.grad.item())
 
 
+def _node_hooked_graph():
+    """y = x * c with a pre-hook and a hook on y's node that both replace gradients."""
+    x = mg.tensor([1.0, 2.0], requires_grad=True)
+    y = x * mg.tensor([3.0, 4.0])
+    y.grad_fn.register_prehook(lambda go: (go[0] * 10,))
+    y.grad_fn.register_hook(lambda gi, go: (gi[0] + 1, None))
+    return x, y.sum()
+
+
+def test_node_hooks_replace_gradients_the_same_in_backward_and_in_the_reported_walk():
+    x, z = _node_hooked_graph()
+    z.backward()
+    x2, z2 = _node_hooked_graph()
+    events = list(iter_backward([(z2.grad_fn, 0)], [mg.tensor(1.0)]))
+    hooks = [(e.hook_kind, e.output_nr) for e in events if e.kind == "hook"]
+    assert hooks == [("node pre-hook", None), ("node hook", None)]
+    replaced_inputs = [e.grad_out for e in events if e.kind == "hook"][1]
+    assert replaced_inputs[0].tolist() == [31.0, 41.0] and replaced_inputs[1] is None
+    assert x.grad.tolist() == x2.grad.tolist() == [31.0, 41.0]  # 10 · (3, 4) + 1
+
+
+def test_removed_node_hooks_no_longer_run():
+    x = mg.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 2
+    seen = []
+    handles = [
+        y.grad_fn.register_prehook(lambda go: seen.append("pre")),
+        y.grad_fn.register_hook(lambda gi, go: seen.append("post")),
+    ]
+    y.sum().backward(retain_graph=True)
+    for h in handles:
+        h.remove()
+    y.sum().backward()
+    assert seen == ["pre", "post"] and x.grad.tolist() == [4.0, 4.0]
+
+
 class _Reciprocal(mg.autograd.Function):
     """A custom Function whose backward divides by zero at x = 0, with minigrad ops."""
 

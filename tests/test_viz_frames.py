@@ -313,3 +313,18 @@ def test_large_tensors_are_shown_by_shape():
     s = (x * 2).sum()
     trace = Trace(s, names=locals())
     assert any("⟨shape (4, 5)⟩" in line for line in arithmetic(trace))
+
+
+def test_the_stepper_explains_the_hooks_of_a_node():
+    x = minigrad.tensor([1.0, 2.0], requires_grad=True)
+    y = x * minigrad.tensor([3.0, 4.0])
+    y.grad_fn.register_prehook(lambda go: (go[0] * 10,))
+    y.grad_fn.register_hook(lambda gi, go: (gi[0] + 1, None))
+    loss = y.sum()
+    frames = Trace(loss, names={"x": x, "y": y, "L": loss}).frames
+    hook_lines = [line for f in frames if f.kind == "hook" for line in f.lines]
+    assert hook_lines == [
+        "node pre-hook of MulBackward0 replaced the gradients of its outputs: ([1, 1]) → ([10, 10])",
+        "node hook of MulBackward0 replaced the gradients it sends to its inputs: ([30, 40], None) → ([31, 41], None)",
+    ]
+    assert frames[-1].lines == ["x.grad = [31, 41]"]

@@ -114,7 +114,10 @@ HookFired = _event(
     "hook",
     "step node output_nr hook_kind grad_in grad_out",
     "A hook saw (and maybe replaced) the gradient of output ``output_nr``; "
-    "``hook_kind`` is ``'tensor'`` (register_hook) or ``'retain_grad'``.",
+    "``hook_kind`` is ``'tensor'`` (register_hook) or ``'retain_grad'``. A hook of the node "
+    "itself that replaced its gradients is ``'node pre-hook'`` (``grad_fn.register_prehook``: "
+    "``grad_in``/``grad_out`` are the gradients of all outputs) or ``'node hook'`` "
+    "(``grad_fn.register_hook``: the gradients of all inputs), with ``output_nr`` None.",
 )
 GradCaptured = _event(
     "GradCaptured",
@@ -326,7 +329,7 @@ class GraphTask:
 
             # 1. hooks on the tensors this node produced (they may replace the gradient), and
             # 2. autograd.grad: take the gradient of a requested input
-            if node._tensor_pre_hooks or node._retain_grad_refs:
+            if node._has_hooks:
                 self.run_hooks(node, grads, step, report)
             if captures:
                 self.capture(node, grads, step, report)
@@ -338,6 +341,8 @@ class GraphTask:
                 # 3. a leaf: add into .grad
                 if grads[0] is not None:
                     self.accumulate(node, grads[0], step, report)
+                if node._has_hooks and node._post_hooks:
+                    self.run_post_hooks(node, (), grads, step, report)
             else:
                 # 4. the chain rule: gradients of the outputs -> gradients of the inputs (one per
                 # argument of the node's forward)
@@ -347,6 +352,8 @@ class GraphTask:
                     results = node.call_backward(grads)
                     if anomaly["enabled"] and anomaly["check_nan"]:
                         _check_nan(node, results)
+                if node._has_hooks and node._post_hooks:
+                    results = self.run_post_hooks(node, results, grads, step, report)
                 if not retain_graph:
                     if node._saved:
                         node._release_saved()
@@ -393,7 +400,8 @@ class GraphTask:
         self.steps = step
 
     def run_hooks(self, node, grads, step, report):
-        """Step 1: the tensor hooks and ``retain_grad`` of the tensors ``node`` produced."""
+        """Step 1: the tensor hooks and ``retain_grad`` of the tensors ``node`` produced, then the
+        node's own pre-hooks (``grad_fn.register_prehook``)."""
         for nr, hooks in node._tensor_pre_hooks.items():
             for _, hook in list(hooks):
                 if grads[nr] is None:
@@ -413,6 +421,31 @@ class GraphTask:
                     tensor._retained_grad_add(grads[nr])
                 if report:
                     report(HookFired(step, node, nr, "retain_grad", grads[nr], grads[nr], self.state()))
+        for _, hook in list(node._pre_hooks):  # then the node's own (PyTorch's order)
+            replaced = hook(tuple(grads))
+            if replaced is not None:
+                replaced = _check_hook_results(hook, replaced, len(grads))
+                if report:
+                    report(HookFired(step, node, None, "node pre-hook", tuple(grads), replaced, self.state()))
+                grads[:] = replaced
+
+    def run_post_hooks(self, node, results, grads, step, report):
+        """After step 4: the node's own hooks see the gradients it computed, one per edge (for an
+        AccumulateGrad node, none), and may replace them. Returns the results, per argument."""
+        edges = node._edges if results else ()
+        for _, hook in list(node._post_hooks):
+            grad_inputs = tuple(results[arg] if child is not None else None for child, _, arg, _, _ in edges)
+            replaced = hook(grad_inputs, tuple(grads))
+            if replaced is None:
+                continue
+            replaced = _check_hook_results(hook, replaced, len(grad_inputs))
+            if report:
+                report(HookFired(step, node, None, "node hook", grad_inputs, replaced, self.state()))
+            results = list(results)
+            for (child, _, arg, _, _), g in zip(edges, replaced):
+                if child is not None:
+                    results[arg] = g
+        return results
 
     def capture(self, node, grads, step, report):
         """Step 2: ``autograd.grad`` takes the gradients of the inputs it was asked for."""
@@ -474,6 +507,18 @@ def iter_backward(
         yield from events
         events.clear()
     yield GraphTaskFinished(task.steps, tuple(task.captured), task.state())
+
+
+def _check_hook_results(hook, replaced, expected):
+    """A node hook's replacement: a tuple (or list) of one gradient per slot, PyTorch's error else."""
+    replaced = tuple(replaced) if isinstance(replaced, list | tuple) else (replaced,)
+    if len(replaced) != expected:
+        name = getattr(hook, "__name__", type(hook).__name__)
+        raise RuntimeError(
+            f"hook '{name}' has returned an incorrect number of values (got {len(replaced)}, but "
+            f"expected {expected})"
+        )
+    return replaced
 
 
 def _check_hook_result(hook, before, replaced):

@@ -91,6 +91,9 @@ class Node:
     next_functions = ()
     _tensor_pre_hooks = _NO_HOOKS  # output_nr -> [(hook id, fn)]: tensor hooks
     _retain_grad_refs = _NO_HOOKS  # output_nr -> weakref of a tensor that retains grad
+    _pre_hooks = ()  # [(hook id, fn)]: the node's own hooks, fn(grad_outputs), before it runs
+    _post_hooks = ()  # [(hook id, fn)]: fn(grad_inputs, grad_outputs), after it has run
+    _has_hooks = False  # set once any of the four above is: the engine's one test per node
     _input_meta = ()  # (shape, dtype) of each tensor input: gradients must match them
     _output_meta = ()  # (shape, dtype) of each output
     _n_outputs = 1  # how many outputs: the slots of the node's input buffer in the engine
@@ -115,9 +118,33 @@ class Node:
         # notebook outputs are the same in every run. (The class name: name() may add a namespace.)
         return f"<{type(self).__name__} object>"
 
+    def register_prehook(self, fn):
+        """Call ``fn(grad_outputs)`` before this node runs (after the hooks of the tensors it made);
+        a tuple it returns replaces ``grad_outputs``. Returns a handle with ``.remove()``."""
+        if not self._pre_hooks:
+            self._pre_hooks = []
+        self._has_hooks = True
+        return self._add_hook(self._pre_hooks, fn)
+
+    def register_hook(self, fn):
+        """Call ``fn(grad_inputs, grad_outputs)`` after this node has run: ``grad_inputs`` has one
+        gradient per ``next_functions`` edge (None where the input needs none); a tuple it returns
+        replaces them. Returns a handle with ``.remove()``."""
+        if not self._post_hooks:
+            self._post_hooks = []
+        self._has_hooks = True
+        return self._add_hook(self._post_hooks, fn)
+
+    @staticmethod
+    def _add_hook(hooks, fn):
+        key = next(_hook_ids)
+        hooks.append((key, fn))
+        return RemovableHandle(hooks, key)
+
     def _register_tensor_hook(self, output_nr, fn):
         if self._tensor_pre_hooks is _NO_HOOKS:
             self._tensor_pre_hooks = {}
+        self._has_hooks = True
         hooks = self._tensor_pre_hooks.setdefault(output_nr, [])
         key = next(_hook_ids)
         hooks.append((key, fn))
@@ -129,6 +156,7 @@ class Node:
     def _add_retain_grad(self, output_nr, tensor):
         if self._retain_grad_refs is _NO_HOOKS:
             self._retain_grad_refs = {}
+        self._has_hooks = True
         self._retain_grad_refs[output_nr] = weakref.ref(tensor)
 
 
@@ -156,6 +184,14 @@ class AccumulateGrad(Node):
     @_tensor_pre_hooks.setter
     def _tensor_pre_hooks(self, value):
         pass  # the hooks live on the leaf tensor itself
+
+    @property
+    def _has_hooks(self):
+        return bool(self.variable._leaf_hooks or self._pre_hooks or self._post_hooks)
+
+    @_has_hooks.setter
+    def _has_hooks(self, value):
+        pass  # (worked out from the leaf's and the node's hooks)
 
     def name(self):
         return "minigrad::autograd::AccumulateGrad"  # PyTorch: 'torch::autograd::AccumulateGrad'

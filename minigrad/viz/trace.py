@@ -225,6 +225,27 @@ class Trace:
                 )
             lines.append(f"{node.name}.backward multiplies it by the local derivatives, one edge at a time.")
             return Frame(0, "run", event.step, f"Step {event.step}: run {node.name}", lines, node=node.id)
+        if kind == "hook" and event.output_nr is None:  # a hook of the node itself
+            node = g.node(event.node)
+
+            def shown(grads):
+                return "(" + ", ".join("None" if x is None else _format.array(x) for x in grads) + ")"
+
+            if event.hook_kind == "node pre-hook":  # it replaced the gradients of the node's outputs
+                current.update(enumerate(event.grad_out))
+                what = "the gradients of its outputs"
+            else:
+                what = "the gradients it sends to its inputs"
+            text = f"{event.hook_kind} of {node.name} replaced {what}: "
+            text += f"{shown(event.grad_in)} → {shown(event.grad_out)}"
+            return Frame(
+                0,
+                "hook",
+                event.step,
+                f"Step {event.step}: {event.hook_kind} of {node.name}",
+                [text],
+                node=node.id,
+            )
         if kind == "hook":
             node = g.node(event.node)
             out = node.outputs.get(event.output_nr)

@@ -4893,3 +4893,58 @@ def grad_mode_objects_print_and_exit_quietly(t):
         "exited": exited,
         "after": t.is_grad_enabled(),
     }
+
+
+@case
+def node_hooks_order_and_replacement(t):
+    log = []
+
+    def values(grads):
+        return [None if g is None else g.tolist() for g in grads]
+
+    x = t.tensor([1.0, 2.0], requires_grad=True)
+    c = t.tensor([3.0, 4.0])
+    y = x * c
+    z = y.sum()
+    y.register_hook(lambda g: log.append(("tensor hook", g.tolist())))
+    y.retain_grad()
+    handles = [
+        y.grad_fn.register_prehook(lambda go: log.append(("pre-hook", values(go)))),
+        y.grad_fn.register_hook(lambda gi, go: log.append(("hook", values(gi), values(go)))),
+    ]
+    z.backward(retain_graph=True)
+    first = {"log": list(log), "x_grad": x.grad.clone(), "y_grad": y.grad.clone()}
+    log.clear()
+    handles.append(y.grad_fn.register_prehook(lambda go: (go[0] * 10,)))
+    handles.append(y.grad_fn.register_hook(lambda gi, go: (gi[0] + 1, None)))
+    x.grad = None
+    z.backward(retain_graph=True)
+    replaced = {"log": list(log), "x_grad": x.grad.clone(), "y_grad": y.grad.clone()}
+    for h in handles:
+        h.remove()
+    log.clear()
+    x.grad = None
+    z.backward(retain_graph=True)
+    removed = {"log": list(log), "x_grad": x.grad.clone()}
+    leaf_node = y.grad_fn.next_functions[0][0]
+    leaf_node.register_hook(lambda gi, go: log.append(("leaf hook", values(gi), values(go))))
+    leaf_node.register_prehook(lambda go: log.append(("leaf pre-hook", values(go))))
+    x.register_hook(lambda g: log.append(("leaf tensor hook", g.tolist())))
+    log.clear()
+    x.grad = None
+    z.backward(retain_graph=True)
+    leaf = {"log": list(log), "x_grad": x.grad.clone()}
+    y.grad_fn.register_prehook(lambda go: (go[0], go[0]))
+    wrong_count = raises(lambda: z.backward(retain_graph=True))
+    w = t.tensor([1.0, 2.0], requires_grad=True)
+    q = (w * 2).sum()
+    q.grad_fn.register_prehook(lambda go: (go[0] * 0 + 5,))
+    (g,) = t.autograd.grad(q, w)
+    return {
+        "first": first,
+        "replaced": replaced,
+        "removed": removed,
+        "leaf": leaf,
+        "wrong_count": wrong_count,
+        "in_autograd_grad": g,
+    }
