@@ -116,6 +116,7 @@ class Tensor:
     _retains_grad = False
     _grad_accumulator = None
     _leaf_hooks = None
+    _post_accumulate_hooks = None
     _is_inference = False
     _wrapped_number = False
     _version_counter = None  # made when first needed (see _version_counter_of)
@@ -343,6 +344,19 @@ class Tensor:
         key = next(_hook_ids)
         self._leaf_hooks.append((key, hook))
         return RemovableHandle(self._leaf_hooks, key)
+
+    def register_post_accumulate_grad_hook(self, hook):
+        """Call ``hook(tensor)`` each time backward has added into this leaf's ``.grad`` (not in
+        ``autograd.grad``, which stores nothing). The hook must return None. Returns a handle."""
+        if not self._requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        if self._grad_fn is not None:
+            raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
+        if self._post_accumulate_hooks is None:
+            self._post_accumulate_hooks = []
+        key = next(_hook_ids)
+        self._post_accumulate_hooks.append((key, hook))
+        return RemovableHandle(self._post_accumulate_hooks, key)
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
         """Compute the gradient of this tensor with respect to the graph's leaves and add it into

@@ -387,3 +387,12 @@ def test_engine_sums_inf_and_minus_inf_to_nan_without_numpy_warning():
         x.log().sum().backward()
         (-x.log()).sum().backward()  # .grad: inf, then += -inf
         assert math.isnan(x.grad.item())
+
+
+def test_a_reported_walk_reports_post_accumulate_grad_hooks():
+    x = mg.tensor([1.0, 2.0], requires_grad=True)
+    seen = []
+    x.register_post_accumulate_grad_hook(lambda p: seen.append(p.grad.tolist()))
+    events = list(iter_backward([((x * 3).sum().grad_fn, 0)], [mg.tensor(1.0)]))
+    hooks = [(e.hook_kind, e.grad_out.tolist()) for e in events if e.kind == "hook"]
+    assert seen == [[3.0, 3.0]] and hooks == [("post accumulate grad", [3.0, 3.0])]

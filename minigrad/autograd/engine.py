@@ -114,7 +114,8 @@ HookFired = _event(
     "hook",
     "step node output_nr hook_kind grad_in grad_out",
     "A hook saw (and maybe replaced) the gradient of output ``output_nr``; "
-    "``hook_kind`` is ``'tensor'`` (register_hook) or ``'retain_grad'``. A hook of the node "
+    "``hook_kind`` is ``'tensor'`` (register_hook), ``'retain_grad'`` or ``'post accumulate grad'`` "
+    "(a leaf's register_post_accumulate_grad_hook, after its .grad was stored). A hook of the node "
     "itself that replaced its gradients is ``'node pre-hook'`` (``grad_fn.register_prehook``: "
     "``grad_in``/``grad_out`` are the gradients of all outputs) or ``'node hook'`` "
     "(``grad_fn.register_hook``: the gradients of all inputs), with ``output_nr`` None.",
@@ -465,6 +466,14 @@ class GraphTask:
         if report:
             stored = self.accumulate_grad
             report(GradAccumulated(step, node, node.variable, grad, total, stored, self.state()))
+        hooks = node.variable._post_accumulate_hooks
+        if hooks and self.accumulate_grad:  # the leaf's post-accumulate-grad hooks, told the tensor
+            for _, hook in list(hooks):
+                if hook(node.variable) is not None:
+                    raise RuntimeError("Tensor post accumulate grad hooks should return None.")
+                if report:
+                    total = node.variable._grad
+                    report(HookFired(step, node, 0, "post accumulate grad", total, total, self.state()))
 
 
 def iter_backward(

@@ -187,7 +187,8 @@ class AccumulateGrad(Node):
 
     @property
     def _has_hooks(self):
-        return bool(self.variable._leaf_hooks or self._pre_hooks or self._post_hooks)
+        var = self.variable
+        return bool(var._leaf_hooks or var._post_accumulate_hooks or self._pre_hooks or self._post_hooks)
 
     @_has_hooks.setter
     def _has_hooks(self, value):

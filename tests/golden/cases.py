@@ -4948,3 +4948,42 @@ def node_hooks_order_and_replacement(t):
         "wrong_count": wrong_count,
         "in_autograd_grad": g,
     }
+
+
+@case
+def post_accumulate_grad_hooks(t):
+    log = []
+    x = t.tensor([1.0, 2.0], requires_grad=True)
+    handle = x.register_post_accumulate_grad_hook(lambda p: log.append(("after", p.grad.tolist(), p is x)))
+    x.register_hook(lambda g: log.append(("before", g.tolist())))
+    (x * 3).sum().backward()
+    (x * 3).sum().backward()
+    twice = list(log)
+    log.clear()
+    handle.remove()
+    x.grad = None
+    (x * 3).sum().backward()
+    removed = list(log)
+    y = t.tensor([1.0], requires_grad=True)
+    y.register_post_accumulate_grad_hook(lambda p: log.append("called"))
+    log.clear()
+    t.autograd.grad((y * 2).sum(), y)
+    in_grad = list(log)
+    z = t.tensor([1.0], requires_grad=True)
+
+    def zero_it(p):
+        p.grad.mul_(0)
+
+    z.register_post_accumulate_grad_hook(zero_it)
+    (z * 2).sum().backward()
+    w = t.tensor([1.0], requires_grad=True)
+    w.register_post_accumulate_grad_hook(lambda p: p.grad)
+    return {
+        "twice": twice,
+        "removed": removed,
+        "in_autograd_grad": in_grad,
+        "zeroed_by_hook": z.grad,
+        "returns_a_value": raises(lambda: (w * 2).sum().backward()),
+        "non_leaf": raises(lambda: (x * 2).register_post_accumulate_grad_hook(lambda p: None)),
+        "no_grad": raises(lambda: t.ones(2).register_post_accumulate_grad_hook(lambda p: None)),
+    }
