@@ -253,10 +253,6 @@ class Trace:
             current[event.output_nr] = event.grad_out
             if event.hook_kind == "retain_grad":
                 text = f"retain_grad: {sym}.grad = {_format.array(event.grad_out)}"
-            elif event.hook_kind == "post accumulate grad":
-                text = (
-                    f"post-accumulate-grad hook on {sym}, after {sym}.grad = {_format.array(event.grad_out)}"
-                )
             else:
                 text = (
                     f"hook on {sym}: ∂{L}/∂{sym} {_format.array(event.grad_in)} → "
