@@ -410,7 +410,7 @@ class GraphTask:
                 before = grads[nr]
                 replaced = hook(before)
                 if replaced is not None:
-                    _check_hook_result(hook, before, replaced)
+                    _check_tensor_hook_result(hook, before, replaced)
                     grads[nr] = replaced
                 if report:
                     report(HookFired(step, node, nr, "tensor", before, grads[nr], self.state()))
@@ -425,7 +425,7 @@ class GraphTask:
         for _, hook in list(node._pre_hooks):  # then the node's own (PyTorch's order)
             replaced = hook(tuple(grads))
             if replaced is not None:
-                replaced = _check_hook_results(hook, replaced, len(grads))
+                replaced = _check_node_hook_results(hook, replaced, len(grads))
                 if report:
                     report(HookFired(step, node, None, "node pre-hook", tuple(grads), replaced, self.state()))
                 grads[:] = replaced
@@ -439,7 +439,7 @@ class GraphTask:
             replaced = hook(grad_inputs, tuple(grads))
             if replaced is None:
                 continue
-            replaced = _check_hook_results(hook, replaced, len(grad_inputs))
+            replaced = _check_node_hook_results(hook, replaced, len(grad_inputs))
             if report:
                 report(HookFired(step, node, None, "node hook", grad_inputs, replaced, self.state()))
             results = list(results)
@@ -472,8 +472,8 @@ class GraphTask:
                 if hook(node.variable) is not None:
                     raise RuntimeError("Tensor post accumulate grad hooks should return None.")
                 if report:
-                    total = node.variable._grad
-                    report(HookFired(step, node, 0, "post accumulate grad", total, total, self.state()))
+                    grad_now = node.variable._grad
+                    report(HookFired(step, node, 0, "post accumulate grad", grad_now, grad_now, self.state()))
 
 
 def iter_backward(
@@ -518,7 +518,7 @@ def iter_backward(
     yield GraphTaskFinished(task.steps, tuple(task.captured), task.state())
 
 
-def _check_hook_results(hook, replaced, expected):
+def _check_node_hook_results(hook, replaced, expected):
     """A node hook's replacement: a tuple (or list) of one gradient per slot, PyTorch's error else."""
     replaced = tuple(replaced) if isinstance(replaced, list | tuple) else (replaced,)
     if len(replaced) != expected:
@@ -530,7 +530,7 @@ def _check_hook_results(hook, replaced, expected):
     return replaced
 
 
-def _check_hook_result(hook, before, replaced):
+def _check_tensor_hook_result(hook, before, replaced):
     """A hook may replace a gradient, but only by a tensor of the same shape and dtype (PyTorch's
     errors): anything else would reach the next node as a wrong gradient."""
     name = getattr(hook, "__name__", type(hook).__name__)

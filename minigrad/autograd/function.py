@@ -145,10 +145,7 @@ class Node:
         if self._tensor_pre_hooks is _NO_HOOKS:
             self._tensor_pre_hooks = {}
         self._has_hooks = True
-        hooks = self._tensor_pre_hooks.setdefault(output_nr, [])
-        key = next(_hook_ids)
-        hooks.append((key, fn))
-        return RemovableHandle(hooks, key)
+        return self._add_hook(self._tensor_pre_hooks.setdefault(output_nr, []), fn)
 
     def apply(self, grad_outputs):  # pragma: no cover - every node type defines it
         raise NotImplementedError

@@ -291,7 +291,8 @@ class ClampMin(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return Clamp.backward(ctx, grad)[:2]
+        grad_x, _, _ = Clamp.backward(ctx, grad)
+        return grad_x, None
 
 
 class ClampMax(Function):
