@@ -51,7 +51,7 @@ class Sub(Function):
     def forward(ctx, a, b, alpha=1):
         ctx.shapes, ctx.alpha = (a._data.shape, b._data.shape), alpha
         dtype, (x, y) = promoted(a, b)
-        if dtype is _dtypes.bool or a._dtype is _dtypes.bool or b._dtype is _dtypes.bool:
+        if a._dtype is _dtypes.bool or b._dtype is _dtypes.bool:
             _check_no_bool_subtraction(a, b)
         return out(x - y if alpha == 1 else x - _scaled(y, alpha, dtype), dtype)
 

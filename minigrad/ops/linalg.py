@@ -14,6 +14,14 @@ def _check_dtypes(a, b):
         )
 
 
+def _check_mv_dtypes(matrix, vector):
+    """PyTorch computes a matrix × vector product as ``addmv``: its message, naming the vector's
+    dtype (the result's) first."""
+    if matrix._dtype is not vector._dtype:
+        m, v = matrix._dtype.scalar_name, vector._dtype.scalar_name
+        raise RuntimeError(f"addmv input tensors must have the same dtype, but got {v}, {m}, and {v}")
+
+
 def _check_mm_shapes(a, b):
     (n, k), (k2, m) = a._data.shape, b._data.shape
     if k != k2:
@@ -74,9 +82,7 @@ class Mv(Function):
 
     @staticmethod
     def forward(ctx, a, v):
-        if a._dtype is not v._dtype:  # (PyTorch computes this product as addmv: its message)
-            m, n = a._dtype.scalar_name, v._dtype.scalar_name
-            raise RuntimeError(f"addmv input tensors must have the same dtype, but got {n}, {m}, and {n}")
+        _check_mv_dtypes(a, v)
         ctx.save_for_backward(a, v)
         return out(a._data @ v._data, a.dtype)
 
@@ -124,8 +130,7 @@ class Matmul(Function):
     def forward(ctx, a, b):
         if a._dtype is not b._dtype:  # (PyTorch's message depends on how it computes the product)
             if b._data.ndim == 1:  # folded into a matrix × vector product
-                n, m = b._dtype.scalar_name, a._dtype.scalar_name
-                raise RuntimeError(f"addmv input tensors must have the same dtype, but got {n}, {m}, and {n}")
+                _check_mv_dtypes(a, b)
             if b._data.ndim == 2:  # folded into a matrix product
                 _check_dtypes(a, b)
             raise RuntimeError(
