@@ -295,19 +295,14 @@ class ClampMin(Function):
         return grad_x, None
 
 
-class ClampMax(Function):
-    """``x.clamp_max(hi)``: clamp with only an upper bound."""
+class ClampMax(ClampMin):
+    """``x.clamp_max(hi)``: clamp with only an upper bound (the same backward)."""
 
     node_name = "ClampMaxBackward0"
 
     @staticmethod
     def forward(ctx, x, hi):
         return Clamp.forward(ctx, x, None, hi)
-
-    @staticmethod
-    def backward(ctx, grad):
-        grad_x, _, _ = Clamp.backward(ctx, grad)
-        return grad_x, None
 
 
 class Clamp(Function):
