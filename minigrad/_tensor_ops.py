@@ -125,16 +125,44 @@ Tensor.eq, Tensor.ne, Tensor.lt, Tensor.le, Tensor.gt, Tensor.ge = (
 
 
 def _logical(numpy_op):
+    """``x.logical_and(y)``, ...: True/False of the elements taken as truth values, always bool."""
+
     def logical(self, other):
         return Tensor._make(numpy_op(self._data, _wrap_number(other, self)._data))
 
     return logical
 
 
-Tensor.__and__ = Tensor.__rand__ = _logical(np.logical_and)
-Tensor.__or__ = Tensor.__ror__ = _logical(np.logical_or)
-Tensor.__xor__ = _logical(np.logical_xor)
-Tensor.logical_not = Tensor.__invert__ = lambda self: Tensor._make(np.logical_not(self._data))
+def _bitwise(numpy_op, name):
+    """``x & y``, ``x | y``, ``x ^ y``: bit by bit, on bool and integer tensors (on two masks, the
+    logical and, or, xor). The result has the promoted dtype, as in PyTorch; floats raise."""
+
+    def bitwise(self, other):
+        other = _wrap_number(other, self)
+        dtype = _dtypes.result_type(self, other)
+        if dtype.is_floating_point:
+            raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{dtype.scalar_name}'")
+        a, b = self._data.astype(dtype.numpy, copy=False), other._data.astype(dtype.numpy, copy=False)
+        return Tensor._make(np.asarray(numpy_op(a, b)), dtype)
+
+    return bitwise
+
+
+def _invert(self):
+    if self._dtype.is_floating_point:
+        raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors")
+    return Tensor._make(np.invert(self._data), self._dtype)
+
+
+Tensor.__and__ = Tensor.__rand__ = _bitwise(np.bitwise_and, "bitwise_and")
+Tensor.__or__ = Tensor.__ror__ = _bitwise(np.bitwise_or, "bitwise_or")
+Tensor.__xor__ = Tensor.__rxor__ = _bitwise(np.bitwise_xor, "bitwise_xor")
+Tensor.__invert__ = _invert
+Tensor.__pos__ = lambda self: self  # (+x is x, as in PyTorch)
+Tensor.logical_and = _logical(np.logical_and)
+Tensor.logical_or = _logical(np.logical_or)
+Tensor.logical_xor = _logical(np.logical_xor)
+Tensor.logical_not = lambda self: Tensor._make(np.logical_not(self._data))
 Tensor.isnan = lambda self: Tensor._make(np.isnan(self._data))
 Tensor.isfinite = lambda self: Tensor._make(np.isfinite(self._data))
 Tensor.any = lambda self: Tensor._make(np.any(self._data))

@@ -433,7 +433,9 @@ class Tensor:
     def __format__(self, spec):
         if self.ndim == 0:  # as PyTorch: f"{torch.tensor(4.0)}" is '4.0'
             return format(self.item(), spec)
-        return repr(self) if not spec else format(repr(self), spec)
+        if spec:
+            raise TypeError("unsupported format string passed to Tensor.__format__")
+        return repr(self)
 
     def to(self, dtype):
         """A copy converted to ``dtype`` (differentiable: the gradient is converted back)."""

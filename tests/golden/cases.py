@@ -4987,3 +4987,29 @@ def post_accumulate_grad_hooks(t):
         "non_leaf": raises(lambda: (x * 2).register_post_accumulate_grad_hook(lambda p: None)),
         "no_grad": raises(lambda: t.ones(2).register_post_accumulate_grad_hook(lambda p: None)),
     }
+
+
+@case
+def bitwise_and_logical_operators(t):
+    ints = t.tensor([5, 6])
+    mask = t.tensor([True, False])
+    return {
+        "int_and_int": ints & t.tensor([3, 3]),
+        "int_or_int": t.tensor([1, 2]) | t.tensor([2, 1]),
+        "int_xor_bool": t.tensor([1, 2]) ^ True,
+        "number_and_int": 3 & ints,
+        "mask_and_int": mask & t.tensor([1, 3]),
+        "mask_or_number": mask | False,
+        "invert_int": ~t.tensor([1, 2]),
+        "invert_mask": ~mask,
+        "float_and": raises(lambda: t.ones(2) & t.ones(2)),
+        "float_or_number": raises(lambda: t.ones(2) | 1),
+        "int_xor_float_number": raises(lambda: t.tensor([1, 2]) ^ 1.5),
+        "invert_float": raises(lambda: ~t.ones(2)),
+        "logical_and": t.tensor([1, 2]).logical_and(t.tensor([0, 3])),
+        "logical_or_floats": t.tensor([1.5, 0.0]).logical_or(t.tensor([0.0, 0.0])),
+        "logical_not": t.tensor([0.0, 2.0]).logical_not(),
+        "unary_plus": +t.tensor([1.0]),
+        "format_of_a_vector": raises(lambda: f"{t.tensor([1.0]):.2f}"),
+        "format_of_a_number": f"{t.tensor(2.5):.2f}",
+    }
