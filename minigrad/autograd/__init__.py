@@ -60,10 +60,6 @@ def _make_grads(outputs, grads):
     """The starting gradients: given ones checked against their outputs' shapes, or an implicit
     ``1`` for a single-element output."""
     grads = (None,) * len(outputs) if grads is None else _as_tuple(grads)
-    if len(grads) != len(outputs):
-        raise RuntimeError(
-            f"grad requires one gradient per output: got {len(grads)} gradients for {len(outputs)} outputs"
-        )
     result = []
     for i, (out, g) in enumerate(zip(outputs, grads)):
         if g is None:
@@ -78,6 +74,8 @@ def _make_grads(outputs, grads):
                 f"output[{i}] has a shape of {out.shape!r}."
             )
         result.append(g)
+    if len(grads) != len(outputs):  # (checked after the pairs, as PyTorch does)
+        raise RuntimeError(f"got {len(outputs)} tensors and {len(grads)} gradients")
     return result
 
 
@@ -114,7 +112,7 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
         input_edges = []
         for t in inputs:
             if not t.requires_grad:
-                raise RuntimeError("One of the differentiated Tensors does not require grad")
+                raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
             if not t.is_leaf:
                 t.retain_grad()
             input_edges.append(t._gradient_edge())
@@ -136,11 +134,21 @@ def grad(
     create_graph=False,
     allow_unused=None,
     materialize_grads=False,
+    only_inputs=True,
 ):
     """Return the gradients of ``outputs`` with respect to ``inputs`` as a tuple, without touching
     any ``.grad``. An input the outputs do not depend on raises, unless ``allow_unused=True`` (then
     its gradient is None, or zeros with ``materialize_grads=True``)."""
+    if not only_inputs:
+        warnings.warn(
+            "only_inputs argument is deprecated and is ignored now (defaults to True). To accumulate "
+            "gradient for other parts of the graph, please use minigrad.autograd.backward.",
+            FutureWarning,
+            stacklevel=2,
+        )
     outputs, inputs = _as_tuple(outputs), _as_tuple(inputs)
+    if not inputs:
+        raise RuntimeError("`inputs` argument to `grad()` cannot be empty.")
     if allow_unused is None:
         allow_unused = materialize_grads
     if materialize_grads and not allow_unused:

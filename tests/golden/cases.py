@@ -5013,3 +5013,18 @@ def bitwise_and_logical_operators(t):
         "format_of_a_vector": raises(lambda: f"{t.tensor([1.0]):.2f}"),
         "format_of_a_number": f"{t.tensor(2.5):.2f}",
     }
+
+
+@case
+def backward_and_grad_argument_errors(t):
+    x = t.tensor([1.0, 2.0], requires_grad=True)
+    return {
+        "fewer_grad_outputs": raises(
+            lambda: t.autograd.grad([x.sum(), (x * x).sum()], [x], grad_outputs=[t.tensor(1.0)])
+        ),
+        "empty_inputs": raises(lambda: t.autograd.grad(x.sum(), [])),
+        "backward_input_without_grad": raises(lambda: x.sum().backward(inputs=[t.ones(2)])),
+        "gradient_as_a_list_of_numbers": raises(lambda: (x * 1).backward([1.0, 1.0])),
+        "only_inputs": warns(lambda: t.autograd.grad(x.sum(), x, only_inputs=False)),
+        "only_inputs_default": t.autograd.grad(x.sum(), x, only_inputs=True),
+    }
