@@ -247,10 +247,9 @@ def cat(tensors, dim=0):
 
 
 def where(condition, input, other):
-    from .ops.elementwise import Where
-    from .tensor import _wrap_number
+    from .ops.elementwise import where
 
-    return Where.apply(condition, _wrap_number(input, condition), _wrap_number(other, condition))
+    return where(condition, input, other)
 
 
 builtins_max = builtins.max

@@ -9,6 +9,7 @@ from minigrad.autograd import gradcheck, gradgradcheck
 from minigrad.ops import arithmetic as ar
 from minigrad.ops import elementwise as el
 from minigrad.ops import losses
+from minigrad.ops import shape as shape_ops
 
 rng = np.random.default_rng(0)
 
@@ -109,6 +110,19 @@ OPS = [
         True,
     ),
     ("mul_scalar", lambda a: ar.MulScalar.apply(a, 2.5), lambda: (t(3),), True),
+    ("div_scalar", lambda a: ar.DivScalar.apply(a, 2.5), lambda: (t(3),), True),
+    (
+        "index_put_accumulate",
+        lambda base, v: shape_ops.IndexPutAccumulate.apply(base, v, (np.array([0, 2, 0]),)),
+        lambda: (t(3, 2), t(3, 2)),
+        True,
+    ),
+    (
+        "select_backward",
+        lambda g: shape_ops.SelectBackward.apply(g, (3, 2), (slice(None), 1)),
+        lambda: (t(3),),
+        True,
+    ),
     (
         "threshold_backward",
         lambda g, y: el.ThresholdBackward.apply(g, y),

@@ -17,6 +17,8 @@ def sum_to_shape(grad, shape):
     if grad_shape == shape:  # nothing was broadcast (the usual case)
         return grad
     shape = tuple(shape)
+    if not shape:  # to a single number: the sum of all (PyTorch's sum_to does the same)
+        return grad.sum()
     extra = len(grad_shape) - len(shape)
     if extra > 0 and grad_shape[extra:] == shape:  # only dimensions added in front (a bias)
         return grad.sum(dim=tuple(range(extra)))

@@ -127,6 +127,23 @@ class MulScalar(Function):
         return MulScalar.apply(grad, ctx.k), None
 
 
+class DivScalar(Function):
+    """c = a / k for a Python number k, as PyTorch's backward formulas write it (``div.Scalar``,
+    e.g. mean's gradient divided by the count): one edge, as ``MulScalar``."""
+
+    node_name = "DivBackward1"
+
+    @staticmethod
+    def forward(ctx, a, k):
+        ctx.k = k
+        dtype, (x, y) = float_result(a, _wrap_number(k, a))
+        return out(x / y, dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return DivScalar.apply(grad, ctx.k), None
+
+
 class Div(Function):
     """c = a / b.   ∂c/∂a = 1/b,  ∂c/∂b = −a/b²."""
 
@@ -144,7 +161,8 @@ class Div(Function):
         a, b = ctx.saved_tensors
         a_shape, b_shape = ctx.shapes
         grad_a = sum_to_shape(grad / b, a_shape) if ctx.needs_input_grad[0] else None
-        grad_b = sum_to_shape(-grad * a / (b * b), b_shape) if ctx.needs_input_grad[1] else None
+        # (PyTorch's formula and order: −grad · ((a / b) / b))
+        grad_b = sum_to_shape(-grad * ((a / b) / b), b_shape) if ctx.needs_input_grad[1] else None
         return grad_a, grad_b
 
 
@@ -182,7 +200,7 @@ class Reciprocal(Function):
     @staticmethod
     def backward(ctx, grad):
         (c,) = ctx.saved_tensors
-        return -grad * c * c
+        return -grad * (c * c)  # (PyTorch's order: c² first)
 
 
 def power(x, p):

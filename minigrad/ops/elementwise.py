@@ -388,14 +388,14 @@ class Where(Function):
 
     @staticmethod
     def forward(ctx, condition, a, b):
-        ctx.condition = condition
+        ctx.condition = condition  # (the mask's numbers, a bool array: see where() below)
         ctx.shapes = (a._data.shape, b._data.shape)
         dtype, (x, y) = promoted(a, b)
-        return out(np.where(condition._data, x, y), dtype)
+        return out(np.where(condition, x, y), dtype)
 
     @staticmethod
     def backward(ctx, grad):
-        cond = ctx.condition
+        cond = out(ctx.condition, _dtypes.bool)
         a_shape, b_shape = ctx.shapes
         # (chosen by where again, not multiplied by the condition: the input that was not chosen
         # gets exactly 0, even for an inf or nan gradient)
@@ -403,7 +403,15 @@ class Where(Function):
 
 
 def where(condition, a, b):
-    return Where.apply(condition, _wrap_number(a, condition), _wrap_number(b, condition))
+    """``a`` where ``condition`` is True, else ``b`` (either may be a number)."""
+    if condition._dtype is not _dtypes.bool:
+        raise RuntimeError(
+            "where expected condition to be a boolean tensor, but got a tensor with dtype "
+            f"{condition._dtype.scalar_name}"
+        )
+    # The mask goes in as numbers, not as a tensor: it is not differentiable, so (as in PyTorch)
+    # the node has edges for a and b only.
+    return Where.apply(condition._data, _wrap_number(a, condition), _wrap_number(b, condition))
 
 
 class ToCopy(Function):

@@ -9,6 +9,7 @@ from .. import _dtypes
 from ..autograd.function import Function
 from ..tensor import _normalize_dim
 from ._util import out
+from .arithmetic import DivScalar
 from .elementwise import where
 
 
@@ -18,6 +19,16 @@ def _dims(dim, ndim):
     if isinstance(dim, int):
         return (_normalize_dim(dim, ndim),)
     return tuple(sorted([_normalize_dim(d, ndim) for d in dim]))
+
+
+def _expand_back(grad, shape, dims):
+    """A sum's gradient (over ``dims``) back in the input's ``shape``, as PyTorch's ``sum_backward``
+    builds it: the summed dimensions put back with ``unsqueeze`` (unless keepdim kept them, or the
+    gradient is a single number), then every element gets its copy with ``expand``."""
+    if grad._data.ndim and grad._data.ndim != len(shape):
+        for d in sorted(dims):
+            grad = grad.unsqueeze(d)
+    return grad.expand(shape)
 
 
 def _keepdim_shape(shape, dims):
@@ -38,8 +49,7 @@ class Sum(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        grad = grad.reshape(_keepdim_shape(ctx.input_shape, ctx.dims))
-        return grad.expand(ctx.input_shape), None, None
+        return _expand_back(grad, ctx.input_shape, ctx.dims), None, None
 
 
 class SumDim(Sum):
@@ -70,8 +80,8 @@ class Mean(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        grad = grad.reshape(_keepdim_shape(ctx.input_shape, ctx.dims))
-        return grad.expand(ctx.input_shape) / ctx.count, None, None
+        # (PyTorch's formula: the sum's gradient divided by the count, a number: DivBackward1)
+        return DivScalar.apply(_expand_back(grad, ctx.input_shape, ctx.dims), ctx.count), None, None
 
 
 class MeanDim(Mean):

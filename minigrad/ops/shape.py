@@ -203,7 +203,7 @@ class Select(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return ScatterIntoZeros.apply(grad, ctx.input_shape, ctx.key), None, None
+        return SelectBackward.apply(grad, ctx.input_shape, ctx.key), None, None
 
 
 class Slice(Select):
@@ -217,6 +217,10 @@ class Slice(Select):
         ctx.input_shape, ctx.key = x.shape, (slice(None),) * dim + (index,)
         # (with ``...`` numpy returns a view even for a single element, not a copy as a scalar)
         return x._make_view(x._data[ctx.key + (Ellipsis,)])
+
+    @staticmethod
+    def backward(ctx, grad):
+        return SliceBackward.apply(grad, ctx.input_shape, ctx.key), None, None
 
 
 class Index(Function):
@@ -235,25 +239,53 @@ class Index(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return ScatterIntoZeros.apply(grad, ctx.input_shape, ctx.key), None
+        from .._factories import zeros
+
+        base = zeros(ctx.input_shape, dtype=grad.dtype)
+        return IndexPutAccumulate.apply(base, grad, ctx.key), None
 
 
-class ScatterIntoZeros(Function):
-    """The backward of indexing: zeros of ``shape`` with ``grad`` added at ``key``. Its own backward
-    (needed for second derivatives) is indexing again."""
+class IndexPutAccumulate(Function):
+    """The backward of advanced indexing, as PyTorch computes it: ``base`` (zeros) with ``values``
+    added at ``key`` — twice where an index repeats. Its own backward (for second derivatives):
+    base gets the gradient, values the gradient at ``key``."""
 
-    node_name = "IndexPutBackward0"
+    node_name = "IndexPutImplBackward0"
+
+    @staticmethod
+    def forward(ctx, base, values, key):
+        ctx.key = key
+        result = base._data.copy()
+        np.add.at(result, key, values._data)
+        return out(result, base.dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad if ctx.needs_input_grad[0] else None, grad[ctx.key], None
+
+
+class SelectBackward(Function):
+    """``x[i]``'s backward as one operation, as PyTorch has it (``select_backward``): zeros of the
+    input's shape with the gradient written at i. Its own backward is ``x[i]`` again."""
+
+    node_name = "SelectBackwardBackward0"
 
     @staticmethod
     def forward(ctx, grad, shape, key):
         ctx.key = key
         result = np.zeros(shape, dtype=grad.dtype.numpy)
-        np.add.at(result, key, grad._data)
+        result[key] = grad._data  # (each place once: a plain assignment)
         return out(result, grad.dtype)
 
     @staticmethod
     def backward(ctx, grad):
         return grad[ctx.key], None, None
+
+
+class SliceBackward(SelectBackward):
+    """``x[a:b]``'s backward (``slice_backward``)."""
+
+    node_name = "SliceBackwardBackward0"
 
 
 class CopySlices(Function):

@@ -5028,3 +5028,29 @@ def backward_and_grad_argument_errors(t):
         "only_inputs": warns(lambda: t.autograd.grad(x.sum(), x, only_inputs=False)),
         "only_inputs_default": t.autograd.grad(x.sum(), x, only_inputs=True),
     }
+
+
+@case
+def double_backward_graphs_of_reductions_division_and_indexing(t):
+    def graph_of_grad(f, values=((1.0, 2.0), (3.0, 4.0), (5.0, 6.0))):
+        x = t.tensor([list(v) for v in values], dtype=t.float64, requires_grad=True)
+        (g,) = t.autograd.grad(f(x).sum(), x, create_graph=True)
+        (gg,) = t.autograd.grad(g.sum(), x, allow_unused=True)
+        return {"graph": graph(g.grad_fn), "gg": gg}
+
+    x = t.tensor([1.0, 2.0], requires_grad=True)
+    y = t.tensor([3.0, 4.0], requires_grad=True)
+    return {
+        "sum_dim": graph_of_grad(lambda v: v.sum(0) * v.sum(0)),
+        "mean": graph_of_grad(lambda v: v.mean() * v),
+        "div": graph_of_grad(lambda v: v / (v * v + 1)),
+        "reciprocal": graph_of_grad(lambda v: 1 / (v * v + 1)),
+        "select": graph_of_grad(lambda v: v[1] * v[1]),
+        "slice": graph_of_grad(lambda v: v[1:] * v[1:]),
+        "select_then_slice": graph_of_grad(lambda v: v[0, 1:] * v[0, 1:]),
+        "advanced_index": graph_of_grad(lambda v: v[[0, 2]] * v[[0, 2]]),
+        "clamp": graph_of_grad(lambda v: v.clamp(2, 5) * v),
+        "where_edges": graph(t.where(x > 1, x, y).grad_fn),
+        "where_with_a_number": graph(t.where(x > 1, x, 0.0).grad_fn),
+        "where_not_bool": raises(lambda: t.where(t.ones(2), x, y)),
+    }
