@@ -10,6 +10,7 @@ from minigrad.ops import arithmetic as ar
 from minigrad.ops import elementwise as el
 from minigrad.ops import losses
 from minigrad.ops import shape as shape_ops
+from minigrad.ops import softmax as sm
 
 rng = np.random.default_rng(0)
 
@@ -110,6 +111,18 @@ OPS = [
         True,
     ),
     ("mul_scalar", lambda a: ar.MulScalar.apply(a, 2.5), lambda: (t(3),), True),
+    (
+        "softmax_backward_data",
+        lambda g, y: sm.SoftmaxBackwardData.apply(g, y, 1),
+        lambda: (t(2, 3), t(2, 3, low=0.1, high=0.9)),
+        True,
+    ),
+    (
+        "log_softmax_backward_data",
+        lambda g, y: sm.LogSoftmaxBackwardData.apply(g, y, 0),
+        lambda: (t(3, 2), t(3, 2, low=-2.0, high=-0.1)),
+        True,
+    ),
     ("div_scalar", lambda a: ar.DivScalar.apply(a, 2.5), lambda: (t(3),), True),
     (
         "index_put_accumulate",

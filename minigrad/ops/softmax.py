@@ -32,7 +32,36 @@ class Softmax(Function):
     @staticmethod
     def backward(ctx, grad):
         (y,) = ctx.saved_tensors
-        return y * (grad - (grad * y).sum(dim=ctx.dim, keepdim=True)), None
+        return SoftmaxBackwardData.apply(grad, y, ctx.dim), None
+
+
+class SoftmaxBackwardData(Function):
+    """Softmax's backward as one operation, as PyTorch has it (``_softmax_backward_data``):
+    y · (g − Σ g·y) along ``dim``. Differentiated again (``create_graph=True``): the gradient
+    gets this same op; y gets gg·g − gg·Σ g·y − g·Σ gg·y (gg: the incoming gradient)."""
+
+    node_name = "SoftmaxBackwardDataBackward0"
+
+    @staticmethod
+    def forward(ctx, grad, y, dim):
+        ctx.dim = dim
+        ctx.save_for_backward(grad, y)
+        g, v = grad._data, y._data
+        return out(v * (g - np.add.reduce(g * v, axis=dim, keepdims=True)), y.dtype)
+
+    @staticmethod
+    def backward(ctx, grad_grad):
+        grad, y = ctx.saved_tensors
+        dim = ctx.dim
+        grad_grad_out = SoftmaxBackwardData.apply(grad_grad, y, dim) if ctx.needs_input_grad[0] else None
+        grad_y = None
+        if ctx.needs_input_grad[1]:
+            grad_y = (
+                grad_grad * grad
+                - grad_grad * (grad * y).sum(dim=dim, keepdim=True)
+                - grad * (grad_grad * y).sum(dim=dim, keepdim=True)
+            )
+        return grad_grad_out, grad_y, None
 
 
 class LogSoftmax(Function):
@@ -53,4 +82,30 @@ class LogSoftmax(Function):
     @staticmethod
     def backward(ctx, grad):
         (y,) = ctx.saved_tensors
-        return grad - y.exp() * grad.sum(dim=ctx.dim, keepdim=True), None
+        return LogSoftmaxBackwardData.apply(grad, y, ctx.dim), None
+
+
+class LogSoftmaxBackwardData(Function):
+    """log_softmax's backward as one operation, as PyTorch has it (``_log_softmax_backward_data``):
+    g − e^y · Σ g along ``dim``. Differentiated again: the gradient gets gg − Σ gg·e^y (gg: the
+    incoming gradient), y gets −Σ g · e^y · gg."""
+
+    node_name = "LogSoftmaxBackwardDataBackward0"
+
+    @staticmethod
+    def forward(ctx, grad, y, dim):
+        ctx.dim = dim
+        ctx.save_for_backward(grad, y)
+        g, v = grad._data, y._data
+        return out(g - np.exp(v) * np.add.reduce(g, axis=dim, keepdims=True), y.dtype)
+
+    @staticmethod
+    def backward(ctx, grad_grad):
+        grad, y = ctx.saved_tensors
+        dim = ctx.dim
+        # (the transpose of the op: gg − Σ gg·e^y, PyTorch's formula)
+        grad_grad_out = None
+        if ctx.needs_input_grad[0]:
+            grad_grad_out = grad_grad - (grad_grad * y.exp()).sum(dim=dim, keepdim=True)
+        grad_y = -grad.sum(dim=dim, keepdim=True) * y.exp() * grad_grad if ctx.needs_input_grad[1] else None
+        return grad_grad_out, grad_y, None

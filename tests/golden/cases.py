@@ -5054,3 +5054,18 @@ def double_backward_graphs_of_reductions_division_and_indexing(t):
         "where_with_a_number": graph(t.where(x > 1, x, 0.0).grad_fn),
         "where_not_bool": raises(lambda: t.where(t.ones(2), x, y)),
     }
+
+
+@case
+def softmax_and_log_softmax_double_backward(t):
+    def second(f):
+        x = t.tensor([[0.5, -1.5, 2.0], [1.0, 0.25, -0.75]], dtype=t.float64, requires_grad=True)
+        (g,) = t.autograd.grad(f(x).sum(), x, create_graph=True)
+        (gg,) = t.autograd.grad((g * g).sum(), x)
+        return {"g": g.detach(), "graph": graph(g.grad_fn), "gg": gg}
+
+    return {
+        "softmax": second(lambda v: t.softmax(v, dim=1) * v),
+        "log_softmax": second(lambda v: t.log_softmax(v, dim=1) * v),
+        "log_softmax_dim0": second(lambda v: t.log_softmax(v, dim=0) ** 2),
+    }
