@@ -1,10 +1,11 @@
 """Just enough of ``torch.nn`` for the training-loop lessons: ``Module``, ``Parameter``, ``Linear``,
-``Sequential``, ``ReLU``, ``Tanh``, ``Sigmoid``, ``MSELoss`` and ``CrossEntropyLoss``."""
+``Sequential``, ``Identity``, ``Flatten``, ``ReLU``, ``Tanh``, ``Sigmoid``, ``Softmax``, ``LogSoftmax``,
+``MSELoss`` and ``CrossEntropyLoss``."""
 
 import math
 from typing import NamedTuple
 
-from .. import _factories
+from .. import _dtypes, _factories
 from ..tensor import Tensor
 from . import functional, init, utils  # noqa: F401
 
@@ -14,6 +15,8 @@ class Parameter(Tensor):
 
     def __new__(cls, data=None, requires_grad=True):
         data = data if data is not None else _factories.zeros(0)
+        if requires_grad and not data.dtype.is_floating_point:
+            raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
         t = Tensor._make(data._data, data.dtype)
         t.__class__ = cls
         t._requires_grad = requires_grad
@@ -44,6 +47,7 @@ class Module:
 
     def __init__(self):
         object.__setattr__(self, "_parameters", {})
+        object.__setattr__(self, "_buffers", {})
         object.__setattr__(self, "_modules", {})
         object.__setattr__(self, "training", True)
 
@@ -88,10 +92,71 @@ class Module:
         for _, m in self.named_modules():
             yield m
 
+    def register_buffer(self, name, tensor):
+        """Keep a tensor that is not trained (a running mean, a mask) with the module: it goes into
+        ``state_dict`` and follows ``double()``/``float()``, but not into ``parameters()``."""
+        self._buffers[name] = tensor
+        object.__setattr__(self, name, tensor)
+
+    def named_buffers(self, prefix=""):
+        for name, b in self._buffers.items():
+            yield prefix + name, b
+        for name, m in self._modules.items():
+            yield from m.named_buffers(prefix + name + ".")
+
+    def buffers(self):
+        for _, b in self.named_buffers():
+            yield b
+
+    def named_children(self):
+        return iter(self._modules.items())
+
+    def _state_items(self, prefix=""):
+        """(name, tensor) for state_dict in PyTorch's order: each module's parameters, then its
+        buffers, then its children's."""
+        for name, p in self._parameters.items():
+            yield prefix + name, p
+        for name, b in self._buffers.items():
+            yield prefix + name, b
+        for name, m in self._modules.items():
+            yield from m._state_items(prefix + name + ".")
+
     def state_dict(self):
-        """Every parameter by its dotted name, detached (sharing storage): what you save to restore
-        a model later with ``load_state_dict``."""
-        return {name: p.detach() for name, p in self.named_parameters()}
+        """Every parameter and buffer by its dotted name, detached (sharing storage): what you save
+        to restore a model later with ``load_state_dict``."""
+        return {name: t.detach() for name, t in self._state_items()}
+
+    def apply(self, fn):
+        """Call ``fn(module)`` on every sub-module, then on this one (e.g. to initialise weights)."""
+        for m in self._modules.values():
+            m.apply(fn)
+        fn(self)
+        return self
+
+    def requires_grad_(self, requires_grad=True):
+        for p in self.parameters():
+            p.requires_grad_(requires_grad)
+        return self
+
+    def to(self, dtype):
+        """Convert the parameters and floating-point buffers to ``dtype``, in place (``to("cpu")``
+        changes nothing: there is only one device)."""
+        if isinstance(dtype, str):
+            return self
+        for module in self.modules():
+            for p in module._parameters.values():
+                if p is not None:
+                    p.data = p.data.to(dtype)
+            for name, b in list(module._buffers.items()):
+                if b is not None and b.dtype.is_floating_point:
+                    module.register_buffer(name, b.to(dtype))
+        return self
+
+    def double(self):
+        return self.to(_dtypes.float64)
+
+    def float(self):
+        return self.to(_dtypes.float32)
 
     def load_state_dict(self, state_dict, strict=True):
         """Copy the tensors of ``state_dict`` into the parameters of the same names, in place.
@@ -99,7 +164,7 @@ class Module:
         ``_IncompatibleKeys``)."""
         from .. import no_grad
 
-        own = dict(self.named_parameters())
+        own = dict(self._state_items())
         missing = [k for k in own if k not in state_dict]
         unexpected = [k for k in state_dict if k not in own]
         errors = []
@@ -189,10 +254,51 @@ class Sequential(Module):
         return x
 
     def __getitem__(self, i):
+        if isinstance(i, slice):  # a Sequential of those modules, under their names
+            part = Sequential()
+            for name, m in list(self._modules.items())[i]:
+                setattr(part, name, m)
+            return part
         return list(self._modules.values())[i]
 
     def __len__(self):
         return len(self._modules)
+
+
+class Identity(Module):
+    def forward(self, x):
+        return x
+
+
+class Flatten(Module):
+    """Flatten dimensions ``start_dim`` to ``end_dim`` (by default all but the batch dimension)."""
+
+    def __init__(self, start_dim=1, end_dim=-1):
+        super().__init__()
+        self.start_dim, self.end_dim = start_dim, end_dim
+
+    def forward(self, x):
+        return x.flatten(self.start_dim, self.end_dim)
+
+    def extra_repr(self):
+        return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
+
+
+class Softmax(Module):
+    def __init__(self, dim=None):
+        super().__init__()
+        self.dim = dim
+
+    def forward(self, x):
+        return x.softmax(self.dim)
+
+    def extra_repr(self):
+        return f"dim={self.dim}"
+
+
+class LogSoftmax(Softmax):
+    def forward(self, x):
+        return x.log_softmax(self.dim)
 
 
 class ReLU(Module):

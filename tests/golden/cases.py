@@ -5069,3 +5069,46 @@ def softmax_and_log_softmax_double_backward(t):
         "log_softmax": second(lambda v: t.log_softmax(v, dim=1) * v),
         "log_softmax_dim0": second(lambda v: t.log_softmax(v, dim=0) ** 2),
     }
+
+
+@case
+def module_buffers_children_conversion_and_helpers(t):
+    nn = t.nn
+
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc = nn.Linear(2, 2)
+            self.scale = nn.Parameter(t.ones(1))
+            self.register_buffer("running", t.zeros(2))
+
+        def forward(self, x):
+            return self.fc(x) * self.scale
+
+    net = Net()
+    seen = []
+    net.apply(lambda m: seen.append(type(m).__name__))
+    model = nn.Sequential(nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 1))
+    frozen = [p.requires_grad for p in model.requires_grad_(False).parameters()]
+    model.requires_grad_(True)
+    return {
+        "state_dict_keys": list(net.state_dict()),
+        "buffer_names": [name for name, _ in net.named_buffers()],
+        "parameter_names": [name for name, _ in net.named_parameters()],
+        "children": [name for name, _ in net.named_children()],
+        "apply_order": seen,
+        "double": [str(p.dtype) for p in net.double().parameters()] + [str(net.running.dtype)],
+        "float": [str(p.dtype) for p in net.float().parameters()],
+        "to_cpu_is_self": net.to("cpu") is net,
+        "frozen": frozen,
+        "slice": repr(model[1:]),
+        "slice_len": len(model[1:]),
+        "int_parameter": raises(lambda: nn.Parameter(t.ones(2, dtype=t.int64))),
+        "int_parameter_no_grad": nn.Parameter(t.ones(2, dtype=t.int64), requires_grad=False).requires_grad,
+        "identity": nn.Identity()(t.ones(1)),
+        "flatten": nn.Flatten()(t.ones(2, 3, 4)).shape,
+        "flatten_repr": repr(nn.Flatten()),
+        "softmax": nn.Softmax(dim=1)(t.tensor([[1.0, 2.0]])),
+        "softmax_repr": repr(nn.Softmax(dim=1)),
+        "log_softmax": nn.LogSoftmax(dim=1)(t.tensor([[1.0, 2.0]])),
+    }
