@@ -570,6 +570,10 @@ Tensor.clamp_ = lambda self, min=None, max=None: _inplace(self, lambda s: clamp(
 Tensor.relu_ = lambda self: _inplace(self, lambda s: el.Relu.apply(s))
 Tensor.exp_ = lambda self: _inplace(self, lambda s: el.Exp.apply(s))
 Tensor.pow_ = lambda self, exponent: _inplace(self, lambda s: pow(s, exponent), *_others(exponent))
+Tensor.masked_fill = lambda self, mask, value: el.masked_fill(self, mask, value)
+Tensor.masked_fill_ = lambda self, mask, value: _inplace(
+    self, lambda s: el.masked_fill(s, mask, value), *_others(value)
+)
 Tensor.clamp_min = lambda self, min: el.ClampMin.apply(self, min)
 Tensor.clamp_max = lambda self, max: el.ClampMax.apply(self, max)
 Tensor.clamp_min_ = lambda self, min: _inplace(self, lambda s: el.ClampMin.apply(s, min))

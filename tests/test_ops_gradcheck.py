@@ -111,6 +111,13 @@ OPS = [
         True,
     ),
     ("mul_scalar", lambda a: ar.MulScalar.apply(a, 2.5), lambda: (t(3),), True),
+    ("masked_fill", lambda a: a.masked_fill(mg.tensor([True, False, True]), 0.5), lambda: (t(3),), True),
+    (
+        "masked_fill_tensor",
+        lambda a, v: a.masked_fill(mg.tensor([[True, False], [False, True]]), v),
+        lambda: (t(2, 2), t()),
+        True,
+    ),
     (
         "softmax_backward_data",
         lambda g, y: sm.SoftmaxBackwardData.apply(g, y, 1),

@@ -5,7 +5,7 @@ import numpy as np
 
 from .. import _dtypes
 from ..autograd.function import Function
-from ..tensor import _wrap_number
+from ..tensor import Tensor, _wrap_number
 from ._util import float_result, out, promoted, sum_to_shape, wide
 from .arithmetic import MulScalar
 
@@ -412,6 +412,64 @@ def where(condition, a, b):
     # The mask goes in as numbers, not as a tensor: it is not differentiable, so (as in PyTorch)
     # the node has edges for a and b only.
     return Where.apply(condition._data, _wrap_number(a, condition), _wrap_number(b, condition))
+
+
+class MaskedFill(Function):
+    """``x.masked_fill(mask, value)``: x with the number ``value`` where ``mask`` is True.
+    Backward: x gets the gradient where the mask is False, exactly 0 where it is True."""
+
+    node_name = "MaskedFillBackward0"
+
+    @staticmethod
+    def forward(ctx, x, mask, value):
+        ctx.mask = mask  # (the mask's numbers, a bool array: see masked_fill() below)
+        return out(np.where(mask, np.asarray(value, dtype=x.dtype.numpy), x._data), x.dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return where(out(ctx.mask, _dtypes.bool), 0, grad), None, None
+
+
+class MaskedFillTensor(MaskedFill):
+    """``x.masked_fill(mask, value)`` with a one-number tensor ``value``: it gets the sum of the
+    gradient where the mask is True."""
+
+    node_name = "MaskedFillBackward1"
+
+    @staticmethod
+    def forward(ctx, x, mask, value):
+        return MaskedFill.forward(ctx, x, mask, value._data)
+
+    @staticmethod
+    def backward(ctx, grad):
+        mask = out(ctx.mask, _dtypes.bool)
+        grad_value = where(mask, grad, 0).sum() if ctx.needs_input_grad[2] else None
+        return where(mask, 0, grad), None, grad_value
+
+
+def masked_fill(x, mask, value):
+    """``value`` where ``mask`` is True, ``x`` elsewhere (PyTorch's checks)."""
+    from ._util import check_broadcastable
+
+    if mask._dtype is not _dtypes.bool:
+        raise RuntimeError(
+            f"masked_fill_ only supports boolean masks, but got mask with dtype {mask._dtype.cpp_name}"
+        )
+    check_broadcastable(mask._data.shape, x._data.shape)
+    if (
+        mask._data.ndim > x._data.ndim
+        or np.broadcast_shapes(x._data.shape, mask._data.shape) != x._data.shape
+    ):
+        raise RuntimeError(f"the mask of shape {list(mask.shape)} does not broadcast to {list(x.shape)}")
+    # (the mask goes in as numbers: it gets no edge, as in PyTorch)
+    if not isinstance(value, Tensor):
+        return MaskedFill.apply(x, mask._data, value)
+    if value._data.ndim:
+        raise RuntimeError(
+            "masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+            f"{value._data.ndim} dimension(s)."
+        )
+    return MaskedFillTensor.apply(x, mask._data, value)
 
 
 class ToCopy(Function):

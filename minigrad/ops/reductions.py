@@ -10,7 +10,7 @@ from ..autograd.function import Function
 from ..tensor import _normalize_dim
 from ._util import out
 from .arithmetic import DivScalar
-from .elementwise import where
+from .elementwise import MaskedFillTensor, where
 
 
 def _dims(dim, ndim):
@@ -111,7 +111,10 @@ class Max(Function):
         # the elements equal to the result (all the nan ones if it is nan, as in PyTorch) share
         # the gradient; the others get exactly 0, even for an inf or nan gradient
         winners = x.isnan() if result.isnan().item() else x == result
-        return where(winners, grad / winners.sum(), 0)
+        # (PyTorch's formula: zeros, with the shared gradient filled in where the winners are)
+        from .._factories import zeros_like
+
+        return MaskedFillTensor.apply(zeros_like(x), winners._data, grad / winners.sum())
 
 
 class Min(Max):

@@ -5112,3 +5112,32 @@ def module_buffers_children_conversion_and_helpers(t):
         "softmax_repr": repr(nn.Softmax(dim=1)),
         "log_softmax": nn.LogSoftmax(dim=1)(t.tensor([[1.0, 2.0]])),
     }
+
+
+@case
+def masked_fill_values_gradients_nodes_and_errors(t):
+    x = t.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    mask = t.tensor([True, False, True])
+    v = t.tensor(2.0, requires_grad=True)
+    y = x.masked_fill(mask, v)
+    y.backward(t.tensor([float("inf"), 3.0, 1.0]))
+    z = x.detach().clone()
+    z.masked_fill_(mask, -1.0)
+    w = x * 1
+    w.masked_fill_(mask, 0.0)
+    return {
+        "number": x.masked_fill(mask, 0.5),
+        "number_graph": graph(x.masked_fill(mask, 0.5).grad_fn),
+        "tensor_graph": graph(y.grad_fn),
+        "x_grad": x.grad,
+        "v_grad": v.grad,
+        "in_place": z,
+        "in_place_node": type(w.grad_fn).__name__,
+        "int_tensor": t.tensor([1, 2]).masked_fill(t.tensor([True, False]), 2.5),
+        "0d_mask": x.masked_fill(t.tensor(True), 0.0),
+        "functional": t.masked_fill(x, mask, 1.0),
+        "int_mask": raises(lambda: x.masked_fill(t.tensor([1, 0, 1]), 0.0)),
+        "vector_value": raises(lambda: x.masked_fill(mask, t.tensor([1.0, 2.0]))),
+        "wrong_shape": raises(lambda: x.masked_fill(t.tensor([True, False]), 0.0)),
+        "max_double_backward": graph(t.autograd.grad(x.max() * x.sum(), x, create_graph=True)[0].grad_fn),
+    }
