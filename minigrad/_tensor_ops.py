@@ -624,3 +624,62 @@ Tensor.new_zeros = lambda self, *size, **kw: _new_like(self, "zeros", *size, **k
 Tensor.new_ones = lambda self, *size, **kw: _new_like(self, "ones", *size, **kw)
 Tensor.new_full = lambda self, size, fill_value, **kw: _new_like(self, "full", size, fill_value, **kw)
 Tensor.new_tensor = lambda self, data, **kw: _new_like(self, "tensor", data, **kw)
+
+
+# --- gather and scatter -------------------------------------------------------------------------------
+def _check_index(self, dim, index, op, src=None):
+    """PyTorch's checks for gather/scatter: an int64 index of the same number of dimensions, no
+    larger than self apart from ``dim`` (and than src), its positions inside ``dim``."""
+    if not isinstance(index, Tensor) or index._dtype is not _dtypes.int64:
+        raise RuntimeError(f"{op}(): Expected dtype int32/int64 for index")
+    dim = _normalize_dim(dim, self.ndim)
+    if index.ndim != self.ndim:
+        raise RuntimeError("Index tensor must have the same number of dimensions as input tensor")
+    for d, (i, s) in enumerate(zip(index.shape, self.shape)):
+        too_large = (d != dim and i > s) or (src is not None and i > src.shape[d])
+        if too_large and src is None:
+            raise RuntimeError(
+                f"Size does not match at dimension {d} expected index {list(index.shape)} to be no larger "
+                f"than self {list(self.shape)} apart from dimension {dim}"
+            )
+        if too_large:
+            raise RuntimeError(
+                f"Expected index {list(index.shape)} to be no larger than self {list(self.shape)} apart "
+                f"from dimension {dim} and to be no larger size than src {list(src.shape)}"
+            )
+    size = self.shape[dim]
+    for value in index.reshape(-1).tolist():
+        if not 0 <= value < size:
+            raise RuntimeError(f"index {value} is out of bounds for dimension {dim} with size {size}")
+    return dim
+
+
+def gather(self, dim, index):
+    dim = _check_index(self, dim, index, "gather")
+    return shape_ops.Gather.apply(self, dim, index._data)  # (the index as numbers: no edge)
+
+
+def scatter(self, dim, index, src):
+    if not isinstance(src, Tensor):
+        dim = _check_index(self, dim, index, "scatter")
+        return shape_ops.ScatterValue.apply(self, dim, index._data, src)
+    if src.dtype is not self._dtype:
+        raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
+    dim = _check_index(self, dim, index, "scatter", src)
+    return shape_ops.Scatter.apply(self, dim, index._data, src)
+
+
+def scatter_add(self, dim, index, src):
+    if src.dtype is not self._dtype:
+        raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
+    dim = _check_index(self, dim, index, "scatter_add", src)
+    return shape_ops.ScatterAdd.apply(self, dim, index._data, src)
+
+
+Tensor.gather, Tensor.scatter, Tensor.scatter_add = gather, scatter, scatter_add
+Tensor.scatter_ = lambda self, dim, index, src: _inplace(
+    self, lambda s: scatter(s, dim, index, src), *_others(src)
+)
+Tensor.scatter_add_ = lambda self, dim, index, src: _inplace(
+    self, lambda s: scatter_add(s, dim, index, src), *_others(src)
+)

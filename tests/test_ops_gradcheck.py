@@ -111,6 +111,21 @@ OPS = [
         True,
     ),
     ("mul_scalar", lambda a: ar.MulScalar.apply(a, 2.5), lambda: (t(3),), True),
+    ("gather", lambda a: a.gather(0, mg.tensor([[0, 2], [1, 0], [0, 0]])), lambda: (t(3, 2),), True),
+    ("scatter", lambda a, s: a.scatter(1, mg.tensor([[1], [0], [1]]), s), lambda: (t(3, 2), t(3, 1)), True),
+    ("scatter_value", lambda a: a.scatter(0, mg.tensor([[2, 0]]), 7.0), lambda: (t(3, 2),), True),
+    (
+        "scatter_add",
+        lambda a, s: a.scatter_add(0, mg.tensor([[0, 0], [2, 0]]), s),
+        lambda: (t(3, 2), t(2, 2)),
+        True,
+    ),
+    (
+        "scatter_larger_src",
+        lambda a, s: a.scatter(0, mg.tensor([[2, 0]]), s),
+        lambda: (t(3, 2), t(2, 3)),
+        True,
+    ),
     ("masked_fill", lambda a: a.masked_fill(mg.tensor([True, False, True]), 0.5), lambda: (t(3),), True),
     (
         "masked_fill_tensor",

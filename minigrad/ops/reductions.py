@@ -166,11 +166,11 @@ class MaxDim(Function):
         d = ctx.dim
         if not ctx.keepdim:
             grad, indices = grad.unsqueeze(d), indices.unsqueeze(d)
-        positions = np.arange(ctx.input_shape[d]).reshape(
-            [-1 if i == d else 1 for i in range(len(ctx.input_shape))]
-        )
-        chosen = out(positions == indices._data, _dtypes.bool)
-        return where(chosen, grad, 0), None, None
+        # (PyTorch's formula: zeros with the gradient scattered to the chosen places)
+        from .._factories import zeros
+        from .shape import Scatter
+
+        return Scatter.apply(zeros(ctx.input_shape, dtype=grad.dtype), d, indices._data, grad), None, None
 
 
 class MinDim(MaxDim):

@@ -288,6 +288,104 @@ class SliceBackward(SelectBackward):
     node_name = "SliceBackwardBackward0"
 
 
+# --- gather and scatter: one position per element, along one dimension ------------------------------
+def _positions(index, dim):
+    """numpy index arrays that address, for each element of ``index``, the place it names along
+    ``dim`` (and its own place along the other dimensions)."""
+    grids = list(np.indices(index.shape, sparse=True))
+    grids[dim] = index
+    return tuple(grids)
+
+
+def _leading_part(array, shape):
+    """The first ``shape`` elements of ``array`` (PyTorch lets src be larger than index)."""
+    return array[tuple(slice(0, n) for n in shape)]
+
+
+class Gather(Function):
+    """``x.gather(dim, index)``: out[i][j] = x[index[i][j]][j] (for dim 0).   Backward: the
+    gradient added back at the places that were picked (twice where one was picked twice)."""
+
+    node_name = "GatherBackward0"
+
+    @staticmethod
+    def forward(ctx, x, dim, index):
+        ctx.input_shape, ctx.dim, ctx.index = x.shape, dim, index
+        return out(x._data[_positions(index, dim)], x.dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        from .._factories import zeros
+
+        base = zeros(ctx.input_shape, dtype=grad.dtype)
+        return ScatterAdd.apply(base, ctx.dim, ctx.index, grad), None, None
+
+
+class ScatterAdd(Function):
+    """``x.scatter_add(dim, index, src)``: x with src's elements added at the places index names.
+    Backward: x gets the gradient; src the gradient at those places."""
+
+    node_name = "ScatterAddBackward0"
+
+    @staticmethod
+    def forward(ctx, x, dim, index, src):
+        ctx.dim, ctx.index, ctx.src_shape = dim, index, src.shape
+        result = x._data.copy()
+        np.add.at(result, _positions(index, dim), _leading_part(src._data, index.shape))
+        return out(result, x.dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad, None, None, _gradient_of_src(ctx, grad)
+
+
+class Scatter(ScatterAdd):
+    """``x.scatter(dim, index, src)``: x with src's elements written at the places index names.
+    Backward: x gets the gradient except there (overwritten: exactly 0); src the gradient there."""
+
+    node_name = "ScatterBackward0"
+
+    @staticmethod
+    def forward(ctx, x, dim, index, src):
+        ctx.dim, ctx.index, ctx.src_shape = dim, index, src.shape
+        result = x._data.copy()
+        result[_positions(index, dim)] = _leading_part(src._data, index.shape)
+        return out(result, x.dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        grad_x = ScatterValue.apply(grad, ctx.dim, ctx.index, 0)
+        return grad_x, None, None, _gradient_of_src(ctx, grad)
+
+
+class ScatterValue(Function):
+    """``x.scatter(dim, index, value)`` with a number: x with value written at the places index
+    names. Backward: the gradient, exactly 0 at those places."""
+
+    node_name = "ScatterBackward1"
+
+    @staticmethod
+    def forward(ctx, x, dim, index, value):
+        ctx.dim, ctx.index = dim, index
+        result = x._data.copy()
+        result[_positions(index, dim)] = value
+        return out(result, x.dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return ScatterValue.apply(grad, ctx.dim, ctx.index, 0), None, None, None
+
+
+def _gradient_of_src(ctx, grad):
+    """src's gradient in a scatter: the gradient at the places index names, gathered; zeros for the
+    elements of a src larger than index, which were not used."""
+    picked = Gather.apply(grad, ctx.dim, ctx.index)
+    if tuple(ctx.src_shape) == tuple(ctx.index.shape):
+        return picked
+    key = tuple(slice(0, n) for n in ctx.index.shape)
+    return SelectBackward.apply(picked, ctx.src_shape, key)
+
+
 class CopySlices(Function):
     """``x[key] = value`` as a graph operation: the result is ``x`` with ``value`` written at ``key``.
     Backward: ``x`` gets the gradient except at ``key`` (overwritten there); ``value`` gets the

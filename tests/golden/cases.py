@@ -5141,3 +5141,57 @@ def masked_fill_values_gradients_nodes_and_errors(t):
         "wrong_shape": raises(lambda: x.masked_fill(t.tensor([True, False]), 0.0)),
         "max_double_backward": graph(t.autograd.grad(x.max() * x.sum(), x, create_graph=True)[0].grad_fn),
     }
+
+
+@case
+def gather_and_scatter(t):
+    def make():
+        return t.tensor([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]], requires_grad=True)
+
+    index = t.tensor([[0, 2], [1, 0]])
+    x = make()
+    picked = x.gather(0, index)
+    (picked * picked).sum().backward()
+    gather_grad = x.grad
+    x, src = make(), t.tensor([[10.0, 20.0], [30.0, 40.0]], requires_grad=True)
+    scattered = x.scatter(0, index, src)
+    scattered.backward(t.tensor([[1.0, float("inf")], [2.0, 3.0], [4.0, 5.0]]))
+    x2 = make()
+    filled = x2.scatter(0, index, 7.0)
+    filled.sum().backward()
+    x3, src3 = make(), t.tensor([[10.0, 20.0], [30.0, 40.0]], requires_grad=True)
+    added = x3.scatter_add(0, index, src3)
+    (added * added).sum().backward()
+    x4 = make()
+    (g,) = t.autograd.grad(x4.gather(0, index).pow(2).sum(), x4, create_graph=True)
+    z = t.zeros(3, 2)
+    z.scatter_(1, t.tensor([[1], [0], [1]]), 9.0)
+    x5 = make()
+    return {
+        "gather": picked.detach(),
+        "gather_graph": graph(picked.grad_fn),
+        "gather_grad": gather_grad,
+        "gather_columns": make().gather(1, t.tensor([[1], [0], [1]])).detach(),
+        "scatter": scattered.detach(),
+        "scatter_graph": graph(scattered.grad_fn),
+        "scatter_grads": (x.grad, src.grad),
+        "scatter_value": filled.detach(),
+        "scatter_value_graph": graph(filled.grad_fn),
+        "scatter_value_grad": x2.grad,
+        "scatter_add": added.detach(),
+        "scatter_add_grads": (x3.grad, src3.grad),
+        "gather_double_backward": graph(g.grad_fn),
+        "scatter_in_place": z,
+        "max_dim_double_backward": graph(
+            t.autograd.grad(x5.max(dim=1)[0].pow(2).sum(), x5, create_graph=True)[0].grad_fn
+        ),
+        "float_index": raises(lambda: make().gather(0, index.float())),
+        "index_of_other_rank": raises(lambda: make().gather(0, t.tensor([0, 1]))),
+        "index_out_of_range": raises(lambda: make().gather(0, t.tensor([[5, 0]]))),
+        "negative_index": raises(lambda: make().gather(0, t.tensor([[-1, 0]]))),
+        "index_too_wide": raises(lambda: make().gather(0, t.tensor([[0, 1, 0]]))),
+        "dim_out_of_range": raises(lambda: make().gather(2, index)),
+        "src_too_small": raises(lambda: t.zeros(3, 2).scatter(0, index, t.ones(1, 1))),
+        "src_of_other_dtype": raises(lambda: t.zeros(3, 2).scatter(0, index, t.ones(2, 2, dtype=t.float64))),
+        "int_scatter_value": t.tensor([1, 2]).scatter(0, t.tensor([0]), 2.5),
+    }
