@@ -66,11 +66,16 @@ class Module:
     def __call__(self, *args, **kwargs):
         return self.forward(*args, **kwargs)
 
-    def named_parameters(self, prefix=""):
-        for name, p in self._parameters.items():
-            yield prefix + name, p
+    def _named_members(self, table, prefix):
+        """(dotted name, tensor) of this module's ``table`` (parameters or buffers), then of every
+        sub-module's, depth first."""
+        for name, t in getattr(self, table).items():
+            yield prefix + name, t
         for name, m in self._modules.items():
-            yield from m.named_parameters(prefix + name + ".")
+            yield from m._named_members(table, prefix + name + ".")
+
+    def named_parameters(self, prefix=""):
+        return self._named_members("_parameters", prefix)
 
     def parameters(self):
         for _, p in self.named_parameters():
@@ -99,10 +104,7 @@ class Module:
         object.__setattr__(self, name, tensor)
 
     def named_buffers(self, prefix=""):
-        for name, b in self._buffers.items():
-            yield prefix + name, b
-        for name, m in self._modules.items():
-            yield from m.named_buffers(prefix + name + ".")
+        return self._named_members("_buffers", prefix)
 
     def buffers(self):
         for _, b in self.named_buffers():
