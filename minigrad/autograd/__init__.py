@@ -183,3 +183,6 @@ def grad(
                 g = _function.zeros(t.shape, dtype=t.dtype)
         result.append(g)
     return tuple(result)
+
+
+from . import functional  # noqa: E402  (it builds on grad, above)

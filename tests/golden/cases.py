@@ -5195,3 +5195,44 @@ def gather_and_scatter(t):
         "src_of_other_dtype": raises(lambda: t.zeros(3, 2).scatter(0, index, t.ones(2, 2, dtype=t.float64))),
         "int_scatter_value": t.tensor([1, 2]).scatter(0, t.tensor([0]), 2.5),
     }
+
+
+@case
+def autograd_functional_jacobians_hessians_and_products(t):
+    F = t.autograd.functional
+    x = t.tensor([1.0, 2.0])
+    y = t.tensor([3.0, 4.0])
+
+    def square3(a):
+        return a**2 * 3
+
+    def cube_sum(a):
+        return (a**3).sum()
+
+    return {
+        "jacobian": F.jacobian(square3, x),
+        "jacobian_two_inputs": F.jacobian(lambda a, b: a * b, (x, y)),
+        "jacobian_two_outputs": F.jacobian(lambda a: (a * 2, a.sum()), x),
+        "jacobian_of_a_number": F.jacobian(lambda a: a.sum(), x),
+        "jacobian_create_graph": F.jacobian(
+            lambda a: (a**2).sum(), t.tensor([1.0, 2.0], requires_grad=True), create_graph=True
+        ),
+        "jacobian_shape": F.jacobian(square3, t.tensor([[1.0, 2.0], [3.0, 4.0]])).shape,
+        "jacobian_matmul": F.jacobian(lambda a, b: a @ b, (t.tensor([[1.0, 2.0]]), t.tensor([[3.0], [4.0]]))),
+        "jacobian_constant": F.jacobian(lambda a: t.ones(2), x),
+        "hessian": F.hessian(cube_sum, x),
+        "hessian_two_inputs": F.hessian(lambda a, b: (a * b).sum(), (x, y)),
+        "hessian_float64": F.hessian(lambda a: (a.exp() * a).sum(), t.tensor([0.5, -1.0], dtype=t.float64)),
+        "vjp": F.vjp(square3, x, t.ones(2)),
+        "vjp_of_a_number": F.vjp(lambda a: a.sum(), x),
+        "jvp": F.jvp(square3, x, t.ones(2)),
+        "jvp_two_inputs": F.jvp(lambda a, b: a * b, (x, y), (t.ones(2), t.ones(2))),
+        "hvp": F.hvp(cube_sum, x, t.ones(2)),
+        "vhp": F.vhp(cube_sum, x, t.tensor([1.0, 0.0])),
+        "vjp_without_v": raises(lambda: F.vjp(square3, x)),
+        "vjp_wrong_v": raises(lambda: F.vjp(square3, x, t.ones(3))),
+        "hessian_of_a_vector": raises(lambda: F.hessian(lambda a: a**3, x)),
+        "strict_constant": raises(lambda: F.jacobian(lambda a: t.ones(2), x, strict=True)),
+        "list_input": raises(lambda: F.jacobian(square3, [1.0])),
+        "number_output": raises(lambda: F.jacobian(lambda a: 3.0, x)),
+    }
