@@ -42,8 +42,10 @@ def promoted(*tensors):
     if len(tensors) == 2:
         a, b = tensors
         x, y = a._data, b._data
-        if a._dtype is b._dtype or (b._dtype is _dtypes.bool and a._dtype.is_floating_point):
-            pass  # (grad * mask: numpy keeps a's type)
+        if a._dtype is b._dtype or (
+            b._dtype is _dtypes.bool and a._dtype.is_floating_point and not a._wrapped_number
+        ):
+            pass  # (grad * mask: numpy keeps a's type; a Python number there is promoted below)
         elif b._wrapped_number and _dtypes._category(b._dtype) <= _dtypes._category(a._dtype):
             y = y.astype(a._dtype.numpy)
         else:

@@ -5236,3 +5236,15 @@ def autograd_functional_jacobians_hessians_and_products(t):
         "list_input": raises(lambda: F.jacobian(square3, [1.0])),
         "number_output": raises(lambda: F.jacobian(lambda a: 3.0, x)),
     }
+
+
+@case
+def a_python_float_with_a_bool_tensor_gives_the_default_dtype(t):
+    mask = t.tensor([True, False])
+    return {
+        "pow": 2.5**mask,
+        "where_number_first": t.where(t.tensor([True, False]), 2.5, mask),
+        "where_number_second": t.where(t.tensor([True, False]), mask, 2.5),
+        "mul": 2.5 * mask,
+        "add": mask + 2.5,
+    }
