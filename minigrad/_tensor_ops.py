@@ -1,6 +1,7 @@
 """The operators and methods of ``Tensor``: thin wrappers that pick the ``Function`` from
 :mod:`minigrad.ops` and call its ``apply``. In-place methods (``add_``, ``+=``, ...) are here too."""
 
+import builtins
 import operator
 
 import numpy as np
@@ -406,10 +407,28 @@ def _is_basic(part):
     return part is None or part is Ellipsis or isinstance(part, int | slice) and not isinstance(part, bool)
 
 
+def _index_array(part):
+    """A part of an index key as numpy sees it (None and ... stay as they are)."""
+    if isinstance(part, Tensor):
+        return part._data
+    if isinstance(part, list | bool):
+        return np.asarray(part)
+    return part
+
+
+def _dims_used(array):
+    """How many dimensions of the tensor one part of a key indexes: a mask as many as it has, None
+    and ... none (... is worked out from the others), anything else one."""
+    if array is None or array is Ellipsis:
+        return 0
+    if isinstance(array, np.ndarray) and array.dtype == np.bool_:
+        return array.ndim
+    return 1
+
+
 def _check_advanced_key(self, parts):
     """PyTorch's errors for an index made of lists, tensors or masks: the index types it accepts,
     masks that fit the dimensions they index, and positions inside each dimension."""
-    dim = 0  # the dimension of ``self`` that the next part indexes
     for part in parts:
         if isinstance(part, Tensor) and part._dtype.is_floating_point:
             raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
@@ -418,29 +437,25 @@ def _check_advanced_key(self, parts):
                 "only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are "
                 f"valid indices (got {type(part).__name__})"
             )
-        if part is None:
-            continue
-        if part is Ellipsis:
-            dim = self._data.ndim - (len([p for p in parts if p is not None]) - 1 - parts.index(Ellipsis))
-            continue
-        array = (
-            part._data if isinstance(part, Tensor) else np.asarray(part) if isinstance(part, list) else part
-        )
-        if isinstance(array, np.ndarray) and array.dtype == np.bool_ and array.ndim:
+    arrays = [_index_array(p) for p in parts]
+    used = [_dims_used(a) for a in arrays]
+    shape = self._data.shape
+    dim = 0  # the dimension of self that the next part indexes
+    for k, array in enumerate(arrays):
+        if array is Ellipsis:  # it stands for the dimensions the parts after it leave over
+            dim = len(shape) - builtins.sum(used[k + 1 :])  # (sum: Tensor.sum, below)
+        elif isinstance(array, np.ndarray) and array.dtype == np.bool_ and array.ndim:
             for j, size in enumerate(array.shape):
-                if dim + j >= self._data.ndim or size != self._data.shape[dim + j]:
+                if dim + j >= len(shape) or size != shape[dim + j]:
                     raise IndexError(
                         f"The shape of the mask {list(array.shape)} at index {j} does not match the shape "
-                        f"of the indexed tensor {list(self._data.shape)} at index {dim + j}"
+                        f"of the indexed tensor {list(shape)} at index {dim + j}"
                     )
-            dim += array.ndim
-            continue
-        if isinstance(array, np.ndarray | int) and dim < self._data.ndim:
-            size = self._data.shape[dim]
+        elif isinstance(array, np.ndarray | int) and dim < len(shape):
             for i in np.asarray(array).reshape(-1).tolist():
-                if not -size <= i < size:
-                    raise IndexError(f"index {i} is out of bounds for dimension {dim} with size {size}")
-        dim += 1
+                if not -shape[dim] <= i < shape[dim]:
+                    raise IndexError(f"index {i} is out of bounds for dimension {dim} with size {shape[dim]}")
+        dim += used[k]
 
 
 def _numpy_key(key):

@@ -15,7 +15,7 @@ import numpy as np
 
 from . import _dtypes, _printing, autograd
 from .autograd import grad_mode
-from .autograd.function import AccumulateGrad, RemovableHandle, _hook_ids, _version_counter_of
+from .autograd.function import AccumulateGrad, _add_hook, _version_counter_of
 
 
 class Size(tuple):
@@ -341,9 +341,7 @@ class Tensor:
             return self._grad_fn._register_tensor_hook(self._output_nr, hook)
         if self._leaf_hooks is None:
             self._leaf_hooks = []
-        key = next(_hook_ids)
-        self._leaf_hooks.append((key, hook))
-        return RemovableHandle(self._leaf_hooks, key)
+        return _add_hook(self._leaf_hooks, hook)
 
     def register_post_accumulate_grad_hook(self, hook):
         """Call ``hook(tensor)`` each time backward has added into this leaf's ``.grad`` (not in
@@ -354,9 +352,7 @@ class Tensor:
             raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
         if self._post_accumulate_hooks is None:
             self._post_accumulate_hooks = []
-        key = next(_hook_ids)
-        self._post_accumulate_hooks.append((key, hook))
-        return RemovableHandle(self._post_accumulate_hooks, key)
+        return _add_hook(self._post_accumulate_hooks, hook)
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
         """Compute the gradient of this tensor with respect to the graph's leaves and add it into

@@ -73,6 +73,13 @@ class RemovableHandle:
 _hook_ids = itertools.count()
 
 
+def _add_hook(hooks, fn):
+    """Append ``fn`` to the list ``hooks`` under a new id; the handle's ``remove()`` takes it out."""
+    key = next(_hook_ids)
+    hooks.append((key, fn))
+    return RemovableHandle(hooks, key)
+
+
 _NO_HOOKS = MappingProxyType({})  # a node's hooks until it gets its own (read-only: shared)
 
 
@@ -124,7 +131,7 @@ class Node:
         if not self._pre_hooks:
             self._pre_hooks = []
         self._has_hooks = True
-        return self._add_hook(self._pre_hooks, fn)
+        return _add_hook(self._pre_hooks, fn)
 
     def register_hook(self, fn):
         """Call ``fn(grad_inputs, grad_outputs)`` after this node has run: ``grad_inputs`` has one
@@ -133,19 +140,13 @@ class Node:
         if not self._post_hooks:
             self._post_hooks = []
         self._has_hooks = True
-        return self._add_hook(self._post_hooks, fn)
-
-    @staticmethod
-    def _add_hook(hooks, fn):
-        key = next(_hook_ids)
-        hooks.append((key, fn))
-        return RemovableHandle(hooks, key)
+        return _add_hook(self._post_hooks, fn)
 
     def _register_tensor_hook(self, output_nr, fn):
         if self._tensor_pre_hooks is _NO_HOOKS:
             self._tensor_pre_hooks = {}
         self._has_hooks = True
-        return self._add_hook(self._tensor_pre_hooks.setdefault(output_nr, []), fn)
+        return _add_hook(self._tensor_pre_hooks.setdefault(output_nr, []), fn)
 
     def apply(self, grad_outputs):  # pragma: no cover - every node type defines it
         raise NotImplementedError

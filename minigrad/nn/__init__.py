@@ -66,16 +66,17 @@ class Module:
     def __call__(self, *args, **kwargs):
         return self.forward(*args, **kwargs)
 
-    def _named_members(self, table, prefix):
-        """(dotted name, tensor) of this module's ``table`` (parameters or buffers), then of every
-        sub-module's, depth first."""
-        for name, t in getattr(self, table).items():
-            yield prefix + name, t
+    def _named_members(self, tables, prefix=""):
+        """(dotted name, tensor) of this module's ``tables`` (``_parameters``, ``_buffers``), then
+        of every sub-module's, depth first: PyTorch's order."""
+        for table in tables:
+            for name, t in getattr(self, table).items():
+                yield prefix + name, t
         for name, m in self._modules.items():
-            yield from m._named_members(table, prefix + name + ".")
+            yield from m._named_members(tables, prefix + name + ".")
 
     def named_parameters(self, prefix=""):
-        return self._named_members("_parameters", prefix)
+        return self._named_members(("_parameters",), prefix)
 
     def parameters(self):
         for _, p in self.named_parameters():
@@ -104,7 +105,7 @@ class Module:
         object.__setattr__(self, name, tensor)
 
     def named_buffers(self, prefix=""):
-        return self._named_members("_buffers", prefix)
+        return self._named_members(("_buffers",), prefix)
 
     def buffers(self):
         for _, b in self.named_buffers():
@@ -113,20 +114,10 @@ class Module:
     def named_children(self):
         return iter(self._modules.items())
 
-    def _state_items(self, prefix=""):
-        """(name, tensor) for state_dict in PyTorch's order: each module's parameters, then its
-        buffers, then its children's."""
-        for name, p in self._parameters.items():
-            yield prefix + name, p
-        for name, b in self._buffers.items():
-            yield prefix + name, b
-        for name, m in self._modules.items():
-            yield from m._state_items(prefix + name + ".")
-
     def state_dict(self):
         """Every parameter and buffer by its dotted name, detached (sharing storage): what you save
         to restore a model later with ``load_state_dict``."""
-        return {name: t.detach() for name, t in self._state_items()}
+        return {name: t.detach() for name, t in self._named_members(("_parameters", "_buffers"))}
 
     def apply(self, fn):
         """Call ``fn(module)`` on every sub-module, then on this one (e.g. to initialise weights)."""
@@ -166,7 +157,7 @@ class Module:
         ``_IncompatibleKeys``)."""
         from .. import no_grad
 
-        own = dict(self._state_items())
+        own = dict(self._named_members(("_parameters", "_buffers")))
         missing = [k for k in own if k not in state_dict]
         unexpected = [k for k in state_dict if k not in own]
         errors = []

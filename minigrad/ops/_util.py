@@ -34,6 +34,12 @@ def sum_to_shape(grad, shape):
 out = _new_tensor
 
 
+def zeros(shape, dtype):
+    """A tensor of zeros that needs no gradient: where several backward formulas start (the
+    gradient is then written or added into it)."""
+    return out(np.zeros(shape, dtype=dtype.numpy), dtype)
+
+
 def promoted(*tensors):
     """The result dtype of an elementwise op and the operands' numbers converted to it.
 

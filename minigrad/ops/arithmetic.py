@@ -5,7 +5,7 @@ import numpy as np
 from .. import _dtypes
 from ..autograd.function import Function
 from ..tensor import _wrap_number
-from ._util import float_result, out, promoted, sum_to_shape
+from ._util import float_result, out, promoted, sum_to_shape, zeros
 
 
 class Add(Function):
@@ -28,7 +28,7 @@ class Add(Function):
 
 
 def _check_no_bool_subtraction(a, b):
-    """PyTorch refuses ``-`` on bools (a tensor, or a Python bool beside a tensor)."""
+    """PyTorch refuses ``-`` on bools (a tensor, or a Python bool beside a tensor): its errors."""
     a_bool, b_bool = a._dtype is _dtypes.bool, b._dtype is _dtypes.bool
     if a_bool and b_bool:
         raise RuntimeError(
@@ -51,8 +51,7 @@ class Sub(Function):
     def forward(ctx, a, b, alpha=1):
         ctx.shapes, ctx.alpha = (a._data.shape, b._data.shape), alpha
         dtype, (x, y) = promoted(a, b)
-        if a._dtype is _dtypes.bool or b._dtype is _dtypes.bool:
-            _check_no_bool_subtraction(a, b)
+        _check_no_bool_subtraction(a, b)
         return out(x - y if alpha == 1 else x - _scaled(y, alpha, dtype), dtype)
 
     @staticmethod
@@ -77,8 +76,7 @@ class RSub(Function):
     @staticmethod
     def forward(ctx, a, number):
         b = _wrap_number(number, a)
-        if a._dtype is _dtypes.bool or b._dtype is _dtypes.bool:
-            _check_no_bool_subtraction(b, a)
+        _check_no_bool_subtraction(b, a)
         dtype, (x, y) = promoted(a, b)
         return out(y - x, dtype)
 
@@ -254,7 +252,7 @@ class Pow(Function):
         (a,) = ctx.saved_tensors
         p = ctx.exponent
         if p == 0:  # zeros, not grad · 0 (which is nan where the gradient is inf), as in PyTorch
-            return out(np.zeros_like(a._data), a._dtype), None
+            return zeros(a.shape, a.dtype), None
         # (PyTorch's formula and order: p·aᵖ⁻¹ first, with p as a number, then times grad)
         return grad * MulScalar.apply(a ** (p - 1), p), None
 

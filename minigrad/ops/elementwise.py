@@ -6,7 +6,7 @@ import numpy as np
 from .. import _dtypes
 from ..autograd.function import Function
 from ..tensor import Tensor, _wrap_number
-from ._util import float_result, out, promoted, sum_to_shape, wide
+from ._util import check_broadcastable, float_result, out, promoted, sum_to_shape, wide, zeros
 from .arithmetic import MulScalar
 
 
@@ -214,7 +214,7 @@ class ThresholdBackward(Function):
     @staticmethod
     def backward(ctx, grad_grad):
         (y,) = ctx.saved_tensors
-        grad_y = out(np.zeros_like(y._data), y.dtype) if ctx.needs_input_grad[1] else None
+        grad_y = zeros(y.shape, y.dtype) if ctx.needs_input_grad[1] else None
         return ThresholdBackward.apply(grad_grad, y), grad_y
 
 
@@ -449,17 +449,12 @@ class MaskedFillTensor(MaskedFill):
 
 def masked_fill(x, mask, value):
     """``value`` where ``mask`` is True, ``x`` elsewhere (PyTorch's checks)."""
-    from ._util import check_broadcastable
-
     if mask._dtype is not _dtypes.bool:
         raise RuntimeError(
             f"masked_fill_ only supports boolean masks, but got mask with dtype {mask._dtype.cpp_name}"
         )
-    check_broadcastable(mask._data.shape, x._data.shape)
-    if (
-        mask._data.ndim > x._data.ndim
-        or np.broadcast_shapes(x._data.shape, mask._data.shape) != x._data.shape
-    ):
+    check_broadcastable(mask._data.shape, x._data.shape)  # (PyTorch's message when they do not fit)
+    if np.broadcast_shapes(x._data.shape, mask._data.shape) != x._data.shape:  # (a larger mask)
         raise RuntimeError(f"the mask of shape {list(mask.shape)} does not broadcast to {list(x.shape)}")
     # (the mask goes in as numbers: it gets no edge, as in PyTorch)
     if not isinstance(value, Tensor):

@@ -8,7 +8,7 @@ import numpy as np
 from .. import _dtypes
 from ..autograd.function import Function
 from ..tensor import _normalize_dim
-from ._util import out
+from ._util import out, zeros
 from .arithmetic import DivScalar
 from .elementwise import MaskedFillTensor, where
 
@@ -112,9 +112,7 @@ class Max(Function):
         # the gradient; the others get exactly 0, even for an inf or nan gradient
         winners = x.isnan() if result.isnan().item() else x == result
         # (PyTorch's formula: zeros, with the shared gradient filled in where the winners are)
-        from .._factories import zeros_like
-
-        return MaskedFillTensor.apply(zeros_like(x), winners._data, grad / winners.sum())
+        return MaskedFillTensor.apply(zeros(x.shape, x.dtype), winners._data, grad / winners.sum())
 
 
 class Min(Max):
@@ -167,10 +165,9 @@ class MaxDim(Function):
         if not ctx.keepdim:
             grad, indices = grad.unsqueeze(d), indices.unsqueeze(d)
         # (PyTorch's formula: zeros with the gradient scattered to the chosen places)
-        from .._factories import zeros
         from .shape import Scatter
 
-        return Scatter.apply(zeros(ctx.input_shape, dtype=grad.dtype), d, indices._data, grad), None, None
+        return Scatter.apply(zeros(ctx.input_shape, grad.dtype), d, indices._data, grad), None, None
 
 
 class MinDim(MaxDim):
@@ -221,6 +218,6 @@ class VectorNorm(Function):
         if p == math.inf:
             at_max = x.abs() == norm
             return x.sgn() * (grad / at_max.sum(dim=ctx.dims, keepdim=True)) * at_max, None, None, None
-        scaled = grad / norm if p == 2 else grad / norm ** (p - 1)
-        scaled = where(norm == 0, 0, scaled)
-        return (x * scaled if p == 2 else x * x.abs() ** (p - 2) * scaled), None, None, None
+        if p == 2:  # x / ‖x‖, and 0 where the norm is 0
+            return x * where(norm == 0, 0, grad / norm), None, None, None
+        return x * x.abs() ** (p - 2) * where(norm == 0, 0, grad / norm ** (p - 1)), None, None, None

@@ -4,7 +4,7 @@ back the same way (reshape back, transpose back, put the picked elements back in
 import numpy as np
 
 from ..autograd.function import Function
-from ._util import out, sum_to_shape
+from ._util import out, sum_to_shape, zeros
 
 
 class View(Function):
@@ -239,9 +239,7 @@ class Index(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        from .._factories import zeros
-
-        base = zeros(ctx.input_shape, dtype=grad.dtype)
+        base = zeros(ctx.input_shape, grad.dtype)
         return IndexPutAccumulate.apply(base, grad, ctx.key), None
 
 
@@ -297,9 +295,10 @@ def _positions(index, dim):
     return tuple(grids)
 
 
-def _leading_part(array, shape):
-    """The first ``shape`` elements of ``array`` (PyTorch lets src be larger than index)."""
-    return array[tuple(slice(0, n) for n in shape)]
+def _leading(shape):
+    """The key of the first ``shape`` elements of a larger array (PyTorch lets src be larger than
+    index: the rest of src is not used)."""
+    return tuple(slice(0, n) for n in shape)
 
 
 class Gather(Function):
@@ -315,9 +314,7 @@ class Gather(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        from .._factories import zeros
-
-        base = zeros(ctx.input_shape, dtype=grad.dtype)
+        base = zeros(ctx.input_shape, grad.dtype)
         return ScatterAdd.apply(base, ctx.dim, ctx.index, grad), None, None
 
 
@@ -331,7 +328,7 @@ class ScatterAdd(Function):
     def forward(ctx, x, dim, index, src):
         ctx.dim, ctx.index, ctx.src_shape = dim, index, src.shape
         result = x._data.copy()
-        np.add.at(result, _positions(index, dim), _leading_part(src._data, index.shape))
+        np.add.at(result, _positions(index, dim), src._data[_leading(index.shape)])
         return out(result, x.dtype)
 
     @staticmethod
@@ -349,7 +346,7 @@ class Scatter(ScatterAdd):
     def forward(ctx, x, dim, index, src):
         ctx.dim, ctx.index, ctx.src_shape = dim, index, src.shape
         result = x._data.copy()
-        result[_positions(index, dim)] = _leading_part(src._data, index.shape)
+        result[_positions(index, dim)] = src._data[_leading(index.shape)]
         return out(result, x.dtype)
 
     @staticmethod
@@ -382,8 +379,7 @@ def _gradient_of_src(ctx, grad):
     picked = Gather.apply(grad, ctx.dim, ctx.index)
     if tuple(ctx.src_shape) == tuple(ctx.index.shape):
         return picked
-    key = tuple(slice(0, n) for n in ctx.index.shape)
-    return SelectBackward.apply(picked, ctx.src_shape, key)
+    return SelectBackward.apply(picked, ctx.src_shape, _leading(ctx.index.shape))
 
 
 class CopySlices(Function):

@@ -4635,6 +4635,9 @@ def indexing_errors(t):
         "mask_then_positions": raises(lambda: x[t.tensor([True, False]), t.tensor([0, 5])]),
         "mask_2d": x[t.tensor([[True, False, True], [True, True, False]])],
         "0d_index_tensor": x[t.tensor(1)],
+        "mask_after_ellipsis": x[..., t.tensor([True, False, True])],
+        "mask_after_ellipsis_too_long": raises(lambda: y[..., t.tensor([True, False])]),
+        "mask_before_ellipsis": y[t.tensor([True, False]), ...],
     }
 
 
