@@ -10,22 +10,16 @@ with respect to the vector gives the Jacobian–vector product.
 """
 
 from .. import _factories
+from . import function as _function  # (its Tensor is filled in once minigrad.tensor exists)
 from . import grad as _grad
 from .grad_mode import enable_grad
 
 
-def _tensor_class():
-    from ..tensor import Tensor
-
-    return Tensor
-
-
 def _as_tuple(value, what, fn_name):
     """(the tensors as a tuple, whether a tuple was given); PyTorch's error for anything else."""
-    Tensor = _tensor_class()  # noqa: N806
-    if isinstance(value, Tensor):
+    if isinstance(value, _function.Tensor):
         return (value,), False
-    if isinstance(value, tuple) and all(isinstance(v, Tensor) for v in value):
+    if isinstance(value, tuple) and all(isinstance(v, _function.Tensor) for v in value):
         return value, True
     raise TypeError(
         f"The {what} given to {fn_name} must be either a Tensor or a tuple of Tensors but the given "
@@ -46,7 +40,7 @@ def _prepare(inputs, create_graph):
     return tuple(prepared)
 
 
-def _grads_or_zeros(outputs, inputs, grad_outputs, create_graph, strict, fn_name):
+def _grads_or_zeros(outputs, inputs, grad_outputs, create_graph, strict):
     """``autograd.grad`` with zeros for the inputs an output does not depend on (an error in
     ``strict`` mode, as in PyTorch)."""
     needs = [o for o in outputs if o.requires_grad]
@@ -96,7 +90,7 @@ def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False, st
             flat = out.reshape(-1)
             for j in range(flat.numel()):
                 element = flat[j]
-                grads = _grads_or_zeros((element,), inputs_t, (None,), create_graph, strict, "jacobian")
+                grads = _grads_or_zeros((element,), inputs_t, (None,), create_graph, strict)
                 for k, g in enumerate(grads):
                     rows[k].append(g)
             per_input = []
@@ -109,8 +103,7 @@ def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False, st
 
 def _single_element_output(func, inputs, fn_name):
     out = func(*inputs)
-    Tensor = _tensor_class()  # noqa: N806
-    if not isinstance(out, Tensor):
+    if not isinstance(out, _function.Tensor):
         raise RuntimeError(f"The function given to {fn_name} should return a single Tensor")
     if out.numel() != 1:
         raise RuntimeError(
@@ -128,7 +121,7 @@ def hessian(
 
     def gradient(*inp):
         out = _single_element_output(func, inp, "hessian")
-        grads = _grads_or_zeros((out.reshape(()),), inp, (None,), True, strict, "hessian")
+        grads = _grads_or_zeros((out.reshape(()),), inp, (None,), True, strict)
         return grads if tuple_in else grads[0]
 
     return jacobian(gradient, inputs_t if tuple_in else inputs_t[0], create_graph=create_graph, strict=strict)
@@ -162,7 +155,7 @@ def vjp(func, inputs, v=None, create_graph=False, strict=False):
         inputs_t = _prepare(inputs_t, create_graph)
         outputs_t, tuple_out = _as_tuple(func(*inputs_t), "outputs of the user-provided function", "vjp")
         v_t = _check_v(v, outputs_t, "vjp")
-        grads = _grads_or_zeros(outputs_t, inputs_t, v_t, create_graph, strict, "vjp")
+        grads = _grads_or_zeros(outputs_t, inputs_t, v_t, create_graph, strict)
     return _outputs_for_result(outputs_t, tuple_out, create_graph), grads if tuple_in else grads[0]
 
 
@@ -183,8 +176,8 @@ def jvp(func, inputs, v=None, create_graph=False, strict=False):
         else:
             v_t = _check_v(v, inputs_t, "jvp")
         dummies = tuple(_factories.zeros_like(o, requires_grad=True) for o in outputs_t)
-        grad_inputs = _grads_or_zeros(outputs_t, inputs_t, dummies, True, strict, "jvp")
-        jvps = _grads_or_zeros(grad_inputs, dummies, v_t, create_graph, strict, "jvp")
+        grad_inputs = _grads_or_zeros(outputs_t, inputs_t, dummies, True, strict)
+        jvps = _grads_or_zeros(grad_inputs, dummies, v_t, create_graph, strict)
     return _outputs_for_result(outputs_t, tuple_out, create_graph), jvps if tuple_out else jvps[0]
 
 
@@ -194,9 +187,9 @@ def _hessian_vector(func, inputs, v, create_graph, strict, fn_name):
     with enable_grad():
         inputs_t = _prepare(inputs_t, create_graph)
         out = _single_element_output(func, inputs_t, fn_name)
-        gradient = _grads_or_zeros((out.reshape(()),), inputs_t, (None,), True, strict, fn_name)
+        gradient = _grads_or_zeros((out.reshape(()),), inputs_t, (None,), True, strict)
         v_t = _check_v(v, inputs_t, fn_name)
-        products = _grads_or_zeros(gradient, inputs_t, v_t, create_graph, strict, fn_name)
+        products = _grads_or_zeros(gradient, inputs_t, v_t, create_graph, strict)
     shown = out if create_graph else out.detach()
     return shown, products if tuple_in else products[0]
 
