@@ -100,7 +100,7 @@ class Tanh(Function):
 class TanhBackward(Function):
     """Tanh's backward as one operation, as PyTorch has it (``tanh_backward``): grad · (1 − y²).
     PyTorch rounds 1 − y² only once (a fused multiply-add); computed in higher precision and
-    rounded once here too, the gradients are PyTorch's to the last bit (in float32).
+    rounded once here too, the gradients are PyTorch's to the last bit for the same y (in float32).
     Differentiated again (``create_graph=True``): the gradient gets this same op, and
     y gets −2·y·grad times the incoming gradient."""
 
@@ -142,7 +142,8 @@ class Sigmoid(Function):
 
 class SigmoidBackward(Function):
     """Sigmoid's backward as one operation, as PyTorch has it (``sigmoid_backward``):
-    grad · (1 − y) · y, multiplied in that order (PyTorch's numbers, to the last bit).
+    grad · (1 − y) · y, multiplied in PyTorch's order (for the same y, PyTorch's numbers to the last
+    bit).
     Differentiated again (``create_graph=True``): the gradient gets this same op, and y gets
     (1 − 2y)·grad times the incoming gradient."""
 
