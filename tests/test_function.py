@@ -190,3 +190,53 @@ def test_mark_non_differentiable_output():
     x = mg.tensor([[1.0, 5.0], [7.0, 2.0]], requires_grad=True)
     values, indices = x.max(dim=1)
     assert values.requires_grad and not indices.requires_grad and indices.tolist() == [1, 0]
+
+
+class PassThrough(Function):
+    """Returns its inputs as they are; those that do not require grad are marked so."""
+
+    @staticmethod
+    def forward(ctx, *tensors):
+        ctx.mark_non_differentiable(*[t for t in tensors if not t.requires_grad])
+        return tensors
+
+    @staticmethod
+    def backward(ctx, *grads):
+        return grads
+
+
+def test_an_input_returned_as_is_can_be_marked_non_differentiable():
+    a, b = mg.tensor([1.0], requires_grad=True), mg.tensor([2.0], requires_grad=True)
+    with mg.no_grad():
+        c = mg.tensor([3.0])
+    a2, b2, c2 = PassThrough.apply(a, b * 1, c)
+    assert a2.requires_grad and b2.requires_grad and not c2.requires_grad
+    assert a2 is not a and a2.grad_fn.name() == "PassThroughBackward"
+
+
+class TwoAndThree(Function):
+    @staticmethod
+    def forward(ctx, u, v):
+        return u * v
+
+    @staticmethod
+    def backward(ctx, g):
+        return g * 2, g * 3
+
+
+def test_a_custom_node_hook_sees_every_gradient_its_backward_returned():
+    # as in PyTorch: for a Function in Python the hook gets backward's results as they are, even for
+    # an input that needs no gradient; a built-in node gives None there
+    seen = {}
+    u = mg.tensor([1.0], requires_grad=True)
+    custom = TwoAndThree.apply(u, mg.tensor([2.0]))
+    custom.grad_fn.register_hook(
+        lambda gi, go: seen.update(custom=[None if g is None else g.item() for g in gi])
+    )
+    built_in = u * mg.tensor([2.0])
+    built_in.grad_fn.register_hook(
+        lambda gi, go: seen.update(built_in=[None if g is None else g.item() for g in gi])
+    )
+    (custom + built_in).sum().backward()
+    assert seen == {"custom": [2.0, 3.0], "built_in": [2.0, None]}
+    assert u.grad.item() == 4.0

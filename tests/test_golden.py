@@ -26,6 +26,7 @@ import importlib
 import importlib.util
 import json
 import math
+import re
 import sys
 from pathlib import Path
 
@@ -57,8 +58,15 @@ def as_minigrad(text):
     """Read a torch string as minigrad would print it."""
     if not isinstance(text, str):
         return text
-    # 'torch.float64' -> 'minigrad.float64'; C++ node names 'torch::autograd::X' -> 'minigrad::autograd::X'
-    return text.replace("torch.", "minigrad.").replace("torch::", "minigrad::")
+    # 'torch.float64' -> 'minigrad.float64'; C++ node names 'torch::autograd::X' -> 'minigrad::autograd::X';
+    # but links to PyTorch's documentation stay as they are (minigrad's messages give them too)
+    parts = re.split(r"(https?://\S+)", text)
+    return "".join(
+        part
+        if part.startswith("http")
+        else part.replace("torch.", "minigrad.").replace("torch::", "minigrad::")
+        for part in parts
+    )
 
 
 def _to_float(v):

@@ -7,6 +7,12 @@ Run with a Python that has torch (never minigrad's venv, which has no torch):
 It runs every case of tests/golden/cases.py on ``torch`` and writes
 tests/golden/golden.json (sorted keys, one case per block, short lists on one line,
 so that a re-recording gives a small, readable diff).
+
+    /opt/torchref/bin/python tools/record_golden.py CASE [CASE ...]
+
+records only the cases named and keeps every other case as it is in golden.json, and drops the
+cases that cases.py no longer has. (Re-recording everything on another CPU can change the last bit
+of a few float values: PyTorch's vectorised code differs between CPUs.)
 """
 
 from __future__ import annotations
@@ -103,9 +109,18 @@ def main():
 
     torch.set_num_threads(1)
     cases = load_cases()
+    only = sys.argv[1:]
+    unknown = [name for name in only if name not in cases.CASES]
+    if unknown:
+        raise SystemExit(f"no such case(s) in {CASES_FILE.name}: {unknown}")
     recorded = {}
+    if only:
+        kept = json.loads(OUT_FILE.read_text(encoding="utf-8"))["cases"]
+        recorded = {name: value for name, value in kept.items() if name in cases.CASES}
     failed = []
     for case_name, fn in cases.CASES.items():
+        if only and case_name not in only:
+            continue
         try:
             result = fn(torch)
             if not isinstance(result, dict):
@@ -123,7 +138,8 @@ def main():
         raise TypeError(f"cannot encode: {problems}")
     doc = {"torch_version": torch.__version__, "cases": recorded}
     OUT_FILE.write_text(dump(doc) + "\n", encoding="utf-8")
-    print(f"recorded {len(recorded)} cases with torch {torch.__version__} -> {OUT_FILE}")
+    count = len(only) if only else len(recorded)
+    print(f"recorded {count} case(s) with torch {torch.__version__} -> {OUT_FILE} ({len(recorded)} in all)")
 
 
 if __name__ == "__main__":

@@ -432,10 +432,15 @@ class GraphTask:
 
     def run_post_hooks(self, node, results, grads, step, report):
         """After step 4: the node's own hooks see the gradients it computed, one per edge (for an
-        AccumulateGrad node, none), and may replace them. Returns the results, per argument."""
+        AccumulateGrad node, none), and may replace them. Returns the results, per argument.
+        (Where an input needs no gradient, a built-in node's hook sees None; a custom Function's
+        sees what its ``backward`` returned, as in PyTorch.)"""
         edges = node._edges if results else ()
+        as_returned = node._python_function
         for _, hook in list(node._post_hooks):
-            grad_inputs = tuple(results[arg] if child is not None else None for child, _, arg, _, _ in edges)
+            grad_inputs = tuple(
+                results[arg] if child is not None or as_returned else None for child, _, arg, _, _ in edges
+            )
             replaced = hook(grad_inputs, tuple(grads))
             if replaced is None:
                 continue

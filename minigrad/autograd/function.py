@@ -73,10 +73,14 @@ class RemovableHandle:
 _hook_ids = itertools.count()
 
 
-def _add_hook(hooks, fn):
-    """Append ``fn`` to the list ``hooks`` under a new id; the handle's ``remove()`` takes it out."""
+def _add_hook(hooks, fn, prepend=False):
+    """Add ``fn`` to the list ``hooks`` (at the end, or first with ``prepend``) under a new id; the
+    handle's ``remove()`` takes it out."""
     key = next(_hook_ids)
-    hooks.append((key, fn))
+    if prepend:
+        hooks.insert(0, (key, fn))
+    else:
+        hooks.append((key, fn))
     return RemovableHandle(hooks, key)
 
 
@@ -106,6 +110,7 @@ class Node:
     _n_outputs = 1  # how many outputs: the slots of the node's input buffer in the engine
     _released = False
     _forward_trace = None  # set in anomaly mode: where the forward op was called
+    _python_function = False  # True for the nodes of Functions that PyTorch, too, has in Python
 
     def __init__(self):
         self._sequence_nr = next(_sequence_counter)
@@ -598,8 +603,11 @@ class _FunctionMeta(type):
         super().__init__(name, bases, attrs)
         node_name = attrs.get("node_name") or f"{name}Backward"
         namespace = {"_forward_cls": cls, "__module__": cls.__module__, "__qualname__": node_name}
-        if not cls.__module__.startswith("minigrad."):  # a Function of yours: PyTorch prints its
-            namespace["__repr__"] = _custom_node_repr  # node with the module path
+        if not cls.__module__.startswith("minigrad.") or attrs.get("defined_in_python"):
+            # a Function of yours (or one that PyTorch, too, writes in Python): PyTorch prints its
+            # node with the module path
+            namespace["__repr__"] = _custom_node_repr
+            namespace["_python_function"] = True
         if "qualified_node_name" in attrs:  # the few nodes PyTorch names with a C++ namespace
             namespace["name"] = lambda self, _n=attrs["qualified_node_name"]: _n
         cls._backward_cls = type(node_name, (BackwardNode,), namespace)
@@ -701,12 +709,12 @@ def _apply_with_graph(cls, args, kwargs):
     wrapped, output_meta = [], []
     for nr, o in enumerate((outputs,) if single else outputs):
         if isinstance(o, Tensor):
+            non_differentiable = node._non_differentiable and _contains(node._non_differentiable, o)
             if node._dirty and _contains(node._dirty, o):  # modified in place: it is the output
                 _check_dirty(o)
             elif _contains(args, o):  # forward returned an input as is: the output is a new tensor
                 o = o._alias()
             output_meta.append((o._data.shape, o._dtype))
-            non_differentiable = node._non_differentiable and _contains(node._non_differentiable, o)
             if o._dtype.is_floating_point and not non_differentiable:
                 o._requires_grad = True
                 o._grad_fn = node

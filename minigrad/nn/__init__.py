@@ -7,7 +7,7 @@ from typing import NamedTuple
 
 from .. import _dtypes, _factories
 from ..tensor import Tensor
-from . import functional, init, utils  # noqa: F401
+from . import functional, hooks, init, utils  # noqa: F401
 
 
 class Parameter(Tensor):
@@ -63,8 +63,40 @@ class Module:
             f'Module [{type(self).__name__}] is missing the required "forward" function'
         )
 
+    _hooks = None  # a hooks.ModuleHooks, once a hook is registered
+
     def __call__(self, *args, **kwargs):
-        return self.forward(*args, **kwargs)
+        if self._hooks is None:  # (the usual case: a module without hooks just runs forward)
+            return self.forward(*args, **kwargs)
+        return self._hooks.call(self, args, kwargs)
+
+    # --- hooks (see minigrad/nn/hooks.py) -------------------------------------------------------
+    def _hook_table(self):
+        if self._hooks is None:
+            object.__setattr__(self, "_hooks", hooks.ModuleHooks())
+        return self._hooks
+
+    def register_forward_pre_hook(self, hook, *, prepend=False, with_kwargs=False):
+        """``hook(module, args)`` runs before each ``forward``; what it returns (if not None)
+        replaces ``args``. With ``with_kwargs``: ``hook(module, args, kwargs)``, returning
+        ``(args, kwargs)``. Returns a handle with ``.remove()``."""
+        return self._hook_table().add("forward_pre", hook, prepend, with_kwargs)
+
+    def register_forward_hook(self, hook, *, prepend=False, with_kwargs=False, always_call=False):
+        """``hook(module, args, output)`` runs after each ``forward``; what it returns (if not None)
+        replaces the output. ``always_call``: run it even when ``forward`` raises."""
+        return self._hook_table().add("forward", hook, prepend, with_kwargs, always_call)
+
+    def register_full_backward_pre_hook(self, hook, prepend=False):
+        """``hook(module, grad_output)`` runs when backward reaches the module's outputs; a tuple it
+        returns replaces ``grad_output`` (one entry per output)."""
+        return self._hook_table().add("backward_pre", hook, prepend)
+
+    def register_full_backward_hook(self, hook, prepend=False):
+        """``hook(module, grad_input, grad_output)`` runs when backward has the gradients of the
+        module's positional inputs (None for those that need none); a tuple it returns replaces
+        ``grad_input``."""
+        return self._hook_table().add("backward", hook, prepend)
 
     def _named_members(self, tables, prefix=""):
         """(dotted name, tensor) of this module's ``tables`` (``_parameters``, ``_buffers``), then

@@ -5251,3 +5251,154 @@ def a_python_float_with_a_bool_tensor_gives_the_default_dtype(t):
         "mul": 2.5 * mask,
         "add": mask + 2.5,
     }
+
+
+@case
+def module_forward_and_backward_hooks(t):
+    nn = t.nn
+    log = []
+
+    def values(grads):
+        return [None if g is None else g.tolist() for g in grads]
+
+    layer = nn.Linear(2, 2)
+    with t.no_grad():
+        layer.weight.copy_(t.tensor([[1.0, 2.0], [3.0, 4.0]]))
+        layer.bias.copy_(t.tensor([0.5, -0.5]))
+    handles = [
+        layer.register_full_backward_hook(lambda m, gi, go: log.append(("backward", values(gi), values(go)))),
+        layer.register_full_backward_pre_hook(lambda m, go: log.append(("backward pre", values(go)))),
+        layer.register_forward_hook(lambda m, args, out: log.append(("forward", values(args), out.tolist()))),
+        layer.register_forward_pre_hook(lambda m, args: log.append(("forward pre", values(args)))),
+        layer.register_forward_pre_hook(lambda m, args: log.append("prepended"), prepend=True),
+    ]
+    x = t.tensor([[1.0, 1.0]], requires_grad=True)
+    y = layer(x)
+    (y * t.tensor([[1.0, 10.0]])).sum().backward()
+    plain = {"log": list(log), "x_grad": x.grad.clone(), "graph": graph(y.grad_fn), "repr": repr(y)}
+    log.clear()
+    no_input_grad = warns(lambda: layer(t.tensor([[1.0, 1.0]])).sum().backward())
+    no_input_grad = {"log": list(log), "warnings": no_input_grad}
+    log.clear()
+    with t.no_grad():
+        quiet = layer(x)
+    no_grad_mode = {"log": list(log), "grad_fn": quiet.grad_fn is None}
+    for h in handles:
+        h.remove()
+    log.clear()
+    x.grad = None
+    layer(x).sum().backward()
+    removed = {"log": list(log), "x_grad": x.grad.clone(), "grad_fn": layer(x).grad_fn.name()}
+
+    # Replacing: inputs (one value or a tuple), outputs, grad_output and grad_input.
+    double = nn.Linear(2, 2)
+    with t.no_grad():
+        double.weight.copy_(t.tensor([[1.0, -1.0], [0.5, 2.0]]))
+    double.register_forward_pre_hook(lambda m, args: args[0] * 2)
+    double.register_forward_hook(lambda m, args, out: out + 100)
+    double.register_full_backward_pre_hook(lambda m, go: (go[0] * 3,))
+    double.register_full_backward_hook(lambda m, gi, go: (gi[0] + 1,))
+    x.grad = None
+    out = double(x)
+    out.sum().backward()
+    replaced = {
+        "out_minus_plain": out - (double.forward(x * 2) + 100),
+        "x_grad": x.grad.clone(),
+        "weight_grad": double.weight.grad,
+        "graph": graph(out.grad_fn),
+    }
+    wrong = nn.Linear(2, 2)
+    wrong.register_full_backward_hook(lambda m, gi, go: (gi[0], gi[0]))
+    wrong_pre = nn.Linear(2, 2)
+    wrong_pre.register_full_backward_pre_hook(lambda m, go: ())
+    returns_grad = nn.Linear(2, 2)
+    returns_grad.register_full_backward_hook(lambda m, gi, go: (t.ones(1, 2),))
+    none_tuple = nn.Linear(2, 2)
+    none_tuple.register_full_backward_hook(lambda m, gi, go: (None,))
+    bad_pre = nn.Linear(2, 2)
+    bad_pre.register_forward_pre_hook(lambda m, args, kwargs: 5, with_kwargs=True)
+    errors = {
+        "grad_input_count": raises(lambda: wrong(x).sum().backward()),
+        "grad_output_count": raises(lambda: wrong_pre(x).sum().backward()),
+        "no_input_grad_returns": warns(
+            lambda: raises(lambda: returns_grad(t.ones(1, 2)).sum().backward())
+        ).value,
+        "no_input_grad_returns_nones": warns(lambda: none_tuple(t.ones(1, 2)).sum().backward()).caught,
+        "pre_hook_with_kwargs": raises(lambda: bad_pre(x)),
+    }
+
+    # Several inputs and outputs, one of them not a tensor; kwargs; always_call.
+    class Pair(nn.Module):
+        def forward(self, a, scale, b, shift=0.0):
+            return a * scale + shift, (a * b).sum()
+
+    pair = Pair()
+    pair.register_full_backward_hook(lambda m, gi, go: log.append(("pair", values(gi), values(go))))
+    pair.register_forward_pre_hook(
+        lambda m, args, kwargs: (args, {"shift": kwargs["shift"] * 10}), with_kwargs=True
+    )
+    pair.register_forward_hook(
+        lambda m, args, kwargs, out: log.append(("pair forward", kwargs["shift"])), with_kwargs=True
+    )
+    a = t.tensor([1.0, 2.0], requires_grad=True)
+    b = t.tensor([3.0, 4.0])
+    log.clear()
+    first, second = pair(a, 2.0, b, shift=1.0)
+    (first.sum() + second * 10).backward()
+    custom = {}
+
+    class Scale(t.autograd.Function):
+        @staticmethod
+        def forward(ctx, u, v):
+            return u * v
+
+        @staticmethod
+        def backward(ctx, g):
+            return g * 2, g * 3
+
+    u = t.tensor([1.0], requires_grad=True)
+    su = Scale.apply(u, t.tensor([2.0]))
+    su.grad_fn.register_hook(lambda gi, go: custom.update(custom=values(gi)))
+    mu = u * t.tensor([2.0])
+    mu.grad_fn.register_hook(lambda gi, go: custom.update(built_in=values(gi)))
+    (su + mu).sum().backward()
+    several = {
+        "log": list(log),
+        "first": first,
+        "a_grad": a.grad,
+        "graph": graph(second.grad_fn),
+        "node_hooks_see": custom,
+    }
+
+    class Fails(nn.Module):
+        def forward(self, v):
+            raise ValueError("forward failed")
+
+    fails = Fails()
+    fails.register_forward_hook(lambda m, args, out: log.append(("always", out)), always_call=True)
+    fails.register_forward_hook(lambda m, args, out: log.append("not always"))
+    log.clear()
+    always = {"raised": raises(lambda: fails(x)), "log": list(log)}
+
+    # Hooks on the layers of a Sequential, and tensor hooks on the way.
+    model = nn.Sequential(nn.Linear(2, 3), nn.Tanh(), nn.Linear(3, 1))
+    order = []
+    for name, m in model.named_children():
+        m.register_full_backward_hook(lambda m, gi, go, name=name: order.append(("backward", name)))
+        m.register_full_backward_pre_hook(lambda m, go, name=name: order.append(("pre", name)))
+        m.register_forward_hook(lambda m, args, out, name=name: order.append(("forward", name)))
+    z = model(x)
+    z.register_hook(lambda g: order.append("output tensor hook"))
+    x.register_hook(lambda g: order.append("input tensor hook"))
+    z.sum().backward()
+    return {
+        "plain": plain,
+        "no_input_grad": no_input_grad,
+        "no_grad_mode": no_grad_mode,
+        "removed": removed,
+        "replaced": replaced,
+        "errors": errors,
+        "several": several,
+        "always": always,
+        "sequential_order": order,
+    }
