@@ -66,11 +66,32 @@ for _name in (
     "add sub mul div pow neg exp log sin cos tanh sigmoid relu sqrt abs sign sgn clamp clip "
     "sum mean max min argmax argmin matmul mm reshape transpose unsqueeze squeeze flatten "
     "permute softmax log_softmax maximum minimum square reciprocal clone detach t masked_fill "
-    "gather scatter scatter_add "
+    "gather scatter scatter_add floor_divide divide "
     "allclose equal isnan isfinite norm"
 ).split():
     globals()[_name] = _method(_name)
 del _name
+
+
+def remainder(input, other):
+    """``input % other``; ``input`` may be a Python number (``remainder(7, x)``), as in PyTorch."""
+    if not isinstance(input, Tensor):
+        return other.__rmod__(input)
+    return input.remainder(other)
+
+
+def fmod(input, other):
+    """The remainder of ``input / other`` rounded toward zero: the sign of ``input``, as C's fmod."""
+    if not isinstance(input, Tensor):
+        kinds = (
+            f"({type(input).__name__}, {type(other).__name__ if not isinstance(other, Tensor) else 'Tensor'})"
+        )
+        raise TypeError(
+            f"fmod() received an invalid combination of arguments - got {kinds}, but expected one of:\n"
+            " * (Tensor input, Tensor other, *, Tensor out = None)\n"
+            " * (Tensor input, Number other, *, Tensor out = None)\n"
+        )
+    return input.fmod(other)
 
 
 def is_floating_point(t):

@@ -10,6 +10,7 @@ from . import _dtypes
 from .autograd import grad_mode
 from .autograd.function import _bump_version
 from .ops import arithmetic as ar
+from .ops import division as dv
 from .ops import elementwise as el
 from .ops import linalg, reductions, softmax
 from .ops import shape as shape_ops
@@ -30,8 +31,32 @@ def mul(self, other):
     return ar.Mul.apply(self, _wrap_number(other, self))
 
 
-def div(self, other):
-    return ar.Div.apply(self, _wrap_number(other, self))
+_NOT_GIVEN = object()
+
+
+def div(self, other, *, rounding_mode=_NOT_GIVEN):
+    """``self / other``; with ``rounding_mode="floor"`` or ``"trunc"`` the quotient rounded down or
+    toward zero (see :mod:`minigrad.ops.division`). (Given at all, even as None, the argument selects
+    PyTorch's other overload, ``DivBackward2``.)"""
+    if rounding_mode is _NOT_GIVEN:
+        return ar.Div.apply(self, _wrap_number(other, self))
+    return dv.DivMode.apply(self, _wrap_number(other, self), rounding_mode)
+
+
+def floor_divide(self, other):
+    return dv.FloorDivide.apply(self, other)
+
+
+def remainder(self, other):
+    if isinstance(other, Tensor):
+        return dv.Remainder.apply(self, other)
+    return dv.RemainderScalar.apply(self, other)
+
+
+def fmod(self, other):
+    if isinstance(other, Tensor):
+        return dv.Fmod.apply(self, other)
+    return dv.FmodScalar.apply(self, other)
 
 
 def pow(self, exponent):
@@ -62,6 +87,10 @@ Tensor.__sub__, Tensor.__rsub__ = sub, _rsub
 Tensor.__mul__ = Tensor.__rmul__ = mul
 Tensor.__truediv__, Tensor.__rtruediv__ = div, _rtruediv
 Tensor.__pow__, Tensor.__rpow__ = pow, _rpow
+Tensor.floor_divide, Tensor.remainder, Tensor.fmod = floor_divide, remainder, fmod
+Tensor.__floordiv__, Tensor.__mod__ = floor_divide, remainder
+Tensor.__rfloordiv__ = lambda self, other: dv.FloorDivide.apply(other, self)
+Tensor.__rmod__ = lambda self, other: dv.RRemainder.apply(other, self)
 Tensor.__matmul__ = Tensor.matmul = Tensor.mm = matmul
 Tensor.__neg__ = Tensor.neg = lambda self: ar.Neg.apply(self)
 Tensor.reciprocal = lambda self: ar.Reciprocal.apply(self)
@@ -580,7 +609,16 @@ def _others(*values):
 Tensor.add_ = lambda self, other, alpha=1: _inplace(self, lambda s: add(s, other, alpha), *_others(other))
 Tensor.sub_ = lambda self, other, alpha=1: _inplace(self, lambda s: sub(s, other, alpha), *_others(other))
 Tensor.mul_ = lambda self, other: _inplace(self, lambda s: mul(s, other), *_others(other))
-Tensor.div_ = lambda self, other: _inplace(self, lambda s: div(s, other), *_others(other))
+
+
+def div_(self, other, *, rounding_mode=_NOT_GIVEN):
+    return _inplace(self, lambda s: div(s, other, rounding_mode=rounding_mode), *_others(other))
+
+
+Tensor.div_ = div_
+Tensor.floor_divide_ = lambda self, other: _inplace(self, lambda s: floor_divide(s, other), *_others(other))
+Tensor.remainder_ = lambda self, other: _inplace(self, lambda s: remainder(s, other), *_others(other))
+Tensor.fmod_ = lambda self, other: _inplace(self, lambda s: fmod(s, other), *_others(other))
 Tensor.clamp_ = lambda self, min=None, max=None: _inplace(self, lambda s: clamp(s, min, max))
 Tensor.relu_ = lambda self: _inplace(self, lambda s: el.Relu.apply(s))
 Tensor.exp_ = lambda self: _inplace(self, lambda s: el.Exp.apply(s))
@@ -605,6 +643,7 @@ for _name in "neg log sin cos tanh sigmoid sqrt abs sign sgn reciprocal square".
 del _name
 Tensor.__iadd__, Tensor.__isub__ = Tensor.add_, Tensor.sub_
 Tensor.__imul__, Tensor.__itruediv__ = Tensor.mul_, Tensor.div_
+Tensor.__ifloordiv__, Tensor.__imod__ = Tensor.floor_divide_, Tensor.remainder_
 
 
 def zero_(self):

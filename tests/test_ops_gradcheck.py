@@ -30,6 +30,23 @@ OPS = [
     ("mul", lambda a, b: a * b, lambda: (t(2, 3), t(3)), True),
     ("div", lambda a, b: a / b, lambda: (t(2, 3), t(3, away_from_zero=True)), True),
     ("rdiv", lambda a: 2.0 / a, lambda: (t(3, away_from_zero=True),), True),
+    # rounding division: a step function (zero gradients); remainders: ∂/∂a = 1, ∂/∂b = −quotient
+    (
+        "div_floor",
+        lambda a, b: a.div(b, rounding_mode="floor"),
+        lambda: (t(2, 3, low=-5, high=5), t(3)),
+        True,
+    ),
+    (
+        "div_trunc",
+        lambda a, b: a.div(b, rounding_mode="trunc"),
+        lambda: (t(2, 3, low=-5, high=5), t(3)),
+        True,
+    ),
+    ("remainder", lambda a, b: a % b, lambda: (t(2, 3, low=-5, high=5), t(3, away_from_zero=True)), True),
+    ("remainder_number", lambda a: a % 1.5, lambda: (t(2, 3, low=-5, high=5),), True),
+    ("fmod", lambda a, b: mg.fmod(a, b), lambda: (t(2, 3, low=-5, high=5), t(3, away_from_zero=True)), True),
+    ("fmod_number", lambda a: mg.fmod(a, -1.5), lambda: (t(2, 3, low=-5, high=5),), True),
     ("neg", lambda a: -a, lambda: (t(4),), True),
     ("pow_scalar", lambda a: a**3, lambda: (t(4),), True),
     ("pow_fractional", lambda a: a**1.5, lambda: (t(4, positive=True),), True),

@@ -5402,3 +5402,115 @@ def module_forward_and_backward_hooks(t):
         "always": always,
         "sequential_order": order,
     }
+
+
+@case
+def floor_division_remainder_and_fmod(t):
+    inf, nan = math.inf, math.nan
+    a = t.tensor([5.0, -7.0, 3.5, -0.5, 0.0, -6.0, 6.0, inf, -inf, nan, 0.3, 1.0, -1.0])
+    b = t.tensor([2.0, 2.0, -1.5, 1.0, -3.0, 3.0, -3.0, 2.0, 2.0, 2.0, 0.1, inf, inf])
+    i = t.tensor([5, -7, 7, 0])
+    j = t.tensor([2, 2, -3, 3])
+    mask = t.tensor([True, False])
+    values = {
+        "float_floordiv": a // b,
+        "float_remainder": a % b,
+        "float_fmod": t.fmod(a, b),
+        "float_trunc": t.div(a, b, rounding_mode="trunc"),
+        "float_floor": t.div(a, b, rounding_mode="floor"),
+        "by_zero": [a // 0, a % 0, t.fmod(a, 0), t.div(a, 0.0, rounding_mode="trunc")],
+        "int": [
+            i // j,
+            i % j,
+            t.fmod(i, j),
+            t.div(i, j, rounding_mode="trunc"),
+            t.div(i, j, rounding_mode="floor"),
+        ],
+        "int_and_number": [
+            i // 2,
+            i % -3,
+            7 // j,
+            7 % j,
+            7.5 % j,
+            2.5 // j,
+            i // 2.5,
+            i % 2.5,
+            t.fmod(i, 2.5),
+        ],
+        "reversed": [7 % t.tensor([2.0, -3.0]), 7.5 // t.tensor([2, -3]), t.remainder(7, t.tensor([2, -3]))],
+        "zero_dim": t.tensor(7) // t.tensor(2),
+        "dtypes": [str((t.tensor(7.0) // 2).dtype), str((t.tensor([7]) // 2.0).dtype), str((mask % 2).dtype)],
+        "bool_and_int": [mask // 2, mask % 2],
+        "float64": t.tensor([0.3, -0.3], dtype=t.float64) % 0.1,
+    }
+    errors = {
+        "int_floordiv_zero": raises(lambda: i // 0),
+        "int_remainder_zero": raises(lambda: i % t.tensor([0, 1, 1, 1])),
+        "int_fmod_zero": raises(lambda: t.fmod(i, 0)),
+        "int_reversed_zero": raises(lambda: 5 % mask),
+        "int_trunc_zero": raises(lambda: t.div(i, 0, rounding_mode="trunc")),
+        "bool_floordiv": raises(lambda: mask // mask),
+        "bool_remainder": raises(lambda: mask % mask),
+        "bool_fmod": raises(lambda: t.fmod(mask, mask)),
+        "bool_trunc": raises(lambda: t.div(mask, mask, rounding_mode="trunc")),
+        "rounding_mode": raises(lambda: t.div(a, b, rounding_mode="round")),
+        "fmod_number_first": raises(lambda: t.fmod(7, i)),
+        "in_place_int_by_float": raises(lambda: t.tensor([5, -7]).__ifloordiv__(2.5)),
+        "in_place_int_true_div": raises(lambda: t.tensor([5, -7]).div_(2)),
+    }
+
+    x = t.tensor([5.0, -7.0, 3.5], requires_grad=True)
+    y = t.tensor([2.0, 2.0, -1.5], requires_grad=True)
+    nodes = {
+        "tensor_tensor": [graph((x % y).grad_fn), graph(t.fmod(x, y).grad_fn), graph((x // y).grad_fn)],
+        "tensor_number": [graph((x % 2).grad_fn), graph(t.fmod(x, 2).grad_fn), graph((x // 2).grad_fn)],
+        "number_tensor": [graph((7 % x).grad_fn), graph((7 // x).grad_fn)],
+        "zero_dim_tensor": graph((x % t.tensor(2.0)).grad_fn),
+        "div_modes": [
+            graph(t.div(x, y, rounding_mode="floor").grad_fn),
+            graph(t.div(x, 2, rounding_mode="trunc").grad_fn),
+            graph(x.div(y, rounding_mode=None).grad_fn),
+            graph(x.div(y).grad_fn),
+        ],
+        "repr": repr(x // y),
+    }
+    grads = {}
+    gx, gy = t.autograd.grad((x % y).sum(), [x, y])
+    grads["remainder"] = [gx, gy]
+    gx, gy = t.autograd.grad(t.fmod(x, y).sum(), [x, y])
+    grads["fmod"] = [gx, gy]
+    grads["remainder_number"] = t.autograd.grad((x % 2).sum(), [x])[0]
+    grads["fmod_number"] = t.autograd.grad(t.fmod(x, 2).sum(), [x])[0]
+    grads["floor_mode"] = t.autograd.grad(t.div(x, y, rounding_mode="floor").sum(), [x, y])
+    grads["no_mode"] = t.autograd.grad(t.div(x, y, rounding_mode=None).sum(), [x, y])
+    grads["floordiv"] = raises(lambda: (x // y).sum().backward())
+    grads["reversed_remainder"] = raises(lambda: (7 % x).sum().backward())
+    rows = t.tensor([[1.0], [2.0]], requires_grad=True)
+    cols = t.tensor([3.0, -4.0, 5.0], requires_grad=True)
+    grads["broadcast"] = t.autograd.grad((rows * 7 % cols).sum(), [rows, cols])
+    gx, gy = t.autograd.grad((x % y).sum(), [x, y], create_graph=True)
+    grads["create_graph"] = {"x": gx.grad_fn is None, "y": gy, "y_graph": graph(gy.grad_fn)}
+
+    q = t.tensor([5.0, -7.0])
+    q //= 2
+    q_floor = q.clone()
+    q %= 3
+    k = t.tensor([5, -7])
+    k.div_(2, rounding_mode="trunc")
+    k_trunc = k.clone()
+    k.fmod_(2)
+    k_fmod = k.clone()
+    k.remainder_(2)
+    k_rem = k.clone()
+    k.floor_divide_(2)
+    w = t.tensor([1.0, 2.0], requires_grad=True) * 1
+    w %= 2
+    v = t.tensor([1.0, 2.0], requires_grad=True) * 1
+    v.div_(2, rounding_mode="floor")
+    in_place = {
+        "float": [q_floor, q],
+        "int": [k_trunc, k_fmod, k_rem, k],
+        "recorded": [w, w.grad_fn.name(), v, v.grad_fn.name()],
+        "leaf": raises(lambda: x.fmod_(2)),
+    }
+    return {"values": values, "errors": errors, "nodes": nodes, "grads": grads, "in_place": in_place}
