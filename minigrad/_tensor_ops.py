@@ -232,16 +232,18 @@ class return_types_min(_ValuesIndices):
     _name = "min"
 
 
-def sum(self, dim=None, keepdim=False):
+def sum(self, dim=None, keepdim=False, *, dtype=None):
+    """The sum of all elements, or along ``dim``. ``dtype``: convert to it first (to add float32
+    numbers in float64, or to count bools as floats)."""
     if dim is None:
-        return reductions.Sum.apply(self)
-    return reductions.SumDim.apply(self, dim, keepdim)
+        return reductions.Sum.apply(self, None, False, dtype) if dtype else reductions.Sum.apply(self)
+    return reductions.SumDim.apply(self, dim, keepdim, dtype)
 
 
-def mean(self, dim=None, keepdim=False):
+def mean(self, dim=None, keepdim=False, *, dtype=None):
     if dim is None:
-        return reductions.Mean.apply(self)
-    return reductions.MeanDim.apply(self, dim, keepdim)
+        return reductions.Mean.apply(self, None, False, dtype) if dtype else reductions.Mean.apply(self)
+    return reductions.MeanDim.apply(self, dim, keepdim, dtype)
 
 
 def max(self, dim=None, keepdim=False):
@@ -419,12 +421,15 @@ Tensor.view_as = lambda self, other: view(self, other.shape)
 Tensor.reshape_as = lambda self, other: reshape(self, other.shape)
 
 
-def softmax_method(self, dim):
-    return softmax.Softmax.apply(self, _normalize_dim(dim, self.ndim))
+def softmax_method(self, dim, dtype=None):
+    """``dtype``: convert to it first (a ``ToCopyBackward0`` node when the dtype changes)."""
+    source = self if dtype is None or dtype is self._dtype else self.to(dtype)
+    return softmax.Softmax.apply(source, _normalize_dim(dim, self.ndim))
 
 
-def log_softmax_method(self, dim):
-    return softmax.LogSoftmax.apply(self, _normalize_dim(dim, self.ndim))
+def log_softmax_method(self, dim, dtype=None):
+    source = self if dtype is None or dtype is self._dtype else self.to(dtype)
+    return softmax.LogSoftmax.apply(source, _normalize_dim(dim, self.ndim))
 
 
 Tensor.softmax, Tensor.log_softmax = softmax_method, log_softmax_method

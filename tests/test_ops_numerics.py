@@ -78,3 +78,34 @@ def test_relu_backward_of_a_transposed_gradient_keeps_its_layout_and_values():
     result = mg.ops.elementwise.ThresholdBackward.apply(grad, mg.tensor(y))
     assert result.shape == (4, 3)
     assert result._data.tobytes() == np.where(y <= 0, np.float32(0), grad._data).tobytes()
+
+
+def test_sum_with_a_dtype_converts_first_and_the_gradient_comes_back_in_the_input_dtype():
+    x = mg.tensor([0.1] * 10, requires_grad=True)  # float32 tenths
+    s = x.sum(dtype=mg.float64)
+    assert s.dtype is mg.float64 and s.item() == float(np.float32(0.1)) * 10  # added in float64
+    s.backward()
+    assert x.grad.dtype is mg.float32 and x.grad.tolist() == [1.0] * 10
+
+
+def test_sum_to_an_integer_dtype_cannot_take_part_in_autograd():
+    with pytest.raises(RuntimeError, match="Autograd not support dtype: Long"):
+        mg.ones(2, requires_grad=True).sum(dtype=mg.int64)
+    assert mg.tensor([1.5, 2.5]).sum(dtype=mg.int64).item() == 3  # (without grad: converted, then added)
+
+
+def test_mean_of_integers_needs_a_floating_dtype():
+    i = mg.tensor([1, 2])
+    assert i.mean(dtype=mg.float32).item() == 1.5
+    with pytest.raises(RuntimeError, match="Optional dtype must be either a floating point"):
+        i.mean(dtype=mg.int64)
+
+
+def test_softmax_with_another_dtype_converts_in_the_graph():
+    x = mg.tensor([[1.0, 2.0]], requires_grad=True)
+    y = x.softmax(1, dtype=mg.float64)
+    assert y.dtype is mg.float64 and y.grad_fn.next_functions[0][0].name() == "ToCopyBackward0"
+    same = x.softmax(1, dtype=mg.float32)  # the dtype it has: nothing to convert
+    assert same.grad_fn.next_functions[0][0].name() == "minigrad::autograd::AccumulateGrad"
+    y[0, 0].backward()
+    assert x.grad.dtype is mg.float32

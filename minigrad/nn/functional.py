@@ -32,12 +32,12 @@ def sigmoid(x):
     return x.sigmoid()
 
 
-def softmax(x, dim):
-    return x.softmax(dim)
+def softmax(x, dim, dtype=None):
+    return x.softmax(dim, dtype=dtype)
 
 
-def log_softmax(x, dim):
-    return x.log_softmax(dim)
+def log_softmax(x, dim, dtype=None):
+    return x.log_softmax(dim, dtype=dtype)
 
 
 def _reduce(values, reduction):

@@ -41,15 +41,27 @@ class Sum(Function):
     node_name = "SumBackward0"
 
     @staticmethod
-    def forward(ctx, x, dim=None, keepdim=False):
+    def forward(ctx, x, dim=None, keepdim=False, dtype=None):
         dims = _dims(dim, x._data.ndim)
         ctx.input_shape, ctx.dims = x._data.shape, dims
-        dtype = x._dtype if x._dtype.is_floating_point else _dtypes.int64
-        return out(np.add.reduce(x._data, axis=dims, keepdims=keepdim), dtype)
+        data = x._data
+        if dtype is None:  # integers and bools add up as int64
+            dtype = x._dtype if x._dtype.is_floating_point else _dtypes.int64
+        else:  # converted first, then added in that dtype (the gradient comes back in x's dtype)
+            _check_differentiable_dtype(x, dtype)
+            data = data.astype(dtype.numpy)
+        return out(np.add.reduce(data, axis=dims, keepdims=keepdim), dtype)
 
     @staticmethod
     def backward(ctx, grad):
-        return _expand_back(grad, ctx.input_shape, ctx.dims), None, None
+        return _expand_back(grad, ctx.input_shape, ctx.dims), None, None, None
+
+
+def _check_differentiable_dtype(x, dtype):
+    """A result that would need a gradient cannot be an integer (``sum(dtype=int64)`` of x that
+    requires grad)."""
+    if x._requires_grad and not dtype.is_floating_point:
+        raise RuntimeError(f"Autograd not support dtype: {dtype.scalar_name}")
 
 
 class SumDim(Sum):
@@ -64,7 +76,14 @@ class Mean(Function):
     node_name = "MeanBackward0"
 
     @staticmethod
-    def forward(ctx, x, dim=None, keepdim=False):
+    def forward(ctx, x, dim=None, keepdim=False, dtype=None):
+        if dtype is not None:  # converted first (an integer tensor may have a floating mean)
+            if not dtype.is_floating_point:
+                raise RuntimeError(
+                    "mean(): could not infer output dtype. Optional dtype must be either a "
+                    f"floating point or complex dtype. Got: {dtype.legacy_name[:-6]}"
+                )
+            x = out(x._data.astype(dtype.numpy), dtype)
         if not x.dtype.is_floating_point:
             raise RuntimeError(
                 "mean(): could not infer output dtype. Input dtype must be either a "
@@ -81,7 +100,7 @@ class Mean(Function):
     @staticmethod
     def backward(ctx, grad):
         # (PyTorch's formula: the sum's gradient divided by the count, a number: DivBackward1)
-        return DivScalar.apply(_expand_back(grad, ctx.input_shape, ctx.dims), ctx.count), None, None
+        return DivScalar.apply(_expand_back(grad, ctx.input_shape, ctx.dims), ctx.count), None, None, None
 
 
 class MeanDim(Mean):

@@ -5514,3 +5514,57 @@ def floor_division_remainder_and_fmod(t):
         "leaf": raises(lambda: x.fmod_(2)),
     }
     return {"values": values, "errors": errors, "nodes": nodes, "grads": grads, "in_place": in_place}
+
+
+@case
+def dtype_argument_of_sum_mean_and_softmax(t):
+    F = t.nn.functional
+    x = t.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    i = t.tensor([[1, 2], [3, 4]])
+    mask = t.tensor([True, False, True])
+    results = {
+        "sum": [
+            x.sum(dtype=t.float64),
+            x.sum(1, dtype=t.float64),
+            x.sum(dim=0, keepdim=True, dtype=t.float64),
+        ],
+        "mean": [x.mean(dtype=t.float64), x.mean(0, dtype=t.float64)],
+        "softmax": [
+            x.softmax(1, dtype=t.float64),
+            t.softmax(x, 1, dtype=t.float64),
+            F.softmax(x, dim=1, dtype=t.float64),
+        ],
+        "log_softmax": [x.log_softmax(1, dtype=t.float64), F.log_softmax(x, 0, dtype=t.float64)],
+        "same_dtype": [x.sum(dtype=t.float32), x.softmax(1, dtype=t.float32)],
+        "narrower": [x.double().sum(dtype=t.float32), x.double().softmax(1, dtype=t.float32)],
+        "integers": [
+            i.sum(dtype=t.float32),
+            i.mean(dtype=t.float32),
+            i.softmax(1, dtype=t.float32),
+            i.sum(0, dtype=t.float32),
+        ],
+        "functional": [t.sum(i, dtype=t.float64), t.mean(i, 1, dtype=t.float64)],
+        "bools": [mask.sum(dtype=t.bool), mask.sum(dtype=t.float64), i.sum(dtype=t.bool)],
+        "no_grad_to_int": x.detach().sum(dtype=t.int64),
+        "accumulated_in_float64": t.tensor([0.1] * 10).sum(dtype=t.float64).item(),
+    }
+    graphs = {
+        "sum": graph(x.sum(1, dtype=t.float64).grad_fn),
+        "softmax": graph(x.softmax(1, dtype=t.float64).grad_fn),
+        "softmax_same_dtype": graph(x.softmax(1, dtype=t.float32).grad_fn),
+        "narrower": graph(x.double().sum(dtype=t.float32).grad_fn),
+    }
+    errors = {
+        "sum_to_int_with_grad": raises(lambda: x.sum(dtype=t.int64)),
+        "mean_to_int": raises(lambda: x.mean(dtype=t.int64)),
+        "softmax_to_int": raises(lambda: x.softmax(1, dtype=t.int64)),
+        "integer_mean": raises(lambda: i.mean()),
+    }
+    x.sum(dtype=t.float64).backward()
+    grads = {"sum": x.grad.clone()}
+    x.grad = None
+    x.softmax(1, dtype=t.float64)[:, 0].sum().backward()
+    grads["softmax"] = x.grad.clone()
+    (gx,) = t.autograd.grad(x.mean(0, dtype=t.float64).sum(), x, create_graph=True)
+    grads["mean_create_graph"] = gx
+    return {"results": results, "graphs": graphs, "errors": errors, "grads": grads}
