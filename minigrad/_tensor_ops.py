@@ -576,6 +576,14 @@ def _inplace(self, compute, *others):
         raise RuntimeError(
             "a view of a leaf Variable that requires grad is being used in an in-place operation."
         )
+    if track and self._returned_as_is_by is not None:
+        raise RuntimeError(
+            f"Output {self._output_nr} of {self._returned_as_is_by} is a view and is being modified inplace. "
+            "This view was created inside a custom Function (or because an input was returned as-is) and the "
+            "autograd logic to handle view+inplace would override the custom backward associated with the "
+            "custom Function, leading to incorrect gradients. This behavior is forbidden. You can fix this "
+            "by cloning the output of the custom Function."
+        )
     if track and self._base is not None:
         raise RuntimeError(
             "minigrad does not support in-place operations on a view that takes part in "

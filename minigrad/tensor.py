@@ -120,6 +120,7 @@ class Tensor:
     _is_inference = False
     _wrapped_number = False
     _version_counter = None  # made when first needed (see _version_counter_of)
+    _returned_as_is_by = None  # the name of a custom Function that returned this input as is
 
     __array_ufunc__ = None  # numpy defers to our operators: np.float64(2) * t is a Tensor
     __hash__ = object.__hash__  # identity: == is elementwise, as in PyTorch

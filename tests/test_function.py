@@ -240,3 +240,15 @@ def test_a_custom_node_hook_sees_every_gradient_its_backward_returned():
     (custom + built_in).sum().backward()
     assert seen == {"custom": [2.0, 3.0], "built_in": [2.0, None]}
     assert u.grad.item() == 4.0
+
+
+def test_an_input_returned_as_is_may_not_be_changed_in_place_while_recording():
+    # the change would be recorded as an op on top of the custom node, bypassing its backward
+    a, b = PassThrough.apply(
+        mg.tensor([1.0], requires_grad=True) * 1, mg.tensor([2.0], requires_grad=True) * 1
+    )
+    with pytest.raises(RuntimeError, match="Output 0 of PassThrough is a view and is being modified inplace"):
+        a.add_(1)
+    with mg.no_grad():
+        b.add_(1)  # without recording, allowed
+    assert b.tolist() == [3.0]

@@ -714,6 +714,8 @@ def _apply_with_graph(cls, args, kwargs):
                 _check_dirty(o)
             elif _contains(args, o):  # forward returned an input as is: the output is a new tensor
                 o = o._alias()
+                if node._python_function:  # (an in-place change of it would bypass your backward)
+                    o._returned_as_is_by = cls.__name__
             output_meta.append((o._data.shape, o._dtype))
             if o._dtype.is_floating_point and not non_differentiable:
                 o._requires_grad = True

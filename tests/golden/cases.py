@@ -5568,3 +5568,40 @@ def dtype_argument_of_sum_mean_and_softmax(t):
     (gx,) = t.autograd.grad(x.mean(0, dtype=t.float64).sum(), x, create_graph=True)
     grads["mean_create_graph"] = gx
     return {"results": results, "graphs": graphs, "errors": errors, "grads": grads}
+
+
+@case
+def custom_function_inputs_returned_as_is(t):
+    class PassBoth(t.autograd.Function):
+        @staticmethod
+        def forward(ctx, a, b):
+            ctx.mark_non_differentiable(b)
+            return a, b
+
+        @staticmethod
+        def backward(ctx, grad_a, grad_b):
+            return grad_a * 2, None
+
+    x = t.ones(2, requires_grad=True)
+    c = t.ones(2)
+    a, b = PassBoth.apply(x * 1, c)
+    result = {
+        "requires_grad": [a.requires_grad, b.requires_grad],
+        "same_object": [a is x, b is c],
+        "in_place_on_output": raises(lambda: a.add_(1)),
+        "in_place_non_differentiable": raises(lambda: b.add_(1)),
+        "in_place_with_grad_input": raises(lambda: a.mul_(t.ones(2, requires_grad=True))),
+        "in_place_after_detach": raises(lambda: a.detach().add_(1)),
+    }
+    with t.no_grad():
+        result["in_place_without_grad"] = raises(lambda: a.add_(1))
+    a2, _ = PassBoth.apply(x, c)
+    result["leaf_input"] = raises(lambda: a2.add_(1))
+    a3, _ = PassBoth.apply(x, c)
+    a3.sum().backward()
+    result["grad"] = x.grad
+    layer = t.nn.Linear(2, 2)
+    layer.register_full_backward_hook(lambda m, gi, go: None)
+    hooked = layer(t.ones(1, 2, requires_grad=True))
+    result["module_output"] = raises(lambda: hooked.add_(1))
+    return result
