@@ -117,11 +117,12 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
 
 
 def _fmt(matrix, input):
-    """A Jacobian block for the error message, in the input's dtype (as PyTorch prints it)."""
+    """A Jacobian block for the error message, as PyTorch prints it: in the input's dtype, one row
+    per *input* element and one column per output element (the transpose of the Jacobian as it is
+    written in maths, ∂outputᵢ/∂inputⱼ in row i)."""
     from ..tensor import Tensor
 
-    shown = matrix.T if matrix.shape[1] > 1 else matrix.reshape(-1)
-    return repr(Tensor._make(shown.astype(input.dtype.numpy), input.dtype))
+    return repr(Tensor._make(matrix.astype(input.dtype.numpy), input.dtype))
 
 
 def gradgradcheck(

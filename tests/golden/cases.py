@@ -4843,10 +4843,48 @@ def gradcheck_messages(t):
         def backward(ctx, g):
             return g * 3
 
+    class Forgetful(t.autograd.Function):  # gives every element's derivative to every output
+        @staticmethod
+        def forward(ctx, x):
+            y = x.sigmoid()
+            ctx.save_for_backward(y)
+            return y
+
+        @staticmethod
+        def backward(ctx, g):
+            (y,) = ctx.saved_tensors
+            return y * (1 - y)
+
+    class FirstTwo(t.autograd.Function):  # 3 inputs, 2 outputs: the layout shows
+        @staticmethod
+        def forward(ctx, x):
+            return x[:2] * 2
+
+        @staticmethod
+        def backward(ctx, g):
+            grad = t.zeros(3, dtype=g.dtype)
+            grad[:2] = g * 3
+            return grad
+
+    class ScalarOut(t.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return (x * x).sum()
+
+        @staticmethod
+        def backward(ctx, g):
+            return g * 3 * t.ones(3, dtype=g.dtype)
+
     x64 = t.tensor([1.0, 2.0], dtype=t.float64, requires_grad=True)
     x32 = t.tensor([1.0, 2.0], requires_grad=True)
-    # (PyTorch lays each Jacobian out input × output, minigrad output × input: diagonal ones here)
+    x3 = t.tensor([0.5, -1.2, 2.0], dtype=t.float64, requires_grad=True)
+    zero_dim = t.tensor(0.5, dtype=t.float64, requires_grad=True)
+    # (each Jacobian is printed input × output: one row per input element)
     return {
+        "not_diagonal": raises(lambda: t.autograd.gradcheck(Forgetful.apply, (x3,))),
+        "three_inputs_two_outputs": raises(lambda: t.autograd.gradcheck(FirstTwo.apply, (x3,))),
+        "scalar_output": raises(lambda: t.autograd.gradcheck(ScalarOut.apply, (x3,))),
+        "zero_dim": raises(lambda: t.autograd.gradcheck(Wrong.apply, (zero_dim,))),
         "float64": raises(lambda: t.autograd.gradcheck(Wrong.apply, (x64,))),
         "float32": raises(lambda: t.autograd.gradcheck(Wrong.apply, (x32,), eps=1e-3, atol=1e-2)),
         "no_input_requires_grad": raises(lambda: t.autograd.gradcheck(Wrong.apply, (x64.detach(),))),
