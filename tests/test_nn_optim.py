@@ -163,3 +163,59 @@ def test_cross_entropy_loss():
     probs = logits.detach().softmax(dim=1)
     assert loss.item() == pytest.approx(-probs[0, 0].log().item(), rel=1e-6)
     assert logits.grad.tolist()[0][0] == pytest.approx(probs[0, 0].item() - 1, rel=1e-5)
+
+
+LOGITS = [[2.0, 0.0, -1.0], [0.5, 1.5, -0.5]]
+
+
+def per_sample_nll(logits, targets):
+    log_probs = np.log(np.exp(logits) / np.exp(logits).sum(1, keepdims=True))
+    return -log_probs[np.arange(len(targets)), targets]
+
+
+def test_cross_entropy_weights_average_over_the_weights_of_the_targets():
+    w = [1.0, 3.0, 0.5]
+    loss = nn.CrossEntropyLoss(weight=mg.tensor(w))(mg.tensor(LOGITS), mg.tensor([0, 1]))
+    nll = per_sample_nll(np.array(LOGITS), [0, 1])
+    assert loss.item() == pytest.approx((1.0 * nll[0] + 3.0 * nll[1]) / (1.0 + 3.0), rel=1e-6)
+
+
+def test_cross_entropy_ignore_index_drops_samples_from_the_mean_and_the_gradient():
+    x = mg.tensor(LOGITS, requires_grad=True)
+    loss = nn.functional.cross_entropy(x, mg.tensor([0, -100]))
+    loss.backward()
+    assert loss.item() == pytest.approx(per_sample_nll(np.array(LOGITS), [0, 0])[0], rel=1e-6)
+    assert x.grad[1].tolist() == [0.0, 0.0, 0.0]
+
+
+def test_label_smoothing_mixes_the_target_with_the_uniform_distribution():
+    x = mg.tensor(LOGITS)
+    eps = 0.3
+    smoothed = nn.functional.cross_entropy(x, mg.tensor([0, 1]), label_smoothing=eps)
+    mixed = mg.tensor([[1 - eps + eps / 3, eps / 3, eps / 3], [eps / 3, 1 - eps + eps / 3, eps / 3]])
+    assert smoothed.item() == pytest.approx(nn.functional.cross_entropy(x, mixed).item(), rel=1e-6)
+
+
+def test_cross_entropy_of_probabilities_takes_the_classes_along_dimension_1():
+    # (N, C, d): the classes are dimension 1, not the last one (a softmax over the wrong axis would
+    # give another number without any error)
+    x = mg.tensor([[[1.0, 0.0], [0.0, 2.0], [-1.0, 1.0]]])  # N=1, C=3, d=2
+    p = x.softmax(1)
+    by_position = [nn.functional.cross_entropy(x[:, :, j], p[:, :, j]).item() for j in range(2)]
+    assert nn.functional.cross_entropy(x, p).item() == pytest.approx(sum(by_position) / 2, rel=1e-6)
+
+
+def test_cross_entropy_of_class_indices_with_more_dimensions():
+    x = mg.tensor([[[1.0, 0.0], [0.0, 2.0], [-1.0, 1.0]]], requires_grad=True)
+    loss = nn.functional.cross_entropy(x, mg.tensor([[0, 1]]), reduction="none")
+    assert loss.shape == (1, 2) and loss.grad_fn.name() == "ViewBackward0"
+    expected = per_sample_nll(np.array(x.tolist())[0].T, [0, 1])  # position j: classes x[0, :, j]
+    assert loss.tolist()[0] == pytest.approx(expected.tolist(), rel=1e-6)
+
+
+def test_nll_loss_module_with_weights():
+    log_probs = mg.tensor(LOGITS).log_softmax(1)
+    loss = nn.NLLLoss(weight=mg.tensor([1.0, 3.0, 0.5]), reduction="sum")(log_probs, mg.tensor([2, 1]))
+    assert loss.item() == pytest.approx(
+        -(0.5 * log_probs[0, 2].item() + 3.0 * log_probs[1, 1].item()), rel=1e-6
+    )

@@ -22,6 +22,8 @@ def t(*shape, low=-2.0, high=2.0, positive=False, away_from_zero=False):
     return mg.tensor(values, dtype=mg.float64, requires_grad=True)
 
 
+PROBABILITIES_3D = mg.tensor(rng.uniform(0, 1, (2, 3, 2)), dtype=mg.float64).softmax(1)
+
 # (name, function, input factory, twice differentiable?)
 OPS = [
     ("add", lambda a, b: a + b, lambda: (t(2, 3), t(3)), True),
@@ -200,6 +202,32 @@ OPS = [
         "cross_entropy",
         lambda a: mg.nn.functional.cross_entropy(a, mg.tensor([0, 2])),
         lambda: (t(2, 3),),
+        True,
+    ),
+    (
+        "cross_entropy_weight_ignore_index",
+        lambda a: mg.nn.functional.cross_entropy(
+            a, mg.tensor([0, 2, 1]), weight=mg.tensor([1.0, 2.0, 0.5], dtype=mg.float64), ignore_index=1
+        ),
+        lambda: (t(3, 3),),
+        True,
+    ),
+    (
+        "cross_entropy_label_smoothing",
+        lambda a: mg.nn.functional.cross_entropy(a, mg.tensor([0, 2]), label_smoothing=0.2),
+        lambda: (t(2, 3),),
+        True,
+    ),
+    (
+        "cross_entropy_probabilities_3d",
+        lambda a: mg.nn.functional.cross_entropy(a, PROBABILITIES_3D, reduction="sum"),
+        lambda: (t(2, 3, 2),),
+        True,
+    ),
+    (
+        "cross_entropy_indices_3d",
+        lambda a: mg.nn.functional.cross_entropy(a, mg.tensor([[0, 2], [1, 1]]), reduction="none"),
+        lambda: (t(2, 3, 2),),
         True,
     ),
 ]

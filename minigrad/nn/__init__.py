@@ -1,6 +1,6 @@
 """Just enough of ``torch.nn`` for the training-loop lessons: ``Module``, ``Parameter``, ``Linear``,
 ``Sequential``, ``Identity``, ``Flatten``, ``ReLU``, ``Tanh``, ``Sigmoid``, ``Softmax``, ``LogSoftmax``,
-``MSELoss`` and ``CrossEntropyLoss``."""
+``MSELoss``, ``CrossEntropyLoss`` and ``NLLLoss``."""
 
 import math
 from typing import NamedTuple
@@ -352,12 +352,48 @@ class MSELoss(Module):
         return functional.mse_loss(input, target, reduction=self.reduction)
 
 
-class CrossEntropyLoss(Module):
-    """Softmax cross-entropy of logits against class indices."""
+class _WeightedLoss(Module):
+    """A loss with an optional ``weight`` per class, kept as a buffer (it follows ``double()``)."""
 
-    def __init__(self, reduction="mean"):
+    def __init__(self, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):
         super().__init__()
-        self.reduction = reduction
+        if size_average is not None or reduce is not None:
+            reduction = functional._legacy_reduction(size_average, reduce, reduction)
+        self.reduction, self.ignore_index = reduction, ignore_index
+        self.register_buffer("weight", weight)
+
+
+class CrossEntropyLoss(_WeightedLoss):
+    """Softmax cross-entropy of logits against class indices or class probabilities (see
+    ``functional.cross_entropy``)."""
+
+    def __init__(
+        self,
+        weight=None,
+        size_average=None,
+        ignore_index=-100,
+        reduce=None,
+        reduction="mean",
+        label_smoothing=0.0,
+    ):
+        super().__init__(weight, size_average, ignore_index, reduce, reduction)
+        self.label_smoothing = label_smoothing
 
     def forward(self, input, target):
-        return functional.cross_entropy(input, target, reduction=self.reduction)
+        return functional.cross_entropy(
+            input,
+            target,
+            weight=self.weight,
+            ignore_index=self.ignore_index,
+            reduction=self.reduction,
+            label_smoothing=self.label_smoothing,
+        )
+
+
+class NLLLoss(_WeightedLoss):
+    """Negative log-likelihood of class indices, for log-probabilities (see ``functional.nll_loss``)."""
+
+    def forward(self, input, target):
+        return functional.nll_loss(
+            input, target, weight=self.weight, ignore_index=self.ignore_index, reduction=self.reduction
+        )

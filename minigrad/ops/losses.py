@@ -85,31 +85,57 @@ class MseLossBackward(Function):
 
 
 class NllLoss(Function):
-    """Negative log-likelihood of class indices: L = −mean_i log_probs[i, target_i] (or the sum,
-    or one value per row). ``cross_entropy`` is this after ``log_softmax``, as in PyTorch.
-    ∂L/∂log_probs is −1/N (−1 for the sum) at each row's target class and exactly 0 elsewhere."""
+    """Negative log-likelihood of class indices: L = −Σᵢ wᵢ·log_probs[i, targetᵢ] / Σᵢ wᵢ for the mean
+    (or the sum, or one value per sample), wᵢ the weight of sample i's class (1 without ``weight``)
+    and 0 where the target is ``ignore_index``. ``cross_entropy`` is this after ``log_softmax``, as
+    in PyTorch. The classes run along dimension 1 (dimension 0 for a single sample of shape (C,)).
+    ∂L/∂log_probs is −wᵢ/Σw (−wᵢ for the sum) at each sample's target class and exactly 0 elsewhere.
+    (``classes`` and ``weight`` come as numpy arrays: they are not differentiable, and the node has
+    no edges for them, as in PyTorch.)"""
 
     node_name = "NllLossBackward0"
 
     @staticmethod
-    def forward(ctx, log_probs, classes, reduction):
-        lp = log_probs._data  # (classes: the target's numbers, an int64 array)
-        single = lp.ndim == 1  # one sample: (C,) with a 0-d target
-        rows = lp.reshape(1, -1) if single else lp
-        picked = -rows[np.arange(rows.shape[0]), classes.reshape(-1)]
-        ctx.chosen = (np.arange(rows.shape[1]) == classes.reshape(-1, 1)).reshape(lp.shape)
-        ctx.reduction, ctx.count = reduction, picked.size
+    def forward(ctx, log_probs, classes, weight, reduction, ignore_index):
+        lp = log_probs._data
+        class_dim = 0 if lp.ndim == 1 else 1
+        valid = classes != ignore_index
+        safe = np.where(valid, classes, 0)  # (ignored samples look at class 0, then count for nothing)
+        picked = -np.take_along_axis(lp, np.expand_dims(safe, class_dim), axis=class_dim).squeeze(class_dim)
+        ctx.chosen = (
+            np.arange(lp.shape[class_dim]).reshape((-1,) + (1,) * (lp.ndim - class_dim - 1))
+            == (np.expand_dims(safe, class_dim))
+        ) & np.expand_dims(valid, class_dim)
+        ctx.class_dim, ctx.reduction = class_dim, reduction
+        if weight is None:
+            w = valid.astype(lp.dtype)
+            losses = np.where(valid, picked, lp.dtype.type(0))
+            ctx.weights = None
+        else:
+            w = np.where(valid, weight[safe], lp.dtype.type(0)).astype(lp.dtype)
+            losses = np.where(valid, picked * w, lp.dtype.type(0))
+            ctx.weights = np.expand_dims(w, class_dim)
+        ctx.total_weight = np.add.reduce(w, axis=None)
         if reduction == "mean":
-            return out(np.add.reduce(picked) / picked.size, log_probs.dtype)
+            return out(np.add.reduce(losses, axis=None) / ctx.total_weight, log_probs.dtype)
         if reduction == "sum":
-            return out(np.add.reduce(picked), log_probs.dtype)
-        return out(picked.reshape(()) if single else picked, log_probs.dtype)
+            return out(np.add.reduce(losses, axis=None), log_probs.dtype)
+        return out(losses, log_probs.dtype)
 
     @staticmethod
     def backward(ctx, grad):
         from .elementwise import where
 
         chosen = out(ctx.chosen, _dtypes.bool)
-        per_row = grad if grad.ndim == 0 else grad.unsqueeze(-1)  # (reduction="none": one per row)
-        scale = -per_row / ctx.count if ctx.reduction == "mean" else -per_row
-        return where(chosen, scale, 0), None, None
+        per_sample = grad if grad.ndim == 0 else grad.unsqueeze(ctx.class_dim)  # (reduction="none")
+        scale = -per_sample / ctx.total_weight.item() if ctx.reduction == "mean" else -per_sample
+        if ctx.weights is not None:
+            scale = scale * out(ctx.weights, grad.dtype)
+        return where(chosen, scale, 0), None, None, None, None
+
+
+class NllLoss2d(NllLoss):
+    """``NllLoss`` for images: log_probs (N, C, H, W), targets (N, H, W); PyTorch's other node.
+    (Inputs with 3 or more than 4 dimensions are viewed as (N, C, 1, -1) to get here, as in PyTorch.)"""
+
+    node_name = "NllLoss2DBackward0"

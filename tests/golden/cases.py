@@ -5643,3 +5643,87 @@ def custom_function_inputs_returned_as_is(t):
     hooked = layer(t.ones(1, 2, requires_grad=True))
     result["module_output"] = raises(lambda: hooked.add_(1))
     return result
+
+
+@case
+def cross_entropy_weights_ignore_index_label_smoothing_and_more_dimensions(t):
+    F = t.nn.functional
+    logits = [[0.5, -1.0, 2.0], [1.5, 0.2, -0.3], [-0.7, 0.9, 0.1], [2.2, -0.4, 0.6]]
+    x = t.tensor(logits, requires_grad=True)
+    y = t.tensor([0, 2, 1, 2])
+    w = t.tensor([1.0, 2.0, 0.5])
+    p = t.tensor([[0.2, 0.3, 0.5], [0.6, 0.1, 0.3], [0.1, 0.1, 0.8], [0.3, 0.4, 0.3]])
+    x3 = t.tensor(
+        [
+            [[0.1, -0.2, 0.3, 1.0], [0.5, 0.4, -1.0, 0.2], [-0.3, 0.8, 0.6, -0.5]],
+            [[1.2, 0.0, -0.4, 0.3], [-0.6, 0.7, 0.2, 0.9], [0.4, -0.1, 1.1, -0.8]],
+        ],
+        requires_grad=True,
+    )
+    p3 = (x3.detach() * 2).softmax(1)
+    y3 = t.tensor([[0, 1, 2, 0], [1, 1, 1, 2]])
+    x4 = x3.detach().reshape(2, 3, 2, 2).requires_grad_()
+    y4 = t.tensor([[[0, 1], [2, 0]], [[1, 1], [1, 2]]])
+    losses = {
+        "weight": F.cross_entropy(x, y, weight=w),
+        "weight_sum": F.cross_entropy(x, y, weight=w, reduction="sum"),
+        "weight_none": F.cross_entropy(x, y, weight=w, reduction="none"),
+        "ignore_default": F.cross_entropy(x, t.tensor([0, -100, 1, 2])),
+        "ignore_with_weight": F.cross_entropy(x, t.tensor([0, 1, 1, 2]), weight=w, ignore_index=1),
+        "ignore_none": F.cross_entropy(x, t.tensor([0, -100, 1, 2]), reduction="none"),
+        "all_ignored": F.cross_entropy(x, t.tensor([-100] * 4)),
+        "smoothing": F.cross_entropy(x, y, label_smoothing=0.1),
+        "smoothing_sum": F.cross_entropy(x, y, label_smoothing=0.2, reduction="sum"),
+        "smoothing_none": F.cross_entropy(x, y, label_smoothing=0.2, reduction="none"),
+        "smoothing_weight": F.cross_entropy(x, y, weight=w, label_smoothing=0.1),
+        "smoothing_weight_ignore": F.cross_entropy(
+            x, t.tensor([0, 1, 1, 2]), weight=w, label_smoothing=0.1, ignore_index=1
+        ),
+        "smoothing_ignore": F.cross_entropy(x, t.tensor([0, -100, 1, 2]), label_smoothing=0.1),
+        "negative_smoothing": F.cross_entropy(x, y, label_smoothing=-0.5),
+        "probabilities": F.cross_entropy(x, p),
+        "probabilities_sum": F.cross_entropy(x, p, reduction="sum"),
+        "probabilities_none": F.cross_entropy(x, p, reduction="none"),
+        "probabilities_weight": F.cross_entropy(x, p, weight=w),
+        "probabilities_smoothing": F.cross_entropy(x, p, label_smoothing=0.1),
+        "one_sample": F.cross_entropy(x[0], y[0], weight=w),
+        "one_sample_probabilities": F.cross_entropy(x[0], p[0]),
+        "nll_weight_ignore": F.nll_loss(x.log_softmax(1), y, weight=w, ignore_index=2),
+        "module": t.nn.CrossEntropyLoss(weight=w, label_smoothing=0.1)(x, y),
+        "module_ignore": t.nn.CrossEntropyLoss(ignore_index=2, reduction="sum")(x, y),
+        "nll_module": t.nn.NLLLoss(weight=w)(x.log_softmax(1), y),
+        "3d_probabilities": F.cross_entropy(x3, p3),
+        "3d_probabilities_weight_none": F.cross_entropy(x3, p3, weight=w, reduction="none"),
+        "3d": F.cross_entropy(x3, y3),
+        "3d_none": F.cross_entropy(x3, y3, reduction="none"),
+        "3d_weight": F.cross_entropy(x3, y3, weight=w),
+        "3d_smoothing": F.cross_entropy(x3, y3, label_smoothing=0.1),
+        "4d": F.cross_entropy(x4, y4),
+        "4d_weight_none": F.cross_entropy(x4, y4, weight=w, reduction="none"),
+    }
+    results = {}
+    for name, loss in losses.items():
+        source = x4 if name.startswith("4d") else (x3 if name.startswith("3d") else x)
+        (grad,) = t.autograd.grad(loss.sum(), source)
+        results[name] = {"loss": loss, "graph": graph(loss.grad_fn), "grad": grad}
+    errors = {
+        "weight_shape": raises(lambda: F.cross_entropy(x, y, weight=t.ones(2))),
+        "probabilities_weight_shape": raises(lambda: F.cross_entropy(x, p, weight=t.ones(2))),
+        "smoothing_too_large": raises(lambda: F.cross_entropy(x, y, label_smoothing=1.5)),
+        "probabilities_smoothing_too_large": raises(lambda: F.cross_entropy(x, p, label_smoothing=1.5)),
+        "probabilities_ignore_index": raises(lambda: F.cross_entropy(x, p, ignore_index=1)),
+        "integer_probabilities": raises(lambda: F.cross_entropy(x, t.tensor([[0, 1, 0]] * 4))),
+        "3d_target_shape": raises(lambda: F.cross_entropy(x3, y3[:, :3])),
+        "target_out_of_range": raises(lambda: F.cross_entropy(x, t.tensor([0, 3, 1, 2]))),
+        "3d_target_out_of_range": raises(lambda: F.cross_entropy(x3, t.tensor([[0, 1, 5, 0], [1, 1, 1, 2]]))),
+        "reduction": raises(lambda: F.cross_entropy(x, p, reduction="average")),
+    }
+    legacy = warns(lambda: F.cross_entropy(x, y, size_average=False))
+    module = t.nn.CrossEntropyLoss(weight=w)
+    return {
+        "results": results,
+        "errors": errors,
+        "legacy": legacy,
+        "module_state": list(module.state_dict()),
+        "module_double": str(module.double().weight.dtype),
+    }
