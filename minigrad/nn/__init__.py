@@ -3,6 +3,7 @@
 ``MSELoss``, ``CrossEntropyLoss`` and ``NLLLoss``."""
 
 import math
+from collections import OrderedDict
 from typing import NamedTuple
 
 from .. import _dtypes, _factories
@@ -103,7 +104,8 @@ class Module:
         of every sub-module's, depth first: PyTorch's order."""
         for table in tables:
             for name, t in getattr(self, table).items():
-                yield prefix + name, t
+                if t is not None:  # (a buffer registered as None, e.g. a loss without weights)
+                    yield prefix + name, t
         for name, m in self._modules.items():
             yield from m._named_members(tables, prefix + name + ".")
 
@@ -149,7 +151,7 @@ class Module:
     def state_dict(self):
         """Every parameter and buffer by its dotted name, detached (sharing storage): what you save
         to restore a model later with ``load_state_dict``."""
-        return {name: t.detach() for name, t in self._named_members(("_parameters", "_buffers"))}
+        return OrderedDict((name, t.detach()) for name, t in self._named_members(("_parameters", "_buffers")))
 
     def apply(self, fn):
         """Call ``fn(module)`` on every sub-module, then on this one (e.g. to initialise weights)."""

@@ -5,6 +5,7 @@ import warnings
 import numpy as np
 
 from .. import _dtypes
+from ..ops.arithmetic import DivScalar, MulScalar
 from ..ops.linalg import Addmm
 from ..ops.losses import MseLoss, NllLoss, NllLoss2d
 from ..tensor import Tensor
@@ -106,8 +107,6 @@ def cross_entropy(
     ``weight`` (C,) rescales each class, ``ignore_index`` marks targets that count for nothing, and
     ``label_smoothing`` ε mixes the target with the uniform distribution: (1 − ε)·target + ε/C.
     Each case is the composite of ops PyTorch records (so the graph is PyTorch's)."""
-    from ..ops.arithmetic import DivScalar, MulScalar
-
     reduction = _legacy_reduction(size_average, reduce, reduction)
     if reduction not in ("mean", "sum", "none"):
         raise ValueError(f"{reduction} is not a valid value for reduction")
@@ -136,7 +135,7 @@ def cross_entropy(
         return -products.sum(class_dim)
     if label_smoothing > 0.0:
         _check_label_smoothing(label_smoothing)
-        return _label_smoothed(input, target, weight, ignore_index, reduction, label_smoothing, MulScalar)
+        return _label_smoothed(input, target, weight, ignore_index, reduction, label_smoothing)
     log_probs = input.log_softmax(class_dim)
     return nll_loss(log_probs, target, weight, ignore_index=ignore_index, reduction=reduction)
 
@@ -146,7 +145,7 @@ def _check_label_smoothing(value):
         raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {value}")
 
 
-def _label_smoothed(input, target, weight, ignore_index, reduction, smoothing, mul_scalar):
+def _label_smoothed(input, target, weight, ignore_index, reduction, smoothing):
     """Cross-entropy against (1 − ε)·one-hot + ε/C: (1 − ε)·nll_loss + ε/C · Σ_classes −log_probs."""
     class_dim = 0 if input.ndim == 1 else 1
     n_classes = input.shape[class_dim]
@@ -167,7 +166,8 @@ def _label_smoothed(input, target, weight, ignore_index, reduction, smoothing, m
         smooth = smooth.sum() / total
     elif reduction == "sum":
         smooth = smooth.sum()
-    return mul_scalar.apply(nll, 1 - smoothing) + mul_scalar.apply(smooth, smoothing / n_classes)
+    # (numbers times tensors as PyTorch's C++ writes them: MulBackward1)
+    return MulScalar.apply(nll, 1 - smoothing) + MulScalar.apply(smooth, smoothing / n_classes)
 
 
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):

@@ -5724,6 +5724,8 @@ def cross_entropy_weights_ignore_index_label_smoothing_and_more_dimensions(t):
         "results": results,
         "errors": errors,
         "legacy": legacy,
-        "module_state": list(module.state_dict()),
+        "module_state": repr(module.state_dict()),
+        "no_weight_state": repr(t.nn.CrossEntropyLoss().state_dict()),
+        "no_weight_buffers": list(t.nn.CrossEntropyLoss().named_buffers()),
         "module_double": str(module.double().weight.dtype),
     }
