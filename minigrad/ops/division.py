@@ -55,11 +55,38 @@ def trunc_divide(x, y, dtype):
     return np.where((np.asarray(x) < 0) != (np.asarray(y) < 0), -q, q)
 
 
-def remainder(x, y):
-    """x − y·⌊x/y⌋, with the sign of y: PyTorch's formula, fmod corrected where the signs differ
-    (numpy's own remainder gives −0.0 where PyTorch gives 0.0)."""
+def remainder(x, y, dtype):
+    """x − y·⌊x/y⌋, with the sign of y. For floats PyTorch's formula, fmod corrected where the signs
+    differ (numpy's own remainder gives −0.0 where PyTorch gives 0.0); integers as Python's %."""
+    if not dtype.is_floating_point:
+        return np.remainder(x, y)
     mod = np.fmod(x, y)
     return np.where((mod != 0) & ((y < 0) != (mod < 0)), mod + y, mod)
+
+
+def fmod(x, y, dtype):
+    """x − y·trunc(x/y), with the sign of x (C's fmod)."""
+    return np.fmod(x, y)
+
+
+def _remainder_forward(ctx, a, b, kernel, compute):
+    """Forward of a remainder of two tensors: b's gradient needs both (−quotient·grad)."""
+    wanted = ctx.needs_input_grad[1]
+    ctx.save_for_backward(a if wanted else None, b if wanted else None)
+    ctx.shapes = (a._data.shape, b._data.shape)
+    dtype, x, y = _operands(a, b, kernel)
+    return out(compute(x, y, dtype), dtype)
+
+
+def _remainder_backward(ctx, grad, rounding_mode):
+    """r = a − q·b with q = a/b rounded (constant between the jumps): ∂r/∂a = 1, ∂r/∂b = −q."""
+    a_shape, b_shape = ctx.shapes
+    grad_a = sum_to_shape(grad, a_shape) if ctx.needs_input_grad[0] else None
+    grad_b = None
+    if ctx.needs_input_grad[1]:
+        a, b = ctx.saved_tensors
+        grad_b = sum_to_shape(-grad * DivMode.apply(a, b, rounding_mode), b_shape)
+    return grad_a, grad_b
 
 
 class FloorDivide(Function):
@@ -127,20 +154,11 @@ class Remainder(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        ctx.save_for_backward(a if ctx.needs_input_grad[1] else None, b if ctx.needs_input_grad[1] else None)
-        ctx.shapes = (a._data.shape, b._data.shape)
-        dtype, x, y = _operands(a, b, "remainder")
-        return out(remainder(x, y) if dtype.is_floating_point else np.remainder(x, y), dtype)
+        return _remainder_forward(ctx, a, b, "remainder", remainder)
 
     @staticmethod
     def backward(ctx, grad):
-        a_shape, b_shape = ctx.shapes
-        grad_a = sum_to_shape(grad, a_shape) if ctx.needs_input_grad[0] else None
-        grad_b = None
-        if ctx.needs_input_grad[1]:
-            a, b = ctx.saved_tensors
-            grad_b = sum_to_shape(-grad * DivMode.apply(a, b, "floor"), b_shape)
-        return grad_a, grad_b
+        return _remainder_backward(ctx, grad, "floor")
 
 
 class RemainderScalar(Function):
@@ -151,7 +169,7 @@ class RemainderScalar(Function):
     @staticmethod
     def forward(ctx, a, k):
         dtype, x, y = _operands(a, k, "remainder")
-        return out(remainder(x, y) if dtype.is_floating_point else np.remainder(x, y), dtype)
+        return out(remainder(x, y, dtype), dtype)
 
     @staticmethod
     def backward(ctx, grad):
@@ -167,7 +185,7 @@ class RRemainder(Function):
     @staticmethod
     def forward(ctx, k, b):
         dtype, x, y = _operands(k, b, "remainder")
-        return out(remainder(x, y) if dtype.is_floating_point else np.remainder(x, y), dtype)
+        return out(remainder(x, y, dtype), dtype)
 
     @staticmethod
     def backward(ctx, grad):
@@ -181,20 +199,11 @@ class Fmod(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        ctx.save_for_backward(a if ctx.needs_input_grad[1] else None, b if ctx.needs_input_grad[1] else None)
-        ctx.shapes = (a._data.shape, b._data.shape)
-        dtype, x, y = _operands(a, b, "fmod")
-        return out(np.fmod(x, y), dtype)
+        return _remainder_forward(ctx, a, b, "fmod", fmod)
 
     @staticmethod
     def backward(ctx, grad):
-        a_shape, b_shape = ctx.shapes
-        grad_a = sum_to_shape(grad, a_shape) if ctx.needs_input_grad[0] else None
-        grad_b = None
-        if ctx.needs_input_grad[1]:
-            a, b = ctx.saved_tensors
-            grad_b = sum_to_shape(-grad * DivMode.apply(a, b, "trunc"), b_shape)
-        return grad_a, grad_b
+        return _remainder_backward(ctx, grad, "trunc")
 
 
 class FmodScalar(Function):
@@ -205,7 +214,7 @@ class FmodScalar(Function):
     @staticmethod
     def forward(ctx, a, k):
         dtype, x, y = _operands(a, k, "fmod")
-        return out(np.fmod(x, y), dtype)
+        return out(fmod(x, y, dtype), dtype)
 
     @staticmethod
     def backward(ctx, grad):
