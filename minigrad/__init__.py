@@ -12,7 +12,7 @@ import back. Where to read next:
 ``import minigrad`` imports only numpy; drawing and widgets live in :mod:`minigrad.viz`.
 """
 
-from . import autograd, nn, optim  # noqa: E402  (after Tensor: they build on it)
+from . import autograd, nn, optim, return_types  # noqa: E402  (after Tensor: they build on it)
 from ._dtypes import bool, double, dtype, float, float32, float64, int64, long  # noqa: A004
 from ._factories import (
     arange,

@@ -6,7 +6,7 @@ import operator
 
 import numpy as np
 
-from . import _dtypes
+from . import _dtypes, return_types
 from .autograd import grad_mode
 from .autograd.function import _bump_version
 from .ops import arithmetic as ar
@@ -211,27 +211,6 @@ Tensor.allclose, Tensor.equal = allclose, equal
 
 
 # --- reductions -----------------------------------------------------------------------------------
-class _ValuesIndices(tuple):
-    """What ``max(dim)``/``min(dim)`` return: a pair with names, like PyTorch's return types."""
-
-    def __new__(cls, values, indices):
-        return super().__new__(cls, (values, indices))
-
-    values = property(lambda self: self[0])
-    indices = property(lambda self: self[1])
-
-    def __repr__(self):
-        return f"minigrad.return_types.{self._name}(\nvalues={self[0]!r},\nindices={self[1]!r})"
-
-
-class return_types_max(_ValuesIndices):
-    _name = "max"
-
-
-class return_types_min(_ValuesIndices):
-    _name = "min"
-
-
 def sum(self, dim=None, keepdim=False, *, dtype=None):
     """The sum of all elements, or along ``dim``. ``dtype``: convert to it first (to add float32
     numbers in float64, or to count bools as floats)."""
@@ -251,7 +230,7 @@ def max(self, dim=None, keepdim=False):
         return maximum(self, dim)
     if dim is None:
         return reductions.Max.apply(self)
-    return return_types_max(*reductions.MaxDim.apply(self, dim, keepdim))
+    return return_types.max(*reductions.MaxDim.apply(self, dim, keepdim))
 
 
 def min(self, dim=None, keepdim=False):
@@ -259,7 +238,7 @@ def min(self, dim=None, keepdim=False):
         return minimum(self, dim)
     if dim is None:
         return reductions.Min.apply(self)
-    return return_types_min(*reductions.MinDim.apply(self, dim, keepdim))
+    return return_types.min(*reductions.MinDim.apply(self, dim, keepdim))
 
 
 def argmax(self, dim=None, keepdim=False):

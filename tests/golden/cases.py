@@ -5729,3 +5729,18 @@ def cross_entropy_weights_ignore_index_label_smoothing_and_more_dimensions(t):
         "no_weight_buffers": list(t.nn.CrossEntropyLoss().named_buffers()),
         "module_double": str(module.double().weight.dtype),
     }
+
+
+@case
+def return_types_of_max_and_min_along_a_dimension(t):
+    x = t.tensor([[1.0, 5.0], [7.0, 2.0]])
+    result = x.max(1)
+    values, indices = x.min(0)
+    return {
+        "repr": repr(result),
+        "type": [type(result).__name__, type(result).__module__, type(x.min(1)).__name__],
+        "missing_attribute": raises(lambda: result.foo),
+        "parts": [result[0], result.values, result.indices, len(result), values, indices],
+        "functional": repr(t.max(x, 1)),
+        "is_tuple": isinstance(result, tuple),
+    }
