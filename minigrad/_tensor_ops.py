@@ -452,8 +452,10 @@ def _check_advanced_key(self, parts):
             )
     arrays = [_index_array(p) for p in parts]
     used = [_dims_used(a) for a in arrays]
+    _check_index_shapes_broadcast(arrays)
     shape = self._data.shape
     dim = 0  # the dimension of self that the next part indexes
+    advanced = 0  # how many index arrays came before (PyTorch's errors count those, not dimensions)
     for k, array in enumerate(arrays):
         if array is Ellipsis:  # it stands for the dimensions the parts after it leave over
             dim = len(shape) - builtins.sum(used[k + 1 :])  # (sum: Tensor.sum, below)
@@ -465,10 +467,35 @@ def _check_advanced_key(self, parts):
                         f"of the indexed tensor {list(shape)} at index {dim + j}"
                     )
         elif isinstance(array, np.ndarray | int) and dim < len(shape):
+            # a number is a select of dimension `dim`; an array the `advanced`-th index array
+            named = advanced if isinstance(array, np.ndarray) and array.ndim else dim
             for i in np.asarray(array).reshape(-1).tolist():
                 if not -shape[dim] <= i < shape[dim]:
-                    raise IndexError(f"index {i} is out of bounds for dimension {dim} with size {shape[dim]}")
+                    raise IndexError(
+                        f"index {i} is out of bounds for dimension {named} with size {shape[dim]}"
+                    )
+        if isinstance(array, np.ndarray) and array.ndim:
+            advanced += used[k]
         dim += used[k]
+
+
+def _check_index_shapes_broadcast(arrays):
+    """The index arrays of a key (a mask of n dimensions counts as n of them, of its count of Trues)
+    are used together, element by element: their shapes must broadcast."""
+    shapes = []
+    for array in arrays:
+        if isinstance(array, np.ndarray) and array.ndim:
+            if array.dtype == np.bool_:
+                shapes += [(int(np.count_nonzero(array)),)] * array.ndim
+            else:
+                shapes.append(array.shape)
+    try:
+        np.broadcast_shapes(*shapes)
+    except ValueError:
+        listed = ", ".join(str(list(s)) for s in shapes)
+        raise IndexError(
+            f"shape mismatch: indexing tensors could not be broadcast together with shapes {listed}"
+        ) from None
 
 
 def _numpy_key(key):
@@ -527,6 +554,11 @@ def getitem(self, key):
 
 
 def setitem(self, key, value):
+    parts = key if isinstance(key, tuple) else (key,)
+    if all(_is_basic(p) for p in parts):
+        getitem(self.detach(), key)  # (only to check the key, with indexing's errors)
+    else:
+        _check_advanced_key(self, parts)
     value = _wrap_number(value, self)
     if value.dtype is not self.dtype:
         value = value.to(self.dtype)

@@ -5744,3 +5744,43 @@ def return_types_of_max_and_min_along_a_dimension(t):
         "functional": repr(t.max(x, 1)),
         "is_tuple": isinstance(result, tuple),
     }
+
+
+@case
+def index_errors_name_the_index_array_and_check_broadcasting(t):
+    x = t.zeros(2, 3)
+    y = t.zeros(2, 3, 4)
+    mask = t.tensor([[True, False, True], [True, True, True]])
+
+    def assign(key):
+        y[key] = 1.0
+
+    reads = {
+        "after_ellipsis": raises(lambda: x[..., [0, 3]]),
+        "after_slice": raises(lambda: x[:, [0, 5]]),
+        "second_array": raises(lambda: y[[0, 1], :, [0, 9]]),
+        "third_array": raises(lambda: y[[0, 1], [0, 1], [0, 9]]),
+        "after_none": raises(lambda: y[None, :, [0, 5]]),
+        "after_select": raises(lambda: y[1, :, [0, 9]]),
+        "number_among_arrays": raises(lambda: y[0, 5, [0, 1]]),
+        "number_after_array": raises(lambda: y[:, [0, 1], 7]),
+        "negative": raises(lambda: x[..., [0, -4]]),
+        "tensor_index": raises(lambda: x[..., t.tensor([0, 3])]),
+        "not_broadcastable": raises(lambda: y[[0, 1], [0, 1, 2]]),
+        "not_broadcastable_around_slice": raises(lambda: y[[0, 1], :, [0, 1, 2]]),
+        "mask_and_array": raises(lambda: y[mask, [0, 9]]),
+        "broadcast_ok": y[[[0], [1]], [0, 1, 2]].shape,
+    }
+    writes = {
+        "array": raises(lambda: assign([0, 5])),
+        "not_broadcastable": raises(lambda: assign(([0, 1], [0, 1, 2]))),
+        "after_slice": raises(lambda: assign((slice(None), [0, 5]))),
+        "number": raises(lambda: assign((0, 7))),
+        "mask": raises(lambda: assign((t.tensor([True, False, True]),))),
+        "after_ellipsis": raises(lambda: assign((Ellipsis, [0, 9]))),
+    }
+    # (a failed write may have changed part of y in PyTorch, which writes until it meets the bad
+    # index: not copied; the successful write is checked on a fresh tensor)
+    y = t.zeros(2, 3, 4)
+    assign((Ellipsis, [0, 3]))
+    return {"reads": reads, "writes": writes, "written": y.sum()}
