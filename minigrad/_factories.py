@@ -6,7 +6,7 @@ import builtins
 import numpy as np
 
 from . import _dtypes
-from .tensor import Tensor
+from .tensor import Tensor, _size_args
 
 # PyTorch's default generator starts from a fixed seed, so unseeded runs repeat too.
 _DEFAULT_SEED = 67280421310721
@@ -45,12 +45,10 @@ _NUMBER_TYPES = (bool, int, float, np.number, np.bool_)
 _LEAF_TYPES = (*_NUMBER_TYPES, np.ndarray)  # (numpy arrays inside a list are taken as they are)
 
 
-def _size(size, negative_message=None):
-    """The shape given as ``zeros(2, 3)`` or ``zeros((2, 3))``, checked: no negative size (PyTorch's
-    message, or the factory's own one)."""
-    if len(size) == 1 and isinstance(size[0], tuple | list):
-        size = tuple(size[0])
-    size = tuple(int(s) for s in size)
+def _size(size, fn, negative_message=None, single_sequence_message=False):
+    """The shape given as ``zeros(2, 3)`` or ``zeros((2, 3))``, checked: integers only, no negative
+    size (PyTorch's messages, or the factory's own one)."""
+    size = _size_args(size, fn, single_sequence_message=single_sequence_message)
     for s in size:
         if s < 0:
             raise RuntimeError(
@@ -130,28 +128,42 @@ def from_numpy(array):
     return Tensor._make(array, dtype)
 
 
-def zeros(*size, dtype=None, requires_grad=False):
+def zeros(*sizes, size=None, dtype=None, requires_grad=False):
+    """``zeros(2, 3)``, ``zeros((2, 3))`` or ``zeros(size=(2, 3))`` (as for the other factories)."""
+    dtype = dtype or _dtypes.float32
+    shape = _size(sizes if size is None else (size,), "zeros", "zeros: Dimension size must be non-negative.")
+    return _new(np.zeros(shape, dtype=dtype.numpy), dtype, requires_grad)
+
+
+def ones(*sizes, size=None, dtype=None, requires_grad=False):
     dtype = dtype or _dtypes.float32
     return _new(
-        np.zeros(_size(size, "zeros: Dimension size must be non-negative."), dtype=dtype.numpy),
-        dtype,
-        requires_grad,
+        np.ones(_size(sizes if size is None else (size,), "ones"), dtype=dtype.numpy), dtype, requires_grad
     )
 
 
-def ones(*size, dtype=None, requires_grad=False):
+def empty(*sizes, size=None, dtype=None, requires_grad=False):
+    """Zeros here (PyTorch leaves the memory as it finds it; minigrad's outputs must not vary)."""
     dtype = dtype or _dtypes.float32
-    return _new(np.ones(_size(size), dtype=dtype.numpy), dtype, requires_grad)
-
-
-def empty(*size, dtype=None, requires_grad=False):
-    return zeros(*size, dtype=dtype, requires_grad=requires_grad)
+    return _new(
+        np.zeros(_size(sizes if size is None else (size,), "empty"), dtype=dtype.numpy), dtype, requires_grad
+    )
 
 
 def full(size, fill_value, dtype=None, requires_grad=False):
+    if isinstance(fill_value, Tensor):  # (one number in a tensor is a number)
+        fill_value = fill_value.item()
+    if not isinstance(fill_value, _NUMBER_TYPES):
+        raise TypeError(
+            f"full(): argument 'fill_value' (position 2) must be Number, not {type(fill_value).__name__}"
+        )
     if dtype is None:
         dtype = _infer_dtype(fill_value)
-    return _new(np.full(_size((size,)), fill_value, dtype=dtype.numpy), dtype, requires_grad)
+    return _new(
+        np.full(_size((size,), "full", single_sequence_message=True), fill_value, dtype=dtype.numpy),
+        dtype,
+        requires_grad,
+    )
 
 
 def zeros_like(t, dtype=None, requires_grad=False):
@@ -196,24 +208,27 @@ def eye(n, m=None, dtype=None, requires_grad=False):
     return _new(np.eye(n, m), dtype, requires_grad)
 
 
-def randn(*size, dtype=None, requires_grad=False):
+def randn(*sizes, size=None, dtype=None, requires_grad=False):
     """Samples from the standard normal distribution (minigrad's own generator: the numbers differ
     from PyTorch's for the same seed)."""
     dtype = dtype or _dtypes.float32
-    return _new(_generator["rng"].standard_normal(_size(size)), dtype, requires_grad)
+    shape = _size(sizes if size is None else (size,), "randn")
+    return _new(_generator["rng"].standard_normal(shape), dtype, requires_grad)
 
 
-def rand(*size, dtype=None, requires_grad=False):
+def rand(*sizes, size=None, dtype=None, requires_grad=False):
     """Samples uniformly from [0, 1)."""
     dtype = dtype or _dtypes.float32
-    return _new(_generator["rng"].random(_size(size)), dtype, requires_grad)
+    return _new(
+        _generator["rng"].random(_size(sizes if size is None else (size,), "rand")), dtype, requires_grad
+    )
 
 
 def randint(low, high=None, size=(), dtype=None):
     if high is None:
         low, high = 0, low
     dtype = dtype or _dtypes.int64
-    return _new(_generator["rng"].integers(low, high, size=_size((size,))), dtype, False)
+    return _new(_generator["rng"].integers(low, high, size=_size((size,), "randint")), dtype, False)
 
 
 def randperm(n):

@@ -14,7 +14,7 @@ from .ops import division as dv
 from .ops import elementwise as el
 from .ops import linalg, reductions, softmax
 from .ops import shape as shape_ops
-from .tensor import Tensor, _normalize_dim, _wrap_number
+from .tensor import Tensor, _as_size, _normalize_dim, _size_args, _wrap_number
 
 # --- arithmetic -----------------------------------------------------------------------------------
 
@@ -211,45 +211,88 @@ Tensor.allclose, Tensor.equal = allclose, equal
 
 
 # --- reductions -----------------------------------------------------------------------------------
-def sum(self, dim=None, keepdim=False, *, dtype=None):
-    """The sum of all elements, or along ``dim``. ``dtype``: convert to it first (to add float32
-    numbers in float64, or to count bools as floats)."""
-    if dim is None:
+def _flag(keepdim):
+    """keepdim as given, False when it was not."""
+    return False if keepdim is _NOT_GIVEN else bool(keepdim)
+
+
+def _keepdim_without_dim(fn):
+    """PyTorch's error for ``x.sum(keepdim=True)``: there is no keepdim without dim (with
+    ``dim=None`` written out, it is allowed: all dimensions, kept)."""
+    return TypeError(
+        f"{fn}() received an invalid combination of arguments - got (keepdim=bool, ), but expected one of:\n"
+        " * (*, minigrad.dtype dtype = None)\n"
+        " * (tuple of ints dim, bool keepdim = False, *, minigrad.dtype dtype = None)\n"
+    )
+
+
+def sum(self, dim=_NOT_GIVEN, keepdim=_NOT_GIVEN, *, dtype=None):
+    """The sum of all elements (``SumBackward0``), or along ``dim`` (``SumBackward1``; ``dim=None``
+    or ``[]``: along all of them, which with ``keepdim=True`` keeps them as size-1 dimensions).
+    ``dtype``: convert to it first (to add float32 numbers in float64, or to count bools as floats)."""
+    if dim is _NOT_GIVEN:
+        if keepdim is not _NOT_GIVEN:
+            raise _keepdim_without_dim("sum")
         return reductions.Sum.apply(self, None, False, dtype) if dtype else reductions.Sum.apply(self)
-    return reductions.SumDim.apply(self, dim, keepdim, dtype)
+    return reductions.SumDim.apply(self, dim, _flag(keepdim), dtype)
 
 
-def mean(self, dim=None, keepdim=False, *, dtype=None):
-    if dim is None:
+def mean(self, dim=_NOT_GIVEN, keepdim=_NOT_GIVEN, *, dtype=None):
+    """The mean of all elements, or along ``dim`` (as ``sum``)."""
+    if dim is _NOT_GIVEN:
+        if keepdim is not _NOT_GIVEN:
+            raise _keepdim_without_dim("mean")
         return reductions.Mean.apply(self, None, False, dtype) if dtype else reductions.Mean.apply(self)
-    return reductions.MeanDim.apply(self, dim, keepdim, dtype)
+    return reductions.MeanDim.apply(self, dim, _flag(keepdim), dtype)
 
 
-def max(self, dim=None, keepdim=False):
+def _no_dim_none(fn, keepdim):
+    """max and min have no ``dim=None`` (PyTorch's error)."""
+    if keepdim is not _NOT_GIVEN:
+        return TypeError(f"{fn}(): argument 'dim' (position 1) must be int, not NoneType")
+    return TypeError(
+        f"{fn}() received an invalid combination of arguments - got (dim=NoneType, ), but expected one of:\n"
+        " * ()\n"
+        "      didn't match because some of the keywords were incorrect: dim\n"
+        " * (Tensor other)\n"
+        "      didn't match because some of the keywords were incorrect: dim\n"
+        " * (int dim, bool keepdim = False)\n"
+    )
+
+
+def max(self, dim=_NOT_GIVEN, keepdim=_NOT_GIVEN):
+    """The largest element (``MaxBackward1``); along ``dim``, the named pair (values, indices); of
+    two tensors, ``maximum``."""
     if isinstance(dim, Tensor):
         return maximum(self, dim)
-    if dim is None:
+    if dim is _NOT_GIVEN:
         return reductions.Max.apply(self)
-    return return_types.max(*reductions.MaxDim.apply(self, dim, keepdim))
+    if dim is None:
+        raise _no_dim_none("max", keepdim)
+    return return_types.max(*reductions.MaxDim.apply(self, dim, _flag(keepdim)))
 
 
-def min(self, dim=None, keepdim=False):
+def min(self, dim=_NOT_GIVEN, keepdim=_NOT_GIVEN):
     if isinstance(dim, Tensor):
         return minimum(self, dim)
-    if dim is None:
+    if dim is _NOT_GIVEN:
         return reductions.Min.apply(self)
-    return return_types.min(*reductions.MinDim.apply(self, dim, keepdim))
+    if dim is None:
+        raise _no_dim_none("min", keepdim)
+    return return_types.min(*reductions.MinDim.apply(self, dim, _flag(keepdim)))
 
 
 def argmax(self, dim=None, keepdim=False):
-    if dim is None:
-        return Tensor._make(np.argmax(self._data).astype(np.int64))
+    if dim is None:  # the position in the flattened tensor (kept as 1 × 1 × ... with keepdim)
+        index = np.argmax(self._data).astype(np.int64)
+        return Tensor._make(index.reshape((1,) * self._data.ndim) if keepdim else index)
     return max(self, dim, keepdim).indices
 
 
 def argmin(self, dim=None, keepdim=False):
     if dim is None:
-        return Tensor._make(np.argmin(self._data).astype(np.int64))
+        index = np.argmin(self._data).astype(np.int64)
+        return Tensor._make(index.reshape((1,) * self._data.ndim) if keepdim else index)
     return min(self, dim, keepdim).indices
 
 
@@ -265,12 +308,6 @@ def norm(self, p=2, dim=None, keepdim=False):
 Tensor.norm = norm
 
 # --- shapes ---------------------------------------------------------------------------------------
-
-
-def _shape_args(shape):
-    if len(shape) == 1 and isinstance(shape[0], tuple | list):
-        return tuple(shape[0])
-    return tuple(shape)
 
 
 def _check_new_shape(shape, numel):
@@ -291,7 +328,7 @@ def _check_new_shape(shape, numel):
 
 def reshape(self, *shape):
     """Same numbers in a new shape: a view when the memory layout allows, else a copy."""
-    shape = tuple(int(s) for s in _shape_args(shape))
+    shape = _size_args(shape, "reshape", "shape", single_sequence_message=True)
     _check_new_shape(shape, self._data.size)
     if shape_ops.can_view(self._data, shape):
         return shape_ops.View.apply(self, shape)
@@ -301,7 +338,16 @@ def reshape(self, *shape):
 def view(self, *shape):
     """Same numbers in a new shape, always sharing memory; raises when the layout does not allow it
     (e.g. after a transpose: use reshape, or contiguous() first)."""
-    shape = tuple(int(s) for s in _shape_args(shape))
+    if len(shape) == 1 and _as_size(shape[0]) is None and not isinstance(shape[0], tuple | list):
+        kind = type(shape[0]).__name__  # (PyTorch's view has a dtype overload too: its message)
+        raise TypeError(
+            f"view() received an invalid combination of arguments - got ({kind}), but expected one of:\n"
+            " * (minigrad.dtype dtype)\n"
+            f"      didn't match because some of the arguments have invalid types: (!{kind}!)\n"
+            " * (tuple of ints size)\n"
+            f"      didn't match because some of the arguments have invalid types: (!{kind}!)\n"
+        )
+    shape = _size_args(shape, "view")
     _check_new_shape(shape, self._data.size)
     if not shape_ops.can_view(self._data, shape):
         raise RuntimeError(
@@ -342,11 +388,20 @@ def flatten(self, start_dim=0, end_dim=-1):
 
 
 def expand(self, *sizes):
-    return shape_ops.Expand.apply(self, _shape_args(sizes))
+    return shape_ops.Expand.apply(self, _size_args(sizes, "expand"))
 
 
 def permute(self, *dims):
-    dims = tuple(_normalize_dim(d, self.ndim) for d in _shape_args(dims))
+    dims = _size_args(dims, "permute", "dims")
+    if len(dims) != self._data.ndim:
+        raise RuntimeError(
+            "permute(sparse_coo): number of dimensions in the tensor input does not match the length of "
+            f"the desired ordering of dimensions i.e. input.dim() = {self._data.ndim} is not equal to "
+            f"len(dims) = {len(dims)}"
+        )  # (sic: PyTorch's message names sparse tensors for dense ones too)
+    dims = tuple(_normalize_dim(d, self.ndim) for d in dims)
+    if len(set(dims)) != len(dims):
+        raise RuntimeError("permute(): duplicate dims are not allowed.")
     return shape_ops.Permute.apply(self, dims)
 
 

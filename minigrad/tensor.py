@@ -80,6 +80,53 @@ def _normalize_dim(dim, ndim):
     return dim % n
 
 
+def _as_size(value):
+    """One size as an int, or None when it is not one: Python and numpy integers, and an integer
+    tensor of one element (``x.shape[0]`` of another tensor often arrives that way); not bools."""
+    if isinstance(value, bool | np.bool_):
+        return None
+    if isinstance(value, int | np.integer):
+        return int(value)
+    if isinstance(value, Tensor) and not value._dtype.is_floating_point and value._data.size == 1:
+        return int(value._data.reshape(()))
+    return None
+
+
+def _size_args(args, fn, name="size", single_sequence_message=False):
+    """The sizes of ``fn(2, 3)`` or ``fn((2, 3))`` as a tuple of ints, with PyTorch's TypeErrors for
+    anything else (``ones(2.5)`` must not quietly become ``ones(2)``). ``name`` is the argument's
+    name in those messages; ``single_sequence_message``: the wording of the few functions (reshape,
+    full) whose message for a bad element of one tuple differs."""
+    kind = lambda v: type(v).__name__  # noqa: E731
+    if len(args) == 1 and isinstance(args[0], tuple | list):
+        sizes = tuple(args[0])
+        for k, v in enumerate(sizes):
+            if _as_size(v) is None:
+                if single_sequence_message:
+                    raise TypeError(
+                        f"{fn}(): argument '{name}' (position 1) must be tuple of ints, but found element "
+                        f"of type {kind(v)} at pos {k}"
+                    )
+                raise TypeError(
+                    f"{fn}(): argument '{name}' failed to unpack the object at pos {k + 1} with error "
+                    f'"type must be tuple of ints,but got {kind(v)}"'
+                )
+        return tuple(_as_size(v) for v in sizes)
+    for k, v in enumerate(args):
+        if _as_size(v) is None:
+            if len(args) == 1:
+                raise TypeError(
+                    f"{fn}(): argument '{name}' (position 1) must be tuple of ints, not {kind(v)}"
+                )
+            if k == 0:
+                raise TypeError(f"{fn}() takes 1 positional argument but {len(args)} were given")
+            raise TypeError(
+                f"{fn}(): argument '{name}' failed to unpack the object at pos {k + 1} with error "
+                f'"type must be tuple of ints,but got {kind(v)}"'
+            )
+    return tuple(_as_size(v) for v in args)
+
+
 _grad_mode_state = grad_mode._state
 _new_object = object.__new__
 

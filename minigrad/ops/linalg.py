@@ -28,6 +28,35 @@ def _check_mm_shapes(a, b):
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({n}x{k} and {k2}x{m})")
 
 
+def _check_mv_shapes(rows, k, n):
+    if k != n:
+        raise RuntimeError(f"size mismatch, got input ({rows}), mat ({rows}x{k}), vec ({n})")
+
+
+def _check_matmul_shapes(a_shape, b_shape):
+    """PyTorch's errors for the shapes of a matmul that is neither matrix × matrix nor a product of
+    vectors. They name the product PyTorch computes: a batch times one matrix (or vector) is folded
+    into one matrix product, (batch·n × k) @ (k × m); anything else is a batched product, the batch
+    dimensions broadcast and then flattened into one."""
+    if len(a_shape) >= 3 and len(b_shape) <= 2:  # folded
+        rows = int(np.prod(a_shape[:-1]))
+        if len(b_shape) == 2 and a_shape[-1] != b_shape[0]:
+            (k, m), folded = b_shape, f"{rows}x{a_shape[-1]}"
+            raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({folded} and {k}x{m})")
+        if len(b_shape) == 1:
+            _check_mv_shapes(rows, a_shape[-1], b_shape[0])
+        return
+    a2 = a_shape if len(a_shape) >= 2 else (1,) + a_shape
+    b2 = b_shape if len(b_shape) >= 2 else b_shape + (1,)
+    check_broadcastable(a2[:-2], b2[:-2])
+    batch = int(np.prod(np.broadcast_shapes(a2[:-2], b2[:-2])))
+    if a2[-1] != b2[-2]:
+        raise RuntimeError(
+            "Expected size for first two dimensions of batch2 tensor to be: "
+            f"[{batch}, {a2[-1]}] but got: [{batch}, {b2[-2]}]."
+        )
+
+
 def column_major(t):
     """True for a matrix stored column by column, such as ``w.t()`` of a contiguous ``w`` (what
     ``nn.Linear`` multiplies by). Its strides, in elements, are (1, rows): PyTorch's test."""
@@ -83,6 +112,7 @@ class Mv(Function):
     @staticmethod
     def forward(ctx, a, v):
         _check_mv_dtypes(a, v)
+        _check_mv_shapes(*a._data.shape, *v._data.shape)
         ctx.save_for_backward(a, v)
         return out(a._data @ v._data, a.dtype)
 
@@ -171,6 +201,7 @@ def matmul(a, b):
         from .shape import SqueezeDims
 
         return SqueezeDims.apply(Mm.apply(a.unsqueeze(0), b), (0,))
+    _check_matmul_shapes(a._data.shape, b._data.shape)
     return Matmul.apply(a, b)
 
 

@@ -14,11 +14,19 @@ from .elementwise import MaskedFillTensor, where
 
 
 def _dims(dim, ndim):
+    """The dimensions a reduction runs over, normalised and sorted. None, and (as in PyTorch) an
+    empty list, mean all of them; a dimension may not be named twice."""
     if dim is None:
         return tuple(range(ndim))
     if isinstance(dim, int):
         return (_normalize_dim(dim, ndim),)
-    return tuple(sorted([_normalize_dim(d, ndim) for d in dim]))
+    dims = [_normalize_dim(d, ndim) for d in dim]
+    if not dims:
+        return tuple(range(ndim))
+    for d in dims:
+        if dims.count(d) > 1:
+            raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
+    return tuple(sorted(dims))
 
 
 def _expand_back(grad, shape, dims):

@@ -65,15 +65,16 @@ def expanded_shape(x, sizes):
             f"of sizes provided ({len(sizes)}) must be greater or equal to the number of dimensions "
             f"in the tensor ({len(shape)})"
         )
-    result = []
-    for i, size in enumerate(sizes):
+    result = [None] * len(sizes)
+    for i in reversed(range(len(sizes))):  # (from the right, as PyTorch checks them)
+        size = sizes[i]
         if i < new:
             if size == -1:
                 raise RuntimeError(
                     "The expanded size of the tensor (-1) isn't allowed in a leading, non-existing "
                     f"dimension {i}"
                 )
-            result.append(size)
+            result[i] = size
             continue
         existing = shape[i - new]
         if size == -1:
@@ -83,7 +84,7 @@ def expanded_shape(x, sizes):
                 f"The expanded size of the tensor ({size}) must match the existing size ({existing}) at "
                 f"non-singleton dimension {i}.  Target sizes: {list(sizes)}.  Tensor sizes: {list(shape)}"
             )
-        result.append(size)
+        result[i] = size
     return tuple(result)
 
 

@@ -5784,3 +5784,88 @@ def index_errors_name_the_index_array_and_check_broadcasting(t):
     y = t.zeros(2, 3, 4)
     assign((Ellipsis, [0, 3]))
     return {"reads": reads, "writes": writes, "written": y.sum()}
+
+
+@case
+def sizes_and_dims_are_checked_as_pytorch_checks_them(t):
+    x = t.ones(2, 3, requires_grad=True)
+    z = t.ones(2, 3, 4)
+    o = t.ones
+
+    def shape_and_node(v):
+        return [list(v.shape), v.grad_fn.name() if v.grad_fn is not None else None]
+
+    reductions = {
+        "sum_none": shape_and_node(x.sum(None)),
+        "sum_none_keepdim": shape_and_node(x.sum(dim=None, keepdim=True)),
+        "mean_none_keepdim": shape_and_node(x.mean(None, True)),
+        "sum_empty_list": shape_and_node(x.sum(dim=[])),
+        "sum_empty_list_keepdim": shape_and_node(x.sum(dim=[], keepdim=True)),
+        "mean_empty_tuple": shape_and_node(x.mean(dim=())),
+        "sum_none_dtype": shape_and_node(x.sum(None, dtype=t.float64)),
+        "argmax_none_keepdim": list(x.argmax(None, True).shape),
+        "argmin_none": list(x.argmin(dim=None).shape),
+        "functional": [shape_and_node(t.sum(x, 1)), shape_and_node(t.sum(x))],
+        "duplicate_dims": raises(lambda: x.sum(dim=(0, 0))),
+        "duplicate_after_normalising": raises(lambda: x.mean(dim=(0, -2))),
+        "duplicate_of_three": raises(lambda: z.sum(dim=(0, 2, 0))),
+        "norm_duplicate": raises(lambda: x.norm(dim=(0, 0))),
+        "keepdim_without_dim": raises(lambda: x.sum(keepdim=True)),
+        "mean_keepdim_without_dim": raises(lambda: x.mean(keepdim=False)),
+        "max_dim_none": raises(lambda: x.max(dim=None)),
+        "min_dim_none_keepdim": raises(lambda: x.min(None, True)),
+    }
+    shapes = {
+        "permute_too_few": raises(lambda: x.permute(0)),
+        "permute_too_many": raises(lambda: x.permute(0, 1, 2)),
+        "permute_twice": raises(lambda: x.permute(0, 0)),
+        "permute_twice_3d": raises(lambda: z.permute(2, 0, 0)),
+        "permute_out_of_range": raises(lambda: x.permute(0, 5)),
+        "permute_negative": list(x.permute(1, -2).shape),
+        "expand_leading_minus_one": raises(lambda: x.expand(-1, 3, 3)),
+        "expand_checked_from_the_right": raises(lambda: x.expand(2, 3, 1)),
+        "expand_minus_one": raises(lambda: x.expand(3, -1)),
+        "expand_ok": list(x.expand(2, -1, 3).shape),
+        "ones_float": raises(lambda: t.ones(2.5)),
+        "zeros_string": raises(lambda: t.zeros("a")),
+        "ones_second_string": raises(lambda: t.ones(2, "a")),
+        "ones_tuple_float": raises(lambda: t.ones((2, 3.0))),
+        "randn_second_string": raises(lambda: t.randn(2, "x")),
+        "rand_tuple_float": raises(lambda: t.rand((2, 3.0))),
+        "ones_bool": raises(lambda: t.ones(True)),
+        "ones_none_inside": raises(lambda: t.ones([2, None])),
+        "empty_float": raises(lambda: t.empty(2.5)),
+        "full_tuple_float": raises(lambda: t.full((2.0,), 1.0)),
+        "full_string_value": raises(lambda: t.full((2,), "a")),
+        "sizes_from_tensors": [list(t.zeros(t.tensor(2)).shape), list(t.ones(2, t.tensor(3)).shape)],
+        "size_keyword": [list(t.ones(size=(2, 3)).shape), list(t.zeros(size=(2,)).shape)],
+        "ones_float_tensor_size": raises(lambda: t.ones(2, t.tensor(3.0))),
+        "reshape_second_string": raises(lambda: x.reshape(2, "a")),
+        "reshape_tuple_float": raises(lambda: x.reshape((2.0, 3))),
+        "reshape_float": raises(lambda: x.reshape(2.0)),
+        "reshape_first_float": raises(lambda: x.reshape(2.0, 3)),
+        "reshape_none": raises(lambda: x.reshape(None)),
+        "view_float": raises(lambda: x.view(6.0)),
+        "view_tuple_float": raises(lambda: x.view((2, 3.0))),
+        "view_tensor": list(x.view(t.tensor(6)).shape),
+        "expand_first_float": raises(lambda: x.expand(2.0, 3)),
+        "expand_tuple_float": raises(lambda: x.expand((2, 3.0))),
+        "permute_first_float": raises(lambda: x.permute(0.0, 1)),
+    }
+    products = {}
+    for a, b in [
+        ((2, 3), (4,)),
+        ((2, 3, 4), (3, 4)),
+        ((2, 3, 4), (2, 3, 4)),
+        ((2, 3, 4), (3,)),
+        ((4,), (2, 3, 4)),
+        ((2, 3, 4), (3, 4, 5)),
+        ((2, 2, 3, 4), (2, 3, 4)),
+        ((2, 3, 4), (5,)),
+        ((2, 3), (2, 4, 5)),
+        ((6,), (2, 3, 4, 5)),
+        ((3,), (2, 3, 4)),
+        ((2, 1, 3, 4), (5, 4, 2)),
+    ]:
+        products[f"{a} @ {b}"] = raises(lambda a=a, b=b: o(*a) @ o(*b))
+    return {"reductions": reductions, "shapes": shapes, "products": products}
