@@ -66,7 +66,7 @@ for _name in (
     "add sub mul div pow neg exp log sin cos tanh sigmoid relu sqrt abs sign sgn clamp clip "
     "sum mean max min argmax argmin matmul mm reshape transpose unsqueeze squeeze flatten "
     "permute softmax log_softmax maximum minimum square reciprocal clone detach t masked_fill "
-    "gather scatter scatter_add floor_divide divide "
+    "gather scatter scatter_add floor_divide divide var std amax amin cumsum flip log1p expm1 "
     "allclose equal isnan isfinite norm"
 ).split():
     globals()[_name] = _method(_name)

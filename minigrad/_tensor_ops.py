@@ -108,6 +108,8 @@ Tensor.relu = lambda self: el.Relu.apply(self)
 Tensor.sqrt = lambda self: el.Sqrt.apply(self)
 Tensor.abs = Tensor.__abs__ = lambda self: el.Abs.apply(self)
 Tensor.sign = lambda self: el.Sign.apply(self)
+Tensor.log1p = lambda self: el.Log1p.apply(self)
+Tensor.expm1 = lambda self: el.Expm1.apply(self)
 Tensor.sgn = lambda self: el.Sgn.apply(self)
 Tensor.clone = lambda self: el.Clone.apply(self)
 
@@ -300,6 +302,48 @@ Tensor.sum, Tensor.mean, Tensor.max, Tensor.min = sum, mean, max, min
 Tensor.argmax, Tensor.argmin = argmax, argmin
 
 
+def _var_args(dim, unbiased, correction):
+    """``var``'s overloads: ``var(unbiased)``, ``var(dim, unbiased, keepdim)`` and
+    ``var(dim, correction=..., keepdim=...)``. Returns (dim, correction)."""
+    if isinstance(dim, bool):  # x.var(False): the unbiased flag, not a dimension
+        dim, unbiased = None, dim
+    if correction is None:
+        correction = 0 if unbiased is False else 1
+    return dim, correction
+
+
+def var(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    """The variance over all elements or along ``dim``, dividing by N − correction (1 by default;
+    ``unbiased=False`` or ``correction=0`` divide by N)."""
+    dim, correction = _var_args(dim, unbiased, correction)
+    dims = reductions._dims(dim, self._data.ndim)
+    return reductions.Var.apply(self, dims, correction, bool(keepdim), dim is None)
+
+
+def std(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    """The standard deviation, the square root of ``var`` (same arguments)."""
+    dim, correction = _var_args(dim, unbiased, correction)
+    dims = reductions._dims(dim, self._data.ndim)
+    return reductions.Std.apply(self, dims, correction, bool(keepdim), dim is None)
+
+
+def amax(self, dim=(), keepdim=False):
+    """The largest value along ``dim`` (all dimensions by default); ties share the gradient."""
+    return reductions.Amax.apply(self, reductions._dims(dim, self._data.ndim), bool(keepdim))
+
+
+def amin(self, dim=(), keepdim=False):
+    return reductions.Amin.apply(self, reductions._dims(dim, self._data.ndim), bool(keepdim))
+
+
+def cumsum(self, dim, *, dtype=None):
+    """Running sums along ``dim``."""
+    return reductions.Cumsum.apply(self, _normalize_dim(dim, self._data.ndim), dtype)
+
+
+Tensor.var, Tensor.std, Tensor.amax, Tensor.amin, Tensor.cumsum = var, std, amax, amin, cumsum
+
+
 def norm(self, p=2, dim=None, keepdim=False):
     """The p-norm of all elements, or along ``dim`` (default: Euclidean), as one node."""
     return reductions.VectorNorm.apply(self, p, reductions._dims(dim, self._data.ndim), keepdim)
@@ -391,6 +435,15 @@ def expand(self, *sizes):
     return shape_ops.Expand.apply(self, _size_args(sizes, "expand"))
 
 
+def flip(self, *dims):
+    """The elements in reverse order along ``dims`` (a copy)."""
+    dims = tuple(_normalize_dim(d, self._data.ndim) for d in _size_args(dims, "flip", "dims"))
+    for d in dims:
+        if dims.count(d) > 1:
+            raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
+    return shape_ops.Flip.apply(self, dims)
+
+
 def permute(self, *dims):
     dims = _size_args(dims, "permute", "dims")
     if len(dims) != self._data.ndim:
@@ -438,6 +491,7 @@ def select(self, dim, index):
 
 Tensor.reshape, Tensor.view = reshape, view
 Tensor.flatten, Tensor.expand, Tensor.permute, Tensor.transpose = flatten, expand, permute, transpose
+Tensor.flip = flip
 
 
 def _mT(self):
@@ -717,7 +771,7 @@ def _inplace_method(method):
     return lambda self: _inplace(self, method)
 
 
-for _name in "neg log sin cos tanh sigmoid sqrt abs sign sgn reciprocal square".split():
+for _name in "neg log log1p expm1 sin cos tanh sigmoid sqrt abs sign sgn reciprocal square".split():
     setattr(Tensor, _name + "_", _inplace_method(getattr(Tensor, _name)))
 del _name
 Tensor.__iadd__, Tensor.__isub__ = Tensor.add_, Tensor.sub_

@@ -109,3 +109,37 @@ def test_softmax_with_another_dtype_converts_in_the_graph():
     assert same.grad_fn.next_functions[0][0].name() == "minigrad::autograd::AccumulateGrad"
     y[0, 0].backward()
     assert x.grad.dtype is mg.float32
+
+
+def test_var_divides_by_n_minus_the_correction():
+    x = mg.tensor([1.0, 2.0, 6.0])  # mean 3, squared deviations 4 + 1 + 9 = 14
+    assert x.var().item() == pytest.approx(14 / 2)
+    assert x.var(unbiased=False).item() == pytest.approx(14 / 3)
+    assert x.std(correction=0).item() == pytest.approx((14 / 3) ** 0.5)
+
+
+def test_var_gradient_is_twice_the_deviation_over_the_degrees_of_freedom():
+    x = mg.tensor([1.0, 2.0, 6.0], requires_grad=True)
+    x.var().backward()
+    assert x.grad.tolist() == pytest.approx([2 * (v - 3) / 2 for v in (1.0, 2.0, 6.0)])
+
+
+def test_amax_shares_the_gradient_among_ties_while_max_gives_it_to_one():
+    x = mg.tensor([1.0, 5.0, 5.0], requires_grad=True)
+    x.amax().backward()
+    assert x.grad.tolist() == [0.0, 0.5, 0.5]
+    y = mg.tensor([[1.0, 5.0, 5.0]], requires_grad=True)
+    y.max(dim=1).values.sum().backward()
+    assert y.grad.tolist() == [[0.0, 1.0, 0.0]]
+
+
+def test_cumsum_gradient_is_the_running_sum_taken_backwards():
+    x = mg.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    (x.cumsum(0) * mg.tensor([1.0, 10.0, 100.0])).sum().backward()
+    assert x.grad.tolist() == [111.0, 110.0, 100.0]
+
+
+def test_log1p_keeps_the_digits_of_small_numbers():
+    tiny = mg.tensor([1e-10], dtype=mg.float64)
+    assert tiny.log1p().item() == pytest.approx(1e-10, rel=1e-9, abs=0)
+    assert (tiny + 1).log().item() != pytest.approx(1e-10, rel=1e-9, abs=0)  # 1 + x rounds x away

@@ -125,6 +125,22 @@ class MulScalar(Function):
         return MulScalar.apply(grad, ctx.k), None
 
 
+class AddScalar(Function):
+    """c = a + k for a Python number k, as PyTorch's backward formulas write it (``add.Scalar``,
+    e.g. log1p's gradient grad / (x + 1)): one edge.   ∂c/∂a = 1."""
+
+    node_name = "AddBackward1"
+
+    @staticmethod
+    def forward(ctx, a, k):
+        dtype, (x, y) = promoted(a, _wrap_number(k, a))
+        return out(x + y, dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad, None
+
+
 class DivScalar(Function):
     """c = a / k for a Python number k, as PyTorch's backward formulas write it (``div.Scalar``,
     e.g. mean's gradient divided by the count): one edge, as ``MulScalar``."""

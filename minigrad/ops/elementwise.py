@@ -7,7 +7,7 @@ from .. import _dtypes
 from ..autograd.function import Function
 from ..tensor import Tensor, _wrap_number
 from ._util import check_broadcastable, float_result, out, promoted, sum_to_shape, wide, zeros
-from .arithmetic import MulScalar
+from .arithmetic import AddScalar, MulScalar
 
 
 class Exp(Function):
@@ -43,6 +43,41 @@ class Log(Function):
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
         return grad / x
+
+
+class Log1p(Function):
+    """y = ln(1 + x), accurate for small x (where 1 + x would lose x's digits).   dy/dx = 1/(x + 1)."""
+
+    node_name = "Log1PBackward0"
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        dtype, (a,) = float_result(x)
+        return out(np.log1p(wide(a)), dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return grad / AddScalar.apply(x, 1)  # (PyTorch's log1p_backward)
+
+
+class Expm1(Function):
+    """y = eˣ − 1, accurate for small x.   dy/dx = eˣ = y + 1."""
+
+    node_name = "Expm1Backward0"
+
+    @staticmethod
+    def forward(ctx, x):
+        dtype, (a,) = float_result(x)
+        y = out(np.expm1(wide(a)), dtype)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):
+        (y,) = ctx.saved_tensors
+        return grad * AddScalar.apply(y, 1)
 
 
 class Sin(Function):

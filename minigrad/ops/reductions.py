@@ -2,6 +2,7 @@
 every input element that went into a sum receives the sum's gradient."""
 
 import math
+import warnings
 
 import numpy as np
 
@@ -9,7 +10,7 @@ from .. import _dtypes
 from ..autograd.function import Function
 from ..tensor import _normalize_dim
 from ._util import out, zeros
-from .arithmetic import DivScalar
+from .arithmetic import DivScalar, MulScalar
 from .elementwise import MaskedFillTensor, where
 
 
@@ -248,3 +249,167 @@ class VectorNorm(Function):
         if p == 2:  # x / ‖x‖, and 0 where the norm is 0
             return x * where(norm == 0, 0, grad / norm), None, None, None
         return x * x.abs() ** (p - 2) * where(norm == 0, 0, grad / norm ** (p - 1)), None, None, None
+
+
+def _degrees_of_freedom(x, dims, correction, name):
+    """N − correction for the N elements each variance averages (0 at the least, with PyTorch's
+    warning: then the variance is inf, or nan where all elements are equal)."""
+    n = math.prod(x._data.shape[d] for d in dims) if x._data.ndim else 1
+    if n - correction <= 0:
+        warnings.warn(
+            f"{name}(): degrees of freedom is <= 0. Correction should be strictly less than the "
+            "reduction factor (input numel divided by output numel).",
+            UserWarning,
+            stacklevel=4,
+        )
+    return max(0, n - correction)
+
+
+def _variance(x, dims, correction, keepdim, name):
+    """The numbers of ``x.var(...)``: the mean squared deviation from the mean over ``dims``, the sum
+    divided by N − correction."""
+    if not x._dtype.is_floating_point:
+        raise RuntimeError("std and var only support floating point and complex dtypes")
+    a = x._data
+    axes = dims if a.ndim else None
+    deviations = a - np.mean(a, axis=axes, keepdims=True)
+    squares = np.add.reduce(deviations * deviations, axis=axes, keepdims=keepdim and a.ndim > 0)
+    return squares / a.dtype.type(_degrees_of_freedom(x, dims, correction, name))
+
+
+def var_backward(grad, x, dims, correction, keepdim, whole):
+    """PyTorch's ``var_backward``: 2·(x − mean)/(N − correction) times the gradient (spread back over
+    the reduced dimensions)."""
+    if x.ndim == 0 or whole:
+        dof = x.numel() - correction
+        if dof <= 0:
+            return grad * where(x == x.mean(), math.nan, math.inf)
+        return MulScalar.apply(grad, 2.0 / dof) * (x - x.mean())
+    if not keepdim and x.ndim > 1:
+        for d in dims:
+            grad = grad.unsqueeze(d)
+    n = math.prod(x.shape[d] for d in dims)
+    scale = 2.0 / (n - correction) if n != correction else math.inf
+    return MulScalar.apply(grad, scale) * (x - x.mean(dims, keepdim=True))
+
+
+class Var(Function):
+    """The variance: the mean squared deviation from the mean, dividing the sum of squares by
+    N − correction (correction=1, the default, is Bessel's: the unbiased estimate from a sample).
+    ∂var/∂xᵢ = 2·(xᵢ − mean)/(N − correction)."""
+
+    node_name = "VarBackward0"
+
+    @staticmethod
+    def forward(ctx, x, dims, correction, keepdim, whole):
+        ctx.save_for_backward(x)
+        ctx.args = (dims, correction, keepdim, whole)
+        return out(_variance(x, dims, correction, keepdim, "var"), x._dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return var_backward(grad, x, *ctx.args), None, None, None, None
+
+
+class Std(Function):
+    """The standard deviation, √var.   ∂std/∂x = ∂var/∂x / (2·std) (0 where std is 0)."""
+
+    node_name = "StdBackward0"
+
+    @staticmethod
+    def forward(ctx, x, dims, correction, keepdim, whole):
+        ctx.args = (dims, correction, keepdim, whole)
+        y = out(np.sqrt(_variance(x, dims, correction, keepdim, "std")), x._dtype)
+        ctx.save_for_backward(x, y)
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, y = ctx.saved_tensors
+        # (PyTorch's std_backward: the gradient divided by 2·std, zero where std is zero)
+        scaled = (grad / MulScalar.apply(y, 2)).masked_fill(y == 0, 0)
+        return var_backward(scaled, x, *ctx.args), None, None, None, None
+
+
+def _restore_reduced_dims(t, dims, keepdim):
+    """A reduction's result (or its gradient) with the reduced dimensions back, of size 1."""
+    if keepdim:
+        return t
+    shape = list(t.shape)
+    for d in dims:
+        shape.insert(d, 1)
+    return t.reshape(shape)
+
+
+def _extreme_forward(ctx, x, dims, keepdim, kind, reduce):
+    if x._data.size == 0:
+        raise RuntimeError(
+            f"{kind}(): Expected reduction dim to be specified for input.numel() == 0. "
+            "Specify the reduction dim with the 'dim' argument."
+        )
+    ctx.dims, ctx.keepdim = dims, keepdim
+    result = out(reduce(x._data, axis=dims, keepdims=keepdim), x._dtype)
+    ctx.save_for_backward(x, result)
+    return result
+
+
+def _extreme_backward(ctx, grad):
+    """PyTorch's ``scale_grad_by_count``: the gradient shared evenly by the elements equal to the
+    result, 0 for the others."""
+    x, result = ctx.saved_tensors
+    grad = _restore_reduced_dims(grad, ctx.dims, ctx.keepdim)
+    winners = _restore_reduced_dims(result, ctx.dims, ctx.keepdim) == x
+    return (grad / winners.sum(ctx.dims, keepdim=True)) * winners, None, None
+
+
+class Amax(Function):
+    """The largest element along ``dims``, as a value (no indices). Ties share the gradient evenly
+    (``max(dim)`` gives all of it to one of them): grad / (number of maxima) at each maximum."""
+
+    node_name = "AmaxBackward0"
+
+    @staticmethod
+    def forward(ctx, x, dims, keepdim):
+        return _extreme_forward(ctx, x, dims, keepdim, "amax", np.max)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return _extreme_backward(ctx, grad)
+
+
+class Amin(Function):
+    """The smallest element along ``dims`` (see ``Amax``)."""
+
+    node_name = "AminBackward0"
+
+    @staticmethod
+    def forward(ctx, x, dims, keepdim):
+        return _extreme_forward(ctx, x, dims, keepdim, "amin", np.min)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return _extreme_backward(ctx, grad)
+
+
+class Cumsum(Function):
+    """Running sums along ``dim``: yᵢ = x₀ + … + xᵢ.   Each xⱼ is in every yᵢ with i ≥ j, so its
+    gradient is the sum of the gradients from j to the end: the running sum taken backwards."""
+
+    node_name = "CumsumBackward0"
+
+    @staticmethod
+    def forward(ctx, x, dim, dtype):
+        ctx.dim = dim
+        if dtype is None:
+            dtype = x._dtype if x._dtype.is_floating_point else _dtypes.int64
+        return out(np.cumsum(x._data.astype(dtype.numpy, copy=False), axis=dim), dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        from .shape import Flip
+
+        if grad.numel() <= 1 or grad.shape[ctx.dim] == 1:
+            return grad, None, None
+        reversed_sum = Flip.apply(Flip.apply(grad, (ctx.dim,)).cumsum(ctx.dim), (ctx.dim,))
+        return reversed_sum, None, None

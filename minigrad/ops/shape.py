@@ -104,6 +104,21 @@ class Expand(Function):
         return sum_to_shape(grad, ctx.input_shape), None
 
 
+class Flip(Function):
+    """Reverse the order along ``dims`` (a copy, as in PyTorch).   Backward flips the gradient back."""
+
+    node_name = "FlipBackward0"
+
+    @staticmethod
+    def forward(ctx, x, dims):
+        ctx.dims = dims
+        return out(np.flip(x._data, dims).copy(), x._dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return Flip.apply(grad, ctx.dims), None
+
+
 class Permute(Function):
     """Reorder the dimensions (``x.T`` reverses them).   Backward applies the inverse order."""
 

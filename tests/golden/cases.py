@@ -5869,3 +5869,82 @@ def sizes_and_dims_are_checked_as_pytorch_checks_them(t):
     ]:
         products[f"{a} @ {b}"] = raises(lambda a=a, b=b: o(*a) @ o(*b))
     return {"reductions": reductions, "shapes": shapes, "products": products}
+
+
+@case
+def variance_std_amax_amin_cumsum_flip_log1p_expm1(t):
+    x = t.tensor([[1.0, 2.0, 4.0], [3.0, -1.0, 0.5]], requires_grad=True)
+    ties = t.tensor([[1.0, 5.0], [5.0, 2.0]], requires_grad=True)
+    ops = {
+        "var": lambda: x.var(),
+        "var_dim": lambda: x.var(1),
+        "var_keepdim": lambda: x.var(dim=1, keepdim=True),
+        "var_correction_0": lambda: x.var(correction=0),
+        "var_biased": lambda: x.var(unbiased=False),
+        "var_flag_first": lambda: x.var(False),
+        "var_positional": lambda: x.var(1, False, True),
+        "var_two_dims": lambda: x.var((0, 1)),
+        "var_functional": lambda: t.var(x, 1),
+        "std": lambda: x.std(),
+        "std_dim": lambda: x.std(0),
+        "std_biased_keepdim": lambda: t.std(x, 1, keepdim=True, correction=0),
+        "log1p": lambda: x.log1p(),
+        "expm1": lambda: x.expm1(),
+        "cumsum": lambda: x.cumsum(1),
+        "cumsum_rows": lambda: t.cumsum(x, 0),
+        "flip": lambda: x.flip(0),
+        "flip_both": lambda: x.flip((0, 1)),
+        "flip_args": lambda: x.flip(1, 0),
+        "amax": lambda: x.amax(1),
+        "amin_all": lambda: x.amin(),
+        "amax_dims": lambda: x.amax(dim=(0, 1)),
+        "amin_keepdim": lambda: x.amin(0, True),
+        "amax_ties": lambda: ties.amax(1),
+        "amax_all_ties": lambda: ties.amax(),
+    }
+    results = {}
+    for name, op in ops.items():
+        y = op()
+        source = ties if "ties" in name else x
+        (grad,) = t.autograd.grad((y * y).sum(), source, create_graph=True)
+        results[name] = {
+            "value": y,
+            "grad": grad,
+            "graph": graph(y.grad_fn),
+            "grad_graph": graph(grad.grad_fn),
+        }
+
+    def warning_of(fn):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            value = fn()
+        # (PyTorch's C++ warnings end with where they were raised: left out)
+        return [value, [str(w.message).split(" (Triggered internally")[0] for w in caught]]
+
+    i = t.tensor([1, 2, 3])
+    edge = {
+        "one_element": warning_of(lambda: t.ones(1).var()),
+        "correction_2_of_2": warning_of(lambda: t.ones(2).var(correction=2)),
+        "correction_5_of_3": warning_of(lambda: t.ones(3).var(correction=5)),
+        "spread_correction_3": warning_of(lambda: t.tensor([1.0, 3.0]).var(correction=3)),
+        "std_one_element": warning_of(lambda: t.ones(1).std()),
+        "zero_dim": warning_of(lambda: t.tensor(3.0).var()),
+        "zero_dim_biased": t.tensor(3.0).var(correction=0),
+        "integer_var": raises(lambda: i.var()),
+        "integer_std": raises(lambda: i.std()),
+        "integer_amax": i.amax(),
+        "integer_cumsum": i.cumsum(0),
+        "bool_cumsum": t.tensor([True, False]).cumsum(0),
+        "cumsum_dtype": i.cumsum(0, dtype=t.float32),
+        "integer_flip": i.flip(0),
+        "flip_twice": raises(lambda: x.flip(0, 0)),
+        "flip_out_of_range": raises(lambda: x.flip(5)),
+        "empty_amax": raises(lambda: t.ones(0).amax()),
+        "amax_out_of_range": raises(lambda: x.amax(5)),
+        "amax_duplicate": raises(lambda: x.amax((0, 0))),
+        "integer_log1p": i.log1p(),
+        "integer_expm1": i.expm1(),
+    }
+    constant = t.ones(3, requires_grad=True)  # std 0: its gradient is 0, not nan (PyTorch's rule)
+    (edge["std_of_constant_grad"],) = t.autograd.grad(constant.std(), constant)
+    return {"results": results, "edge": edge}
