@@ -444,6 +444,105 @@ def flip(self, *dims):
     return shape_ops.Flip.apply(self, dims)
 
 
+def split(self, split_size_or_sections, dim=0):
+    """Cut along ``dim``: into pieces of ``split_size`` (the last one may be smaller), or of the
+    sizes in a list. The pieces are views, all outputs of one node."""
+    dim = _normalize_dim(dim, self._data.ndim)
+    size = self._data.shape[dim]
+    if isinstance(split_size_or_sections, list | tuple):
+        sizes = [int(s) for s in split_size_or_sections]
+        if builtins.sum(sizes) != size or any(s < 0 for s in sizes):
+            raise RuntimeError(
+                f"split_with_sizes expects split_sizes to sum exactly to {size} (input tensor's size at "
+                f"dimension {dim}), but got split_sizes={sizes}"
+            )
+        return shape_ops.SplitWithSizes.apply(self, sizes, dim)
+    step = int(split_size_or_sections)
+    if step < 0:
+        raise RuntimeError(f"split expects split_size be non-negative, but got split_size={step}")
+    if step == 0 and size != 0:
+        raise RuntimeError(
+            f"split_size can only be 0 if dimension size is 0, but got dimension size of {size}"
+        )
+    sizes = [builtins.min(step, size - start) for start in range(0, size, step)] if step else [0]
+    return shape_ops.Split.apply(self, sizes, dim)
+
+
+def chunk(self, chunks, dim=0):
+    """``chunks`` pieces of equal size along ``dim`` (fewer when the size does not allow; the last
+    may be smaller): ``split`` with size ⌈size / chunks⌉."""
+    if chunks <= 0:
+        raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
+    size = self._data.shape[_normalize_dim(dim, self._data.ndim)]
+    return split(self, builtins.max(-(-size // chunks), 1) if size else 0, dim)
+
+
+def unbind(self, dim=0):
+    """The slices along ``dim``, as a tuple of views without that dimension."""
+    return shape_ops.Unbind.apply(self, _normalize_dim(dim, self._data.ndim))
+
+
+def index_select(self, dim, index):
+    """The slices of ``dim`` at the positions in ``index`` (a 1-D int64 tensor), as a copy."""
+    if not isinstance(index, Tensor):
+        raise TypeError(
+            f"index_select(): argument 'index' (position 2) must be Tensor, not {type(index).__name__}"
+        )
+    if index._dtype is not _dtypes.int64:
+        raise RuntimeError("index_select(): Expected dtype int32 or int64 for index")
+    if index._data.ndim > 1:
+        raise IndexError("index_select(): Index is supposed to be a vector")
+    dim = _normalize_dim(dim, self._data.ndim)
+    size = self._data.shape[dim] if self._data.ndim else 1
+    for i in index._data.reshape(-1).tolist():
+        if not 0 <= i < size:
+            raise RuntimeError(f"INDICES element is out of DATA bounds, id={i} axis_dim={size}")
+    return shape_ops.IndexSelect.apply(self, dim, index._data.reshape(-1))
+
+
+def repeat(self, *sizes):
+    """The whole tensor tiled: ``sizes[i]`` copies along dimension i (extra sizes make new
+    dimensions in front)."""
+    repeats = _size_args(sizes, "repeat", "repeats")
+    if len(repeats) < self._data.ndim:
+        raise RuntimeError(
+            "Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor"
+        )
+    padded = (1,) * (len(repeats) - self._data.ndim) + self._data.shape
+    shape = [s * r for s, r in zip(padded, repeats)]
+    for s in shape:
+        if s < 0:
+            raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {shape}")
+    return shape_ops.Repeat.apply(self, repeats)
+
+
+def narrow(self, dim, start, length):
+    """``length`` elements of ``dim`` from ``start`` (a view, the same as slicing)."""
+    dim = _normalize_dim(dim, self._data.ndim)
+    size = self._data.shape[dim]
+    if length < 0:
+        raise RuntimeError("narrow(): length must be non-negative.")
+    start = start + size if start < 0 else start
+    if start + length > size:
+        raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({size}).")
+    return shape_ops.Slice.apply(self, dim, slice(start, start + length))
+
+
+def _triangle(op, name):
+    def triangle(self, diagonal=0):
+        if self._data.ndim < 2:
+            raise RuntimeError(f"{name}: input tensor must have at least 2 dimensions")
+        return op.apply(self, diagonal)
+
+    triangle.__name__ = name
+    return triangle
+
+
+Tensor.split, Tensor.chunk, Tensor.unbind, Tensor.narrow = split, chunk, unbind, narrow
+Tensor.index_select, Tensor.repeat = index_select, repeat
+Tensor.tril, Tensor.triu = _triangle(shape_ops.Tril, "tril"), _triangle(shape_ops.Triu, "triu")
+
+
 def permute(self, *dims):
     dims = _size_args(dims, "permute", "dims")
     if len(dims) != self._data.ndim:

@@ -396,3 +396,13 @@ def test_a_reported_walk_reports_post_accumulate_grad_hooks():
     events = list(iter_backward([((x * 3).sum().grad_fn, 0)], [mg.tensor(1.0)]))
     hooks = [(e.hook_kind, e.grad_out.tolist()) for e in events if e.kind == "hook"]
     assert seen == [[3.0, 3.0]] and hooks == [("post accumulate grad", [3.0, 3.0])]
+
+
+def test_a_node_with_several_outputs_gets_zeros_for_the_ones_nobody_used():
+    # split is one node with one output per piece: only the second piece is used here, and the
+    # engine hands the node zeros for the first, so that its backward can join the pieces
+    x = mg.tensor([1.0, 2.0, 3.0, 4.0], requires_grad=True)
+    first, second = x.split(2)
+    assert first.grad_fn is second.grad_fn and (first.output_nr, second.output_nr) == (0, 1)
+    (second * mg.tensor([10.0, 20.0])).sum().backward()
+    assert x.grad.tolist() == [0.0, 0.0, 10.0, 20.0]

@@ -485,3 +485,146 @@ class Cat(Function):
             pieces.append(grad[key])
             start += size
         return (None, *pieces)
+
+
+class Split(Function):
+    """Cut along ``dim`` into pieces of ``sizes`` (``x.split(2)``, ``x.chunk(3)``): one node with
+    one output per piece, each a view. Backward joins the pieces' gradients again (zeros for a
+    piece that got none)."""
+
+    node_name = "SplitBackward0"
+
+    @staticmethod
+    def forward(ctx, x, sizes, dim):
+        ctx.dim = dim
+        ends = np.cumsum(sizes)
+        key = (slice(None),) * dim
+        return tuple(x._make_view(x._data[key + (slice(end - size, end),)]) for size, end in zip(sizes, ends))
+
+    @staticmethod
+    def backward(ctx, *grads):
+        from .._factories import cat
+
+        return cat(list(grads), ctx.dim), None, None
+
+
+class SplitWithSizes(Split):
+    """``x.split([1, 4])``: the same, PyTorch's other node."""
+
+    node_name = "SplitWithSizesBackward0"
+
+
+class Unbind(Function):
+    """The slices along ``dim``, each without that dimension (``a, b = x.unbind(0)``).   Backward
+    stacks their gradients."""
+
+    node_name = "UnbindBackward0"
+
+    @staticmethod
+    def forward(ctx, x, dim):
+        ctx.dim = dim
+        key = (slice(None),) * dim
+        return tuple(x._make_view(x._data[key + (i, Ellipsis)]) for i in range(x._data.shape[dim]))
+
+    @staticmethod
+    def backward(ctx, *grads):
+        from .._factories import stack
+
+        return stack(list(grads), ctx.dim), None
+
+
+class IndexSelect(Function):
+    """The slices of ``dim`` at ``index`` (a copy; an index may repeat).   Backward adds each
+    gradient slice back where it came from (twice for an index given twice). (``index`` comes as
+    a numpy array: it is not differentiable, and the node has no edge for it, as in PyTorch.)"""
+
+    node_name = "IndexSelectBackward0"
+
+    @staticmethod
+    def forward(ctx, x, dim, index):
+        ctx.input_shape, ctx.dim, ctx.index = x.shape, dim, index
+        return out(np.take(x._data, index, axis=dim), x._dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return IndexAdd.apply(zeros(ctx.input_shape, grad.dtype), ctx.dim, ctx.index, grad), None, None
+
+
+class IndexAdd(Function):
+    """``x`` with ``source``'s slices added at ``index`` along ``dim`` (PyTorch's index_add, the
+    backward of index_select).   ∂/∂x = grad, ∂/∂source = grad.index_select(dim, index)."""
+
+    node_name = "IndexAddBackward0"
+
+    @staticmethod
+    def forward(ctx, x, dim, index, source):
+        ctx.dim, ctx.index = dim, index
+        result = x._data.copy()
+        np.add.at(result, (slice(None),) * dim + (index,), source._data)
+        return out(result, x._dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        grad_source = IndexSelect.apply(grad, ctx.dim, ctx.index) if ctx.needs_input_grad[3] else None
+        return grad, None, None, grad_source
+
+
+class Repeat(Function):
+    """Tile the whole tensor ``repeats`` times along each dimension (new dimensions in front).
+    Backward: PyTorch's repeat_backward, the gradient reshaped so that each copy has its own
+    dimension, then summed over those."""
+
+    node_name = "RepeatBackward0"
+
+    @staticmethod
+    def forward(ctx, x, repeats):
+        ctx.input_shape, ctx.repeats = x.shape, repeats
+        return out(np.tile(x._data, repeats), x._dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        shape, repeats = ctx.input_shape, ctx.repeats
+        if 0 in repeats:
+            return zeros(shape, grad.dtype), None
+        for _ in range(grad.ndim - len(shape)):  # the new leading dimensions
+            grad = grad.sum(0)
+        split_shape, summed = [], []
+        for size, repeat in zip(shape, repeats[len(repeats) - len(shape) :]):
+            if repeat != 1:
+                split_shape.append(repeat)
+                summed.append(len(split_shape) - 1)
+            split_shape.append(size)
+        if not summed:
+            return grad, None
+        return grad.reshape(split_shape).sum(summed), None
+
+
+class Tril(Function):
+    """The lower triangle (on and below diagonal ``k``), zeros above.   Backward: the same of the
+    gradient."""
+
+    node_name = "TrilBackward0"
+
+    @staticmethod
+    def forward(ctx, x, k):
+        ctx.k = k
+        return out(np.tril(x._data, k), x._dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return Tril.apply(grad, ctx.k), None
+
+
+class Triu(Function):
+    """The upper triangle (on and above diagonal ``k``), zeros below."""
+
+    node_name = "TriuBackward0"
+
+    @staticmethod
+    def forward(ctx, x, k):
+        ctx.k = k
+        return out(np.triu(x._data, k), x._dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return Triu.apply(grad, ctx.k), None

@@ -5948,3 +5948,82 @@ def variance_std_amax_amin_cumsum_flip_log1p_expm1(t):
     constant = t.ones(3, requires_grad=True)  # std 0: its gradient is 0, not nan (PyTorch's rule)
     (edge["std_of_constant_grad"],) = t.autograd.grad(constant.std(), constant)
     return {"results": results, "edge": edge}
+
+
+@case
+def split_chunk_unbind_index_select_repeat_narrow_and_triangles(t):
+    def build():
+        return t.arange(10.0).reshape(2, 5).requires_grad_()
+
+    ops = {
+        "split": lambda x: x.split(2, 1),
+        "split_sizes": lambda x: x.split([1, 4], 1),
+        "split_tuple": lambda x: x.split((1, 4), 1),
+        "split_larger": lambda x: x.split(7, 1),
+        "chunk": lambda x: x.chunk(2, 1),
+        "chunk_rows": lambda x: x.chunk(3),
+        "chunk_many": lambda x: x.chunk(7, 1),
+        "split_functional": lambda x: t.split(x, 3, dim=1),
+        "unbind": lambda x: x.unbind(0),
+        "unbind_columns": lambda x: t.unbind(x, 1),
+        "index_select": lambda x: x.index_select(1, t.tensor([0, 3, 3])),
+        "index_select_zero_dim": lambda x: x.index_select(0, t.tensor(1)),
+        "repeat": lambda x: x.repeat(2, 1),
+        "repeat_new_dim": lambda x: x.repeat(1, 2, 1),
+        "repeat_both": lambda x: x.repeat(2, 3),
+        "repeat_once": lambda x: x.repeat(1, 1),
+        "tril": lambda x: x.tril(),
+        "triu": lambda x: x.triu(1),
+        "tril_below": lambda x: x.tril(-1),
+        "narrow": lambda x: x.narrow(1, 1, 2),
+        "narrow_negative": lambda x: t.narrow(x, 0, -1, 1),
+    }
+    results = {}
+    for name, op in ops.items():
+        x = build()
+        z = op(x)
+        first = z[0] if isinstance(z, tuple) else z
+        weights = t.arange(1.0, 1.0 + first.numel()).reshape(first.shape)
+        loss = (first * weights).sum() * 2 + (z[-1].sum() if isinstance(z, tuple) else 0)
+        (grad,) = t.autograd.grad(loss, x, create_graph=True)
+        y = build()
+        w = op(y)
+        w = w[0] if isinstance(w, tuple) else w
+        (grad2,) = t.autograd.grad((w * w).sum(), y, create_graph=True)
+        results[name] = {
+            "value": list(z) if isinstance(z, tuple) else z,
+            "nodes": [
+                [p.grad_fn.name(), p.output_nr, p._base is not None]
+                for p in (z if isinstance(z, tuple) else (z,))
+            ],
+            "grad": grad,
+            "grad_of_square_graph": graph(grad2.grad_fn),
+        }
+    x = t.arange(10.0).reshape(2, 5)
+    errors = {
+        "split_sizes_sum": raises(lambda: x.split([1, 3], 1)),
+        "split_zero": raises(lambda: x.split(0, 1)),
+        "split_negative": raises(lambda: x.split(-1)),
+        "chunk_zero": raises(lambda: x.chunk(0)),
+        "chunk_negative": raises(lambda: x.chunk(-1)),
+        "chunk_dim": raises(lambda: x.chunk(2, 5)),
+        "unbind_dim": raises(lambda: x.unbind(5)),
+        "unbind_empty": len(t.ones(0).unbind()),
+        "index_out_of_range": raises(lambda: x.index_select(1, t.tensor([0, 7]))),
+        "index_matrix": raises(lambda: x.index_select(1, t.tensor([[0, 1]]))),
+        "index_float": raises(lambda: x.index_select(1, t.tensor([0.0]))),
+        "index_list": raises(lambda: x.index_select(1, [0])),
+        "repeat_too_few": raises(lambda: x.repeat(2)),
+        "repeat_negative": raises(lambda: x.repeat(-1, 1)),
+        "repeat_zero": x.repeat(0, 2),
+        "repeat_integers": t.tensor([1, 2]).repeat(2),
+        "narrow_too_long": raises(lambda: x.narrow(1, 4, 2)),
+        "narrow_dim": raises(lambda: x.narrow(5, 0, 1)),
+        "narrow_negative_length": raises(lambda: x.narrow(1, 0, -1)),
+        "tril_vector": raises(lambda: t.ones(3).tril()),
+        "triu_far": x.triu(10),
+    }
+    view = t.arange(10.0).reshape(2, 5)
+    view.split(2, 1)[0].add_(1)  # (the pieces are views: the base changes)
+    errors["pieces_are_views"] = view
+    return {"results": results, "errors": errors}
