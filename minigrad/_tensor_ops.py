@@ -495,8 +495,10 @@ def index_select(self, dim, index):
     dim = _normalize_dim(dim, self._data.ndim)
     size = self._data.shape[dim] if self._data.ndim else 1
     for i in index._data.reshape(-1).tolist():
-        if not 0 <= i < size:
-            raise RuntimeError(f"INDICES element is out of DATA bounds, id={i} axis_dim={size}")
+        if not 0 <= i < size:  # (PyTorch's kernel for dimension 1 words it its own way)
+            if dim == 1:
+                raise RuntimeError(f"INDICES element is out of DATA bounds, id={i} axis_dim={size}")
+            raise IndexError("index out of range in self")
     return shape_ops.IndexSelect.apply(self, dim, index._data.reshape(-1))
 
 

@@ -6010,6 +6010,11 @@ def split_chunk_unbind_index_select_repeat_narrow_and_triangles(t):
         "unbind_dim": raises(lambda: x.unbind(5)),
         "unbind_empty": len(t.ones(0).unbind()),
         "index_out_of_range": raises(lambda: x.index_select(1, t.tensor([0, 7]))),
+        "index_out_of_range_rows": raises(lambda: x.index_select(0, t.tensor([2]))),
+        "index_negative_rows": raises(lambda: x.index_select(0, t.tensor([-1]))),
+        "index_out_of_range_3d": [
+            raises(lambda d=d: t.ones(2, 3, 4).index_select(d, t.tensor([5]))) for d in range(3)
+        ],
         "index_matrix": raises(lambda: x.index_select(1, t.tensor([[0, 1]]))),
         "index_float": raises(lambda: x.index_select(1, t.tensor([0.0]))),
         "index_list": raises(lambda: x.index_select(1, [0])),
