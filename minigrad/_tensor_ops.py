@@ -31,7 +31,15 @@ def mul(self, other):
     return ar.Mul.apply(self, _wrap_number(other, self))
 
 
-_NOT_GIVEN = object()
+class _NotGiven:
+    """The default of an argument whose absence PyTorch tells apart from None (``x.sum(dim=None,
+    keepdim=True)`` keeps the dimensions; ``x.sum(keepdim=True)`` is an error)."""
+
+    def __repr__(self):
+        return "(not given)"
+
+
+_NOT_GIVEN = _NotGiven()
 
 
 def div(self, other, *, rounding_mode=_NOT_GIVEN):
