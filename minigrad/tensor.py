@@ -97,7 +97,10 @@ def _size_args(args, fn, name="size", single_sequence_message=False):
     anything else (``ones(2.5)`` must not quietly become ``ones(2)``). ``name`` is the argument's
     name in those messages; ``single_sequence_message``: the wording of the few functions (reshape,
     full) whose message for a bad element of one tuple differs."""
-    kind = lambda v: type(v).__name__  # noqa: E731
+
+    def kind(value):
+        return type(value).__name__
+
     if len(args) == 1 and isinstance(args[0], tuple | list):
         sizes = tuple(args[0])
         for k, v in enumerate(sizes):
