@@ -506,6 +506,20 @@ class Tensor:
     def bool(self):
         return self.to(_dtypes.bool)
 
+    def _missing_dtype(self, name):
+        raise TypeError(
+            f"minigrad has no {name} dtype: its dtypes are float32 (the default), float64, int64 and "
+            "bool (use .float(), .double(), .long() or .bool())"
+        )
+
+    def int(self):
+        """PyTorch's int32: not in minigrad (a clear error rather than another dtype)."""
+        self._missing_dtype("int32")
+
+    def half(self):
+        """PyTorch's float16: not in minigrad."""
+        self._missing_dtype("float16")
+
     def cpu(self):
         return self
 

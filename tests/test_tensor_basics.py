@@ -164,3 +164,9 @@ def test_functional_forms_match_methods():
     x = mg.tensor([0.5, -1.0])
     assert mg.exp(x).tolist() == x.exp().tolist()
     assert mg.relu(x).tolist() == [0.5, 0.0]
+
+
+def test_dtypes_minigrad_does_not_have_are_a_clear_error():
+    for method in ("int", "half"):
+        with pytest.raises(TypeError, match="its dtypes are float32 .*, float64, int64 and bool"):
+            getattr(mg.ones(2), method)()
