@@ -252,3 +252,54 @@ def test_an_input_returned_as_is_may_not_be_changed_in_place_while_recording():
     with mg.no_grad():
         b.add_(1)  # without recording, allowed
     assert b.tolist() == [3.0]
+
+
+class SquareInTwoParts(Function):
+    """PyTorch 2's other style: forward without ctx, setup_context saves."""
+
+    @staticmethod
+    def forward(x):
+        return x * x
+
+    @staticmethod
+    def setup_context(ctx, inputs, output):
+        (x,) = inputs
+        ctx.save_for_backward(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return 2 * x * grad
+
+
+def test_a_function_with_setup_context_records_and_differentiates():
+    x = mg.tensor([3.0], requires_grad=True)
+    y = SquareInTwoParts.apply(x)
+    assert y.grad_fn.name() == "SquareInTwoPartsBackward"
+    y.backward()
+    assert x.grad.tolist() == [6.0]
+    assert SquareInTwoParts.apply(mg.tensor([2.0])).tolist() == [4.0]  # (no graph: still computed)
+
+
+def test_once_differentiable_backward_raises_when_differentiated_again():
+    from minigrad.autograd.function import once_differentiable
+
+    class Cube(Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x**3
+
+        @staticmethod
+        @once_differentiable
+        def backward(ctx, grad):
+            (x,) = ctx.saved_tensors
+            return 3 * x**2 * grad
+
+    x = mg.tensor([2.0], requires_grad=True)
+    (g,) = mg.autograd.grad(Cube.apply(x), x, grad_outputs=mg.ones(1, requires_grad=True), create_graph=True)
+    assert g.tolist() == [12.0] and g.grad_fn.name() == "minigrad::autograd::Error"
+    with pytest.raises(
+        RuntimeError, match="differentiate twice a function that was marked with @once_differentiable"
+    ):
+        g.backward()

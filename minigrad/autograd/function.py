@@ -23,6 +23,7 @@ Leaves that require grad end in an ``AccumulateGrad`` node, which adds what arri
 """
 
 import functools
+import inspect
 import itertools
 import math
 import re
@@ -595,12 +596,21 @@ def _custom_node_repr(node):
     return f"<minigrad.autograd.function.{type(node).__name__} object>"
 
 
+def _no_setup_context(ctx, inputs, output):
+    """Function's default: forward itself receives ``ctx``."""
+    raise NotImplementedError("setup_context is not implemented.")
+
+
 class _FunctionMeta(type):
     """Gives each Function subclass its own node class, named ``<Function>Backward`` (or the
-    class attribute ``node_name``, which built-in ops set to PyTorch's names)."""
+    class attribute ``node_name``, which built-in ops set to PyTorch's names). A Function written
+    in PyTorch 2's other style (``setup_context`` defined) gets the ``apply`` for that style."""
 
     def __init__(cls, name, bases, attrs):
         super().__init__(name, bases, attrs)
+        cls._setup_context_style = getattr(cls, "setup_context", _no_setup_context) is not _no_setup_context
+        if cls._setup_context_style:
+            cls.apply = classmethod(_apply_setup_context_style)
         node_name = attrs.get("node_name") or f"{name}Backward"
         namespace = {"_forward_cls": cls, "__module__": cls.__module__, "__qualname__": node_name}
         if not cls.__module__.startswith("minigrad.") or attrs.get("defined_in_python"):
@@ -614,11 +624,17 @@ class _FunctionMeta(type):
 
 
 class Function(metaclass=_FunctionMeta):
-    """Base class of every differentiable operation (see the module docstring)."""
+    """Base class of every differentiable operation (see the module docstring).
+
+    PyTorch 2 also accepts a second style, which minigrad accepts too: ``forward(*args)`` without
+    ``ctx``, and a static ``setup_context(ctx, inputs, output)`` that saves what backward needs
+    (``inputs``: forward's arguments, defaults included; ``output``: what forward returned)."""
 
     @staticmethod
     def forward(ctx, *args, **kwargs):
         raise NotImplementedError("You must implement the forward function for custom autograd.Function.")
+
+    setup_context = staticmethod(_no_setup_context)
 
     @staticmethod
     def backward(ctx, *grad_outputs):
@@ -660,6 +676,75 @@ class Function(metaclass=_FunctionMeta):
         return outputs
 
 
+def _forward_then_setup_context(cls, ctx, *args):
+    """The setup_context style: forward computes, then setup_context fills in ``ctx``."""
+    output = cls.forward(*args)
+    cls.setup_context(ctx, args, output)
+    return output
+
+
+def _apply_setup_context_style(cls, *args, **kwargs):
+    """``apply`` of a Function with ``setup_context``: keyword arguments are bound to their places
+    (and defaults filled in), as PyTorch does, then the same two ways as ``Function.apply``."""
+    bound = inspect.signature(cls.forward).bind(*args, **kwargs)
+    bound.apply_defaults()
+    args = tuple(bound.args)
+    state = _grad_state
+    if state["enabled"] and not state["inference"]:
+        for a in args:
+            if isinstance(a, Tensor) and a._requires_grad:
+                return _apply_with_graph(cls, args, {})
+    ctx = _no_graph_context(len(args))
+    outputs = _run_in_modes(False, _forward_then_setup_context, cls, ctx, *args)
+    if state["inference"]:
+        for o in outputs if isinstance(outputs, tuple) else (outputs,):
+            if isinstance(o, Tensor):
+                o._is_inference = True
+    return outputs
+
+
+class DelayedError(Function):
+    """What ``once_differentiable`` puts on top of a backward's results when a graph of the
+    backward is being recorded: the identity, whose own backward raises (PyTorch's ``Error``
+    node)."""
+
+    node_name = "Error"
+    qualified_node_name = "minigrad::autograd::Error"
+
+    @staticmethod
+    def forward(ctx, *tensors):
+        return tensors
+
+    @staticmethod
+    def backward(ctx, *grads):
+        raise RuntimeError(
+            "trying to differentiate twice a function that was marked with @once_differentiable"
+        )
+
+
+def once_differentiable(backward):
+    """Decorate a Function's ``backward`` that is not itself differentiable (it computes with
+    numpy, say): it runs with recording off, and differentiating its result again
+    (``create_graph=True`` and then backward) raises instead of giving a wrong second derivative."""
+
+    @functools.wraps(backward)
+    def wrapper(ctx, *grads):
+        with grad_mode.no_grad():
+            outputs = backward(ctx, *grads)
+        if not grad_mode.is_grad_enabled():
+            return outputs
+        if not any(isinstance(g, Tensor) and g.requires_grad for g in grads):
+            return outputs  # (nothing of the graph leads here: nothing can differentiate it)
+        single = not isinstance(outputs, tuple)
+        stand_ins = [
+            None if o is None else o.detach().requires_grad_() for o in ((outputs,) if single else outputs)
+        ]
+        errors = DelayedError.apply(*stand_ins)
+        return errors[0] if single else errors
+
+    return wrapper
+
+
 def _check_dirty(tensor):
     """An input that a Function changed in place (``ctx.mark_dirty``) takes the node as its history:
     not allowed for a leaf that requires grad, as for any in-place operation."""
@@ -693,7 +778,10 @@ def _apply_with_graph(cls, args, kwargs):
             edges.append((next_node, input_nr, i, a._data.shape, a._dtype))
     node.needs_input_grad = tuple(needs)
 
-    outputs = _run_in_modes(False, cls.forward, node, *args, **kwargs)  # the graph is recorded here
+    if cls._setup_context_style:  # (PyTorch 2's other style: forward without ctx)
+        outputs = _run_in_modes(False, _forward_then_setup_context, cls, node, *args)
+    else:
+        outputs = _run_in_modes(False, cls.forward, node, *args, **kwargs)  # the graph is recorded here
 
     # (Every node stores these, even where the class default would do: the engine reads them for
     # each node, and Python finds an attribute of the object itself several times faster.)

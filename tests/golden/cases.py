@@ -6032,3 +6032,102 @@ def split_chunk_unbind_index_select_repeat_narrow_and_triangles(t):
     view.split(2, 1)[0].add_(1)  # (the pieces are views: the base changes)
     errors["pieces_are_views"] = view
     return {"results": results, "errors": errors}
+
+
+@case
+def functions_with_setup_context_and_once_differentiable(t):
+    if t.__name__ == "torch":
+        from torch.autograd.function import once_differentiable
+    else:
+        from minigrad.autograd.function import once_differentiable
+    calls = []
+
+    class Scale(t.autograd.Function):
+        @staticmethod
+        def forward(x, k=2.0):
+            calls.append(["forward", t.is_grad_enabled()])
+            return x * k
+
+        @staticmethod
+        def setup_context(ctx, inputs, output):
+            calls.append(["setup", len(inputs), inputs[1], output.requires_grad, t.is_grad_enabled()])
+            ctx.k = inputs[1]
+
+        @staticmethod
+        def backward(ctx, g):
+            return g * ctx.k, None
+
+    x = t.tensor([3.0], requires_grad=True)
+    runs = {}
+    runs["positional"] = [Scale.apply(x, 3.0), list(calls)]
+    calls.clear()
+    with t.no_grad():
+        runs["no_grad"] = [Scale.apply(x, 3.0), list(calls)]
+    calls.clear()
+    runs["keyword"] = [Scale.apply(x, k=4.0), list(calls)]
+    calls.clear()
+    y = Scale.apply(x)
+    y.backward()
+    runs["default"] = [y, x.grad.clone(), list(calls)]
+
+    class Pair(t.autograd.Function):
+        @staticmethod
+        def forward(a, b):
+            return a * b, a + b
+
+        @staticmethod
+        def setup_context(ctx, inputs, output):
+            a, b = inputs
+            ctx.save_for_backward(a, b)
+            ctx.mark_non_differentiable(output[1])
+
+        @staticmethod
+        def backward(ctx, grad_product, grad_sum):
+            a, b = ctx.saved_tensors
+            return grad_product * b, grad_product * a
+
+    a = t.tensor([2.0], requires_grad=True)
+    b = t.tensor([5.0], requires_grad=True)
+    product, total = Pair.apply(a, b)
+    product.backward()
+    runs["pair"] = [product, total, total.requires_grad, a.grad, b.grad, graph(product.grad_fn)]
+
+    class Both(t.autograd.Function):
+        @staticmethod
+        def forward(ctx, v):
+            return v * 2
+
+        @staticmethod
+        def setup_context(ctx, inputs, output):
+            pass
+
+        @staticmethod
+        def backward(ctx, g):
+            return g
+
+    class Cube(t.autograd.Function):
+        @staticmethod
+        def forward(ctx, v):
+            ctx.save_for_backward(v)
+            return v**3
+
+        @staticmethod
+        @once_differentiable
+        def backward(ctx, g):
+            (v,) = ctx.saved_tensors
+            calls.append(["backward records", t.is_grad_enabled()])
+            return 3 * v**2 * g
+
+    calls.clear()
+    c = t.tensor([2.0], requires_grad=True)
+    (g,) = t.autograd.grad(Cube.apply(c), c, grad_outputs=t.ones(1, requires_grad=True), create_graph=True)
+    once = {
+        "grad": g,
+        "graph": graph(g.grad_fn),
+        "calls": list(calls),
+        "twice": raises(lambda: g.backward()),
+        "name_kept": Cube.backward.__name__,
+    }
+    (plain,) = t.autograd.grad(Cube.apply(c), c, create_graph=True)
+    once["without_graph_to_it"] = [plain, plain.requires_grad]
+    return {"runs": runs, "both_styles": raises(lambda: Both.apply(x)), "once_differentiable": once}
