@@ -537,3 +537,15 @@ def test_without_anomaly_mode_nan_passes_silently():
     x = mg.tensor(0.0, requires_grad=True)
     (x.sqrt() * 0).backward()
     assert x.grad.isnan().item()
+
+
+def test_saved_tensors_by_pytorch_names_inputs_as_they_are_outputs_as_new_tensors():
+    # PyTorch's own example (autograd mechanics, "saved tensors")
+    x = mg.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    y = x.pow(2)
+    assert y.grad_fn._saved_self is x and y.grad_fn._saved_exponent == 2
+    z = x.exp()
+    assert z.grad_fn._saved_result is not z and z.grad_fn._saved_result.equal(z)
+    z.sum().backward()
+    with pytest.raises(RuntimeError, match="Trying to backward through the graph a second time"):
+        z.grad_fn._saved_result

@@ -372,6 +372,24 @@ class BackwardNode(Node):
         """Declare outputs that have no gradient (e.g. the indices returned by ``max``)."""
         self._non_differentiable = tensors
 
+    def __getattr__(self, name):
+        """``grad_fn._saved_self``, ``grad_fn._saved_result``, ...: a tensor the node saved, by
+        PyTorch's name for it (the Function's ``saved_names``, in ``save_for_backward``'s order).
+        An input comes back as the very tensor; the node's own output as a new tensor with the
+        same numbers. After backward freed them, reading one raises, as in PyTorch. (Only called
+        for names the node does not have.)"""
+        forward_cls = self._forward_cls
+        if forward_cls is not None and name.startswith("_saved_") and name[7:] in forward_cls.saved_values:
+            return self.__dict__[forward_cls.saved_values[name[7:]]]  # (a number, kept after backward)
+        names = forward_cls.saved_names if forward_cls is not None else ()
+        if name.startswith("_saved_") and name[7:] in names:
+            if self._released:
+                raise RuntimeError(_FREED_MESSAGE)
+            index = names.index(name[7:])
+            saved = self._saved[index] if index < len(self._saved) else None
+            return None if saved is None else saved.unpack(self)
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+
     def mark_dirty(self, *tensors):
         """Declare inputs that ``forward`` modified in place (and returns): they become outputs of
         this node, with a new version, instead of copies."""
@@ -626,6 +644,10 @@ class _FunctionMeta(type):
 class Function(metaclass=_FunctionMeta):
     """Base class of every differentiable operation (see the module docstring).
 
+    ``saved_names`` (built-in ops set it) names what ``save_for_backward`` keeps, in its order, as
+    PyTorch names it, so that ``y.grad_fn._saved_self`` works as in PyTorch; ``saved_values``
+    does the same for a few numbers kept on ``ctx`` (``_saved_exponent`` of ``x ** 2``).
+
     PyTorch 2 also accepts a second style, which minigrad accepts too: ``forward(*args)`` without
     ``ctx``, and a static ``setup_context(ctx, inputs, output)`` that saves what backward needs
     (``inputs``: forward's arguments, defaults included; ``output``: what forward returned)."""
@@ -635,6 +657,8 @@ class Function(metaclass=_FunctionMeta):
         raise NotImplementedError("You must implement the forward function for custom autograd.Function.")
 
     setup_context = staticmethod(_no_setup_context)
+    saved_names = ()
+    saved_values = {}  # PyTorch's name of a number the node keeps -> the ctx attribute holding it
 
     @staticmethod
     def backward(ctx, *grad_outputs):

@@ -89,6 +89,7 @@ class Mul(Function):
     """c = a · b.   ∂c/∂a = b,  ∂c/∂b = a: multiplication *swaps* the inputs into the gradients."""
 
     node_name = "MulBackward0"
+    saved_names = ("self", "other")
 
     @staticmethod
     def forward(ctx, a, b):
@@ -162,6 +163,7 @@ class Div(Function):
     """c = a / b.   ∂c/∂a = 1/b,  ∂c/∂b = −a/b²."""
 
     node_name = "DivBackward0"
+    saved_names = ("self", "other")
 
     @staticmethod
     def forward(ctx, a, b):
@@ -203,6 +205,7 @@ class Reciprocal(Function):
     """c = 1/a.   ∂c/∂a = −1/a² = −c²  (``2 / x`` is computed as ``x.reciprocal() * 2``)."""
 
     node_name = "ReciprocalBackward0"
+    saved_names = ("result",)
 
     @staticmethod
     def forward(ctx, a):
@@ -253,6 +256,8 @@ class Pow(Function):
     """c = aᵖ for a number p.   ∂c/∂a = p·aᵖ⁻¹  (and exactly 0 when p = 0)."""
 
     node_name = "PowBackward0"
+    saved_names = ("self",)
+    saved_values = {"exponent": "exponent"}
 
     @staticmethod
     def forward(ctx, a, exponent):
@@ -277,6 +282,7 @@ class PowTensor(Function):
     """c = aᵇ for tensors.   ∂c/∂a = b·aᵇ⁻¹,  ∂c/∂b = aᵇ·ln a."""
 
     node_name = "PowBackward1"
+    saved_names = ("self", "exponent", "result")
 
     @staticmethod
     def forward(ctx, a, b):
@@ -312,6 +318,8 @@ class RPow(Function):
     """c = kᵃ for a number k (``2 ** x``).   ∂c/∂a = kᵃ·ln k."""
 
     node_name = "PowBackward2"
+    saved_names = ("result", "exponent")
+    saved_values = {"self": "base"}
 
     @staticmethod
     def forward(ctx, base, a):
@@ -319,7 +327,7 @@ class RPow(Function):
         _check_pow_dtype(dtype)
         result = out(np.power(k, x) if dtype.is_floating_point else integer_power(k, x), dtype)
         ctx.base = base
-        ctx.save_for_backward(result, a if base == 0 else None)  # (a is read only for a zero base)
+        ctx.save_for_backward(result, a)  # (a is read only for a zero base; saved as PyTorch does)
         return result
 
     @staticmethod

@@ -111,6 +111,7 @@ class DivMode(Function):
     ``"trunc"``): the gradients are zeros. Not rounded (None): a / b, with Div's gradients."""
 
     node_name = "DivBackward2"
+    saved_names = ("self", "other")
 
     @staticmethod
     def forward(ctx, a, b, rounding_mode):
@@ -151,6 +152,7 @@ class Remainder(Function):
     """``a % b`` of two tensors (sign of b).   ∂r/∂a = 1,  ∂r/∂b = −⌊a/b⌋."""
 
     node_name = "RemainderBackward1"
+    saved_names = ("self", "other")
 
     @staticmethod
     def forward(ctx, a, b):
@@ -196,6 +198,7 @@ class Fmod(Function):
     """``fmod(a, b)`` of two tensors (sign of a, as C's fmod).   ∂r/∂a = 1,  ∂r/∂b = −trunc(a/b)."""
 
     node_name = "FmodBackward1"
+    saved_names = ("self", "other")
 
     @staticmethod
     def forward(ctx, a, b):

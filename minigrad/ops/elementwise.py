@@ -14,6 +14,7 @@ class Exp(Function):
     """y = eˣ.   dy/dx = eˣ = y  (so backward reuses the saved output)."""
 
     node_name = "ExpBackward0"
+    saved_names = ("result",)
 
     @staticmethod
     def forward(ctx, x):
@@ -32,6 +33,7 @@ class Log(Function):
     """y = ln x.   dy/dx = 1/x."""
 
     node_name = "LogBackward0"
+    saved_names = ("self",)
 
     @staticmethod
     def forward(ctx, x):
@@ -49,6 +51,7 @@ class Log1p(Function):
     """y = ln(1 + x), accurate for small x (where 1 + x would lose x's digits).   dy/dx = 1/(x + 1)."""
 
     node_name = "Log1PBackward0"
+    saved_names = ("self",)
 
     @staticmethod
     def forward(ctx, x):
@@ -66,6 +69,7 @@ class Expm1(Function):
     """y = eˣ − 1, accurate for small x.   dy/dx = eˣ = y + 1."""
 
     node_name = "Expm1Backward0"
+    saved_names = ("result",)
 
     @staticmethod
     def forward(ctx, x):
@@ -84,6 +88,7 @@ class Sin(Function):
     """y = sin x.   dy/dx = cos x."""
 
     node_name = "SinBackward0"
+    saved_names = ("self",)
 
     @staticmethod
     def forward(ctx, x):
@@ -101,6 +106,7 @@ class Cos(Function):
     """y = cos x.   dy/dx = −sin x."""
 
     node_name = "CosBackward0"
+    saved_names = ("self",)
 
     @staticmethod
     def forward(ctx, x):
@@ -118,6 +124,7 @@ class Tanh(Function):
     """y = tanh x.   dy/dx = 1 − y²."""
 
     node_name = "TanhBackward0"
+    saved_names = ("result",)
 
     @staticmethod
     def forward(ctx, x):
@@ -140,6 +147,7 @@ class TanhBackward(Function):
     y gets −2·y·grad times the incoming gradient."""
 
     node_name = "TanhBackwardBackward0"
+    saved_names = ("grad_output", "output")
 
     @staticmethod
     def forward(ctx, grad, y):
@@ -161,6 +169,7 @@ class Sigmoid(Function):
     """y = σ(x) = 1 / (1 + e⁻ˣ).   dy/dx = y·(1 − y)."""
 
     node_name = "SigmoidBackward0"
+    saved_names = ("result",)
 
     @staticmethod
     def forward(ctx, x):
@@ -183,6 +192,7 @@ class SigmoidBackward(Function):
     (1 − 2y)·grad times the incoming gradient."""
 
     node_name = "SigmoidBackwardBackward0"
+    saved_names = ("grad_output", "output")
 
     @staticmethod
     def forward(ctx, grad, y):
@@ -202,6 +212,7 @@ class Relu(Function):
     """y = max(x, 0).   dy/dx = 1 where x > 0, else 0 — including at x = 0, as in PyTorch."""
 
     node_name = "ReluBackward0"
+    saved_names = ("result",)
 
     @staticmethod
     def forward(ctx, x):
@@ -258,6 +269,7 @@ class Sqrt(Function):
     """y = √x.   dy/dx = 1 / (2√x) = 1 / (2y)."""
 
     node_name = "SqrtBackward0"
+    saved_names = ("result",)
 
     @staticmethod
     def forward(ctx, x):
@@ -276,6 +288,7 @@ class Abs(Function):
     """y = |x|.   dy/dx = sign(x)  (0 at x = 0)."""
 
     node_name = "AbsBackward0"
+    saved_names = ("self",)
 
     @staticmethod
     def forward(ctx, x):
@@ -345,6 +358,7 @@ class Clamp(Function):
     """y = min(max(x, lo), hi).   dy/dx = 1 where lo ≤ x ≤ hi (the bounds included), else 0."""
 
     node_name = "ClampBackward1"
+    saved_names = ("self",)
 
     @staticmethod
     def forward(ctx, x, min=None, max=None):
@@ -380,6 +394,7 @@ class Maximum(Function):
     half and half (PyTorch's choice)."""
 
     node_name = "MaximumBackward0"
+    saved_names = ("self", "other")
 
     @staticmethod
     def forward(ctx, a, b):
@@ -401,6 +416,7 @@ class Minimum(Function):
     """c = min(a, b) elementwise; the gradient goes to the smaller input, split on a tie."""
 
     node_name = "MinimumBackward0"
+    saved_names = ("self", "other")
 
     @staticmethod
     def forward(ctx, a, b):

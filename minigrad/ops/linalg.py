@@ -85,6 +85,7 @@ class Mm(Function):
     """Matrix × matrix, (n×k) @ (k×m) → (n×m)."""
 
     node_name = "MmBackward0"
+    saved_names = ("self", "mat2")
 
     @staticmethod
     def forward(ctx, a, b):
@@ -108,6 +109,7 @@ class Mv(Function):
     """Matrix × vector, (n×k) @ (k) → (n)."""
 
     node_name = "MvBackward0"
+    saved_names = ("self", "vec")
 
     @staticmethod
     def forward(ctx, a, v):
@@ -128,6 +130,7 @@ class Dot(Function):
     """Vector · vector → scalar.   ∂/∂a = grad · b,  ∂/∂b = grad · a."""
 
     node_name = "DotBackward0"
+    saved_names = ("self", "tensor")
 
     @staticmethod
     def forward(ctx, a, b):
@@ -210,6 +213,7 @@ class Addmm(Function):
     Backward: bias gets the gradient summed over the batch; the matrices as in ``Mm``."""
 
     node_name = "AddmmBackward0"
+    saved_names = ("mat1", "mat2")
 
     @staticmethod
     def forward(ctx, bias, mat1, mat2):

@@ -13,6 +13,7 @@ class MseLoss(Function):
     ∂L/∂input = 2·(input − target)/n,  ∂L/∂target = −∂L/∂input."""
 
     node_name = "MseLossBackward0"
+    saved_names = ("self", "target")
 
     @staticmethod
     def forward(ctx, input, target, reduction):
@@ -53,6 +54,7 @@ class MseLossBackward(Function):
     gets norm · grad times it, and target minus that."""
 
     node_name = "MseLossBackwardBackward0"
+    saved_names = ("grad_output", "self", "target")
 
     @staticmethod
     def forward(ctx, grad, input, target, reduction):

@@ -121,6 +121,7 @@ class Max(Function):
     split evenly among them (PyTorch's rule for the whole-tensor max)."""
 
     node_name = "MaxBackward1"
+    saved_names = ("self", "result")
 
     @staticmethod
     def forward(ctx, x):
@@ -147,6 +148,7 @@ class Min(Max):
     """m = min over all elements; ties split the gradient evenly."""
 
     node_name = "MinBackward1"
+    saved_names = ("self", "result")
 
     @staticmethod
     def forward(ctx, x):
@@ -160,6 +162,7 @@ class MaxDim(Function):
     (the first one, if several tie)."""
 
     node_name = "MaxBackward0"
+    saved_names = ("indices",)
 
     @staticmethod
     def forward(ctx, x, dim, keepdim=False):
@@ -212,6 +215,7 @@ class VectorNorm(Function):
     norm is 0 (PyTorch's choice there, where the formula would divide by zero)."""
 
     node_name = "LinalgVectorNormBackward0"
+    saved_names = ("self", "result")
 
     @staticmethod
     def forward(ctx, x, p, dims, keepdim):
@@ -299,6 +303,7 @@ class Var(Function):
     ∂var/∂xᵢ = 2·(xᵢ − mean)/(N − correction)."""
 
     node_name = "VarBackward0"
+    saved_names = ("self",)
 
     @staticmethod
     def forward(ctx, x, dims, correction, keepdim, whole):
@@ -316,6 +321,7 @@ class Std(Function):
     """The standard deviation, √var.   ∂std/∂x = ∂var/∂x / (2·std) (0 where std is 0)."""
 
     node_name = "StdBackward0"
+    saved_names = ("self", "result")
 
     @staticmethod
     def forward(ctx, x, dims, correction, keepdim, whole):
@@ -368,6 +374,7 @@ class Amax(Function):
     (``max(dim)`` gives all of it to one of them): grad / (number of maxima) at each maximum."""
 
     node_name = "AmaxBackward0"
+    saved_names = ("self", "result")
 
     @staticmethod
     def forward(ctx, x, dims, keepdim):
@@ -382,6 +389,7 @@ class Amin(Function):
     """The smallest element along ``dims`` (see ``Amax``)."""
 
     node_name = "AminBackward0"
+    saved_names = ("self", "result")
 
     @staticmethod
     def forward(ctx, x, dims, keepdim):

@@ -18,6 +18,8 @@ class Softmax(Function):
     applied to the gradient g, without ever building it)."""
 
     node_name = "SoftmaxBackward0"
+    saved_names = ("result",)
+    saved_values = {"dim": "dim"}
 
     @staticmethod
     def forward(ctx, x, dim):
@@ -41,6 +43,7 @@ class SoftmaxBackwardData(Function):
     gets this same op; y gets gg·g − gg·Σ g·y − g·Σ gg·y (gg: the incoming gradient)."""
 
     node_name = "SoftmaxBackwardDataBackward0"
+    saved_names = ("grad_output", "output")
 
     @staticmethod
     def forward(ctx, grad, y, dim):
@@ -68,6 +71,8 @@ class LogSoftmax(Function):
     """yᵢ = xᵢ − log Σⱼ e^xⱼ.   Backward: ∂L/∂xᵢ = gᵢ − softmax(x)ᵢ · Σⱼ gⱼ."""
 
     node_name = "LogSoftmaxBackward0"
+    saved_names = ("result",)
+    saved_values = {"dim": "dim"}
 
     @staticmethod
     def forward(ctx, x, dim):
@@ -91,6 +96,7 @@ class LogSoftmaxBackwardData(Function):
     incoming gradient), y gets −Σ g · e^y · gg."""
 
     node_name = "LogSoftmaxBackwardDataBackward0"
+    saved_names = ("grad_output", "output")
 
     @staticmethod
     def forward(ctx, grad, y, dim):

@@ -6131,3 +6131,79 @@ def functions_with_setup_context_and_once_differentiable(t):
     (plain,) = t.autograd.grad(Cube.apply(c), c, create_graph=True)
     once["without_graph_to_it"] = [plain, plain.requires_grad]
     return {"runs": runs, "both_styles": raises(lambda: Both.apply(x)), "once_differentiable": once}
+
+
+@case
+def saved_tensors_by_pytorch_names(t):
+    F = t.nn.functional
+    x = t.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    w = t.tensor([[1.0, 0.5], [2.0, 1.0]], requires_grad=True)
+    b = t.tensor([0.5, 1.0], requires_grad=True)
+    ops = {
+        "mul": lambda: x * w,
+        "mul_number": lambda: x * 2,
+        "mul_constant": lambda: x * w.detach(),
+        "div": lambda: x / w,
+        "div_constant": lambda: x / w.detach(),
+        "pow": lambda: x**2,
+        "pow_tensor": lambda: x**w,
+        "number_pow": lambda: 2**x,
+        "exp": lambda: x.exp(),
+        "log": lambda: x.log(),
+        "log1p": lambda: x.log1p(),
+        "expm1": lambda: x.expm1(),
+        "sin": lambda: x.sin(),
+        "cos": lambda: x.cos(),
+        "tanh": lambda: x.tanh(),
+        "sigmoid": lambda: x.sigmoid(),
+        "relu": lambda: x.relu(),
+        "sqrt": lambda: x.sqrt(),
+        "abs": lambda: x.abs(),
+        "clamp": lambda: x.clamp(0, 2),
+        "maximum": lambda: t.maximum(x, w),
+        "mm": lambda: x @ w,
+        "mm_constant": lambda: x @ w.detach(),
+        "linear": lambda: F.linear(x, w, b),
+        "max": lambda: x.max(),
+        "max_dim": lambda: x.max(1).values,
+        "min_dim": lambda: x.min(0).values,
+        "norm": lambda: x.norm(),
+        "var": lambda: x.var(),
+        "std": lambda: x.std(),
+        "amax": lambda: x.amax(1),
+        "softmax": lambda: x.softmax(1),
+        "log_softmax": lambda: x.log_softmax(1),
+        "mse": lambda: F.mse_loss(x, w),
+        "mv": lambda: x @ b,
+        "dot": lambda: b @ b,
+        "reciprocal": lambda: x.reciprocal(),
+        "remainder": lambda: x % w,
+        "fmod": lambda: t.fmod(x, w),
+        "div_mode": lambda: x.div(w, rounding_mode=None),
+    }
+    names = ["self", "other", "result", "exponent", "mat1", "mat2", "vec", "tensor", "target", "indices"]
+    seen = {}
+    for op_name, op in ops.items():
+        y = op()
+        found = {}
+        for name in names:
+            if hasattr(y.grad_fn, "_saved_" + name):
+                v = getattr(y.grad_fn, "_saved_" + name)
+                if isinstance(v, t.Tensor):
+                    which = [k for k, c in (("x", x), ("w", w), ("b", b), ("y", y)) if v is c]
+                    found[name] = [v, which[0] if which else "new", v.requires_grad]
+                else:
+                    found[name] = v
+        seen[op_name] = [y.grad_fn.name(), found]
+    seen["softmax_dim"] = x.softmax(1).grad_fn._saved_dim  # (PyTorch gives 2**64 - 1 for dim=-1: a quirk)
+    y = (x * w).sum()
+    node = y.grad_fn.next_functions[0][0]
+    y.backward()
+    (gx,) = t.autograd.grad(x.tanh().sum(), x, create_graph=True)
+    return {
+        "saved": seen,
+        "after_backward": raises(lambda: node._saved_self),
+        "unknown_name": raises(lambda: x.exp().grad_fn._saved_foo),
+        "double_backward_node": [gx.grad_fn.name(), gx.grad_fn._saved_grad_output, gx.grad_fn._saved_output],
+        "exponent_after_backward": (lambda p: (p.sum().backward(), p.grad_fn._saved_exponent)[1])(x**3),
+    }
