@@ -548,4 +548,4 @@ def test_saved_tensors_by_pytorch_names_inputs_as_they_are_outputs_as_new_tensor
     assert z.grad_fn._saved_result is not z and z.grad_fn._saved_result.equal(z)
     z.sum().backward()
     with pytest.raises(RuntimeError, match="Trying to backward through the graph a second time"):
-        z.grad_fn._saved_result
+        _ = z.grad_fn._saved_result
