@@ -372,23 +372,15 @@ class BackwardNode(Node):
         """Declare outputs that have no gradient (e.g. the indices returned by ``max``)."""
         self._non_differentiable = tensors
 
-    def __getattr__(self, name):
-        """``grad_fn._saved_self``, ``grad_fn._saved_result``, ...: a tensor the node saved, by
-        PyTorch's name for it (the Function's ``saved_names``, in ``save_for_backward``'s order).
-        An input comes back as the very tensor; the node's own output as a new tensor with the
-        same numbers. After backward freed them, reading one raises, as in PyTorch. (Only called
-        for names the node does not have.)"""
-        forward_cls = self._forward_cls
-        if forward_cls is not None and name.startswith("_saved_") and name[7:] in forward_cls.saved_values:
-            return self.__dict__[forward_cls.saved_values[name[7:]]]  # (a number, kept after backward)
-        names = forward_cls.saved_names if forward_cls is not None else ()
-        if name.startswith("_saved_") and name[7:] in names:
-            if self._released:
-                raise RuntimeError(_FREED_MESSAGE)
-            index = names.index(name[7:])
-            saved = self._saved[index] if index < len(self._saved) else None
-            return None if saved is None else saved.unpack(self)
-        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+    def _saved_by_name(self, index):
+        """What ``grad_fn._saved_self`` and the like return (the node classes get one property per
+        name in their Function's ``saved_names``): the ``index``-th saved tensor. An input comes
+        back as the very tensor; the node's own output as a new tensor with the same numbers.
+        After backward freed them, reading one raises, as in PyTorch."""
+        if self._released:
+            raise RuntimeError(_FREED_MESSAGE)
+        saved = self._saved[index] if index < len(self._saved) else None
+        return None if saved is None else saved.unpack(self)
 
     def mark_dirty(self, *tensors):
         """Declare inputs that ``forward`` modified in place (and returns): they become outputs of
@@ -638,6 +630,12 @@ class _FunctionMeta(type):
             namespace["_python_function"] = True
         if "qualified_node_name" in attrs:  # the few nodes PyTorch names with a C++ namespace
             namespace["name"] = lambda self, _n=attrs["qualified_node_name"]: _n
+        # grad_fn._saved_self and the like, as properties (a __getattr__ on nodes would slow down
+        # every attribute the engine reads)
+        for index, saved_name in enumerate(getattr(cls, "saved_names", ())):
+            namespace["_saved_" + saved_name] = property(lambda self, _i=index: self._saved_by_name(_i))
+        for saved_name, attribute in getattr(cls, "saved_values", {}).items():
+            namespace["_saved_" + saved_name] = property(lambda self, _a=attribute: self.__dict__[_a])
         cls._backward_cls = type(node_name, (BackwardNode,), namespace)
 
 
