@@ -3,6 +3,7 @@ higher order, autograd.grad, inputs=, errors, in-place checks, hooks, grad modes
 
 import warnings
 
+import numpy as np
 import pytest
 
 import minigrad as mg
@@ -549,3 +550,23 @@ def test_saved_tensors_by_pytorch_names_inputs_as_they_are_outputs_as_new_tensor
     z.sum().backward()
     with pytest.raises(RuntimeError, match="Trying to backward through the graph a second time"):
         _ = z.grad_fn._saved_result
+
+
+def test_saved_tensors_hooks_pack_in_forward_and_unpack_in_backward():
+    calls = []
+
+    def pack(tensor):
+        calls.append("pack")
+        return tensor.detach().numpy().copy()  # kept as a plain numpy array
+
+    def unpack(array):
+        calls.append("unpack")
+        return mg.tensor(array)
+
+    x = mg.tensor([1.0, 2.0], requires_grad=True)
+    with autograd.graph.saved_tensors_hooks(pack, unpack):
+        y = x.sin()
+    assert calls == ["pack"]
+    y.sum().backward()
+    assert calls == ["pack", "unpack"]
+    assert x.grad.tolist() == pytest.approx([float(np.cos(1.0)), float(np.cos(2.0))])

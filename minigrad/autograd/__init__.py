@@ -11,7 +11,7 @@ import warnings
 
 import numpy as np
 
-from . import engine, forward_ad  # noqa: F401
+from . import engine, forward_ad, graph  # noqa: F401
 from . import function as _function  # its Tensor and zeros are filled in once they exist
 from .anomaly_mode import detect_anomaly, is_anomaly_enabled, set_detect_anomaly
 from .function import AccumulateGrad, BackwardNode, Function, Node

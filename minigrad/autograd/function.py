@@ -311,6 +311,68 @@ class SavedOutput(SavedTensor):
         return self.version_counter.value
 
 
+#: The (pack, unpack) pairs of the ``autograd.graph.saved_tensors_hooks`` blocks we are in; the
+#: innermost one packs what ops save.
+_saved_tensors_hooks = []
+
+
+class HookedSavedTensor:
+    """A tensor saved inside ``saved_tensors_hooks(pack, unpack)``: the node keeps ``pack(tensor)``,
+    whatever that is (a copy on disk, a compressed copy, ...), and ``unpack`` turns it back into a
+    tensor when backward needs it. The unpacked tensor takes the saved one's place in the graph
+    (its grad_fn, or its leaf's AccumulateGrad), so that a second derivative still reaches the
+    leaves. (The version check of plain saved tensors is skipped, as in PyTorch: the node holds
+    no tensor to compare.)"""
+
+    __slots__ = (
+        "packed",
+        "unpack_hook",
+        "own_output",
+        "requires_grad",
+        "grad_fn",
+        "output_nr",
+        "accumulator",
+    )
+
+    def __init__(self, tensor, hooks, own_output):
+        pack_hook, self.unpack_hook = hooks
+        version = tensor._version
+        self.packed = pack_hook(tensor)
+        if tensor._version != version:
+            raise RuntimeError(
+                "A saved tensor pack hook is modifying its input in place. Tensors provided as input to "
+                "pack hook cannot be modified by in-place operations as this can lead to unexpected "
+                "side-effects. Please open an issue if you need to perform in-place operations on the "
+                "input to a pack hook."
+            )
+        self.own_output = own_output
+        self.requires_grad = tensor._requires_grad
+        self.output_nr = tensor._output_nr
+        # (for the node's own output, the node itself: not kept here, or node and output would
+        # keep each other alive)
+        self.grad_fn = None if own_output else tensor._grad_fn
+        is_leaf = tensor._requires_grad and tensor._grad_fn is None
+        self.accumulator = tensor._gradient_edge()[0] if is_leaf else None
+
+    def unpack(self, node):
+        data = self.unpack_hook(self.packed)
+        if not isinstance(data, Tensor):
+            raise TypeError(
+                "Output of saved tensor unpack_hook expected to be a Tensor but got result of type "
+                f"{type(data).__name__}"
+            )
+        out = Tensor._make(data._data, data._dtype)
+        if self.requires_grad:
+            out._requires_grad = True
+            if self.own_output:
+                out._grad_fn, out._output_nr = node, self.output_nr
+            elif self.grad_fn is not None:
+                out._grad_fn, out._output_nr = self.grad_fn, self.output_nr
+            else:  # a leaf: the same AccumulateGrad, so gradients still reach leaf.grad
+                out._grad_accumulator = weakref.ref(self.accumulator)
+        return out
+
+
 def _modified_error(shape, dtype, output_nr, producer, saved):
     """PyTorch's error for a saved tensor that was changed in place after it was saved."""
     shape = "[" + ", ".join(str(s) for s in shape) + "]"
@@ -857,6 +919,9 @@ def _apply_with_graph(cls, args, kwargs):
                     "make a clone to get a normal tensor and use it in autograd, or use "
                     "`minigrad.no_grad()` instead of `minigrad.inference_mode()`."
                 )
+            elif _saved_tensors_hooks and not t._wrapped_number:  # in saved_tensors_hooks: pack it
+                own_output = t._grad_fn is node and _contains(wrapped, t)
+                saved.append(HookedSavedTensor(t, _saved_tensors_hooks[-1], own_output))
             elif t._grad_fn is node and _contains(wrapped, t):  # one of this node's own outputs
                 saved.append(SavedOutput(t))
             else:

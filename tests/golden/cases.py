@@ -6207,3 +6207,109 @@ def saved_tensors_by_pytorch_names(t):
         "double_backward_node": [gx.grad_fn.name(), gx.grad_fn._saved_grad_output, gx.grad_fn._saved_output],
         "exponent_after_backward": (lambda p: (p.sum().backward(), p.grad_fn._saved_exponent)[1])(x**3),
     }
+
+
+@case
+def saved_tensors_hooks_pack_and_unpack(t):
+    log = []
+
+    def pack(x):
+        log.append(
+            ["pack", list(x.shape), x.requires_grad, x.grad_fn.name() if x.grad_fn is not None else None]
+        )
+        return ["packed", x.detach().clone()]
+
+    def unpack(p):
+        log.append(["unpack", p[0]])
+        return p[1]
+
+    hooks = t.autograd.graph.saved_tensors_hooks
+    a = t.tensor([1.0, 2.0], requires_grad=True)
+    with hooks(pack, unpack):
+        y = a.exp()
+        z = (a * y).sum()
+    result = {"packed_at_forward": sorted(log, key=str)}
+    log.clear()
+    z.backward()
+    result["unpacked_at_backward"] = [list(log), a.grad.clone()]
+    log.clear()
+    with hooks(pack, unpack):
+        y = a.exp()
+    result["saved_result"] = [y.grad_fn._saved_result, list(log)]
+    log.clear()
+    b = t.tensor([1.0, 2.0], requires_grad=True) * 1
+    with hooks(pack, unpack):
+        c = b.exp()
+        b * 2  # (a Python number is not packed)
+        b / 2
+    b.add_(1)  # (no version check with hooks: the node holds the packed copy)
+    c.sum().backward()
+    result["no_version_check"] = [list(log)]
+    log.clear()
+
+    def pack2(x):
+        log.append("inner pack")
+        return x
+
+    with hooks(pack, unpack):
+        with hooks(pack2, lambda x: x):
+            a.exp()
+    result["innermost_wins"] = list(log)
+    log.clear()
+    with hooks(pack, unpack):
+        with t.no_grad():
+            a.exp()
+    result["nothing_saved_without_grad"] = list(log)
+
+    def bad_pack(x):
+        x.mul_(2)
+        return x
+
+    def in_place_pack():
+        with hooks(bad_pack, lambda x: x):
+            (a * 1).exp()
+
+    def wrong_shape():
+        with hooks(lambda x: x, lambda x: t.ones(3)):
+            s = a.sin()
+        s.sum().backward()
+
+    def not_a_tensor():
+        with hooks(lambda x: x, lambda x: 5):
+            s = a.sin()
+        s.sum().backward()
+
+    result["errors"] = [raises(in_place_pack), raises(wrong_shape), raises(not_a_tensor)]
+
+    class Double(t.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x * 2
+
+        @staticmethod
+        def backward(ctx, g):
+            (x,) = ctx.saved_tensors
+            return g * 2
+
+    log.clear()
+    a.grad = None
+    with hooks(pack, unpack):
+        d = Double.apply(a)
+    d.sum().backward()
+    result["custom_function"] = [list(log), a.grad]
+    # a second derivative through unpacked tensors still reaches the leaf
+    x = t.tensor([0.5, 1.5], requires_grad=True)
+    with hooks(lambda v: v.detach().clone(), lambda v: v):
+        (g,) = t.autograd.grad((x**3).sum(), x, create_graph=True)
+    g.sum().backward()
+    result["second_derivative"] = [g, x.grad]
+    with t.autograd.graph.save_on_cpu():
+        s = a.sin()
+    s.sum().backward()
+    result["save_on_cpu"] = a.grad
+    result["node_class"] = [
+        isinstance(a.exp().grad_fn, t.autograd.graph.Node),
+        isinstance(d.grad_fn, t.autograd.graph.Node),
+    ]
+    return result
