@@ -219,3 +219,35 @@ def test_nll_loss_module_with_weights():
     assert loss.item() == pytest.approx(
         -(0.5 * log_probs[0, 2].item() + 3.0 * log_probs[1, 1].item()), rel=1e-6
     )
+
+
+def test_a_module_list_registers_its_layers():
+    class Stack(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.layers = nn.ModuleList([nn.Linear(2, 2) for _ in range(3)])
+
+        def forward(self, x):
+            for layer in self.layers:
+                x = layer(x)
+            return x
+
+    model = Stack()
+    assert len(list(model.parameters())) == 6 and model(mg.ones(1, 2)).shape == (1, 2)
+    assert repr(model.layers).startswith("ModuleList(\n  (0-2): 3 x Linear(in_features=2")
+
+
+def test_tied_weights_are_one_parameter_for_the_optimizer():
+    first, second = nn.Linear(2, 2), nn.Linear(2, 2)
+    second.weight = first.weight
+    model = nn.Sequential(first, second)
+    assert len(list(model.parameters())) == 3  # (stepping a tied weight twice would be wrong)
+    assert list(model.state_dict()) == ["0.weight", "0.bias", "1.weight", "1.bias"]
+
+
+def test_deleting_or_unsetting_a_parameter_unregisters_it():
+    layer = nn.Linear(2, 2)
+    layer.bias = None
+    assert [n for n, _ in layer.named_parameters()] == ["weight"]
+    del layer.weight
+    assert list(layer.parameters()) == []

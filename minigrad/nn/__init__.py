@@ -1,6 +1,6 @@
 """Just enough of ``torch.nn`` for the training-loop lessons: ``Module``, ``Parameter``, ``Linear``,
-``Sequential``, ``Identity``, ``Flatten``, ``ReLU``, ``Tanh``, ``Sigmoid``, ``Softmax``, ``LogSoftmax``,
-``MSELoss``, ``CrossEntropyLoss`` and ``NLLLoss``."""
+``Sequential``, ``ModuleList``, ``ModuleDict``, ``Identity``, ``Flatten``, ``ReLU``, ``Tanh``,
+``Sigmoid``, ``Softmax``, ``LogSoftmax``, ``MSELoss``, ``CrossEntropyLoss`` and ``NLLLoss``."""
 
 import math
 from collections import OrderedDict
@@ -9,6 +9,15 @@ from typing import NamedTuple
 from .. import _dtypes, _factories
 from ..tensor import Tensor
 from . import functional, hooks, init, utils  # noqa: F401
+
+
+def _typename(value):
+    """A value's type as PyTorch's messages name it ('minigrad.FloatTensor' for a tensor)."""
+    return (
+        value.type()
+        if isinstance(value, Tensor)
+        else f"{type(value).__module__}.{type(value).__qualname__}".removeprefix("builtins.")
+    )
 
 
 class Parameter(Tensor):
@@ -49,15 +58,99 @@ class Module:
     def __init__(self):
         object.__setattr__(self, "_parameters", {})
         object.__setattr__(self, "_buffers", {})
+        object.__setattr__(self, "_non_persistent_buffers", set())
         object.__setattr__(self, "_modules", {})
         object.__setattr__(self, "training", True)
 
     def __setattr__(self, name, value):
+        """``self.w = Parameter(...)`` registers a parameter, ``self.fc = Linear(...)`` a
+        sub-module; assigning to a registered name keeps the tables right (None unregisters the
+        value, another kind of value is PyTorch's TypeError)."""
+        tables = self.__dict__
+        params, buffers, modules = tables.get("_parameters"), tables.get("_buffers"), tables.get("_modules")
         if isinstance(value, Parameter):
-            self._parameters[name] = value
+            self._forget(name, keep="_parameters")
+            params[name] = value
+        elif params is not None and name in params:
+            if value is not None:
+                raise TypeError(
+                    f"cannot assign '{_typename(value)}' as parameter '{name}' "
+                    "(minigrad.nn.Parameter or None expected)"
+                )
+            params[name] = None
         elif isinstance(value, Module):
-            self._modules[name] = value
+            self._forget(name, keep="_modules")
+            modules[name] = value
+        elif modules is not None and name in modules:
+            if value is not None:
+                raise TypeError(
+                    f"cannot assign '{_typename(value)}' as child module '{name}' "
+                    "(minigrad.nn.Module or None expected)"
+                )
+            modules[name] = None
+        elif buffers is not None and name in buffers:
+            if value is not None and not isinstance(value, Tensor):
+                raise TypeError(
+                    f"cannot assign '{_typename(value)}' as buffer '{name}' "
+                    "(minigrad.Tensor or None expected)"
+                )
+            buffers[name] = value
         object.__setattr__(self, name, value)
+
+    def _forget(self, name, keep=None):
+        """Take ``name`` out of every table but ``keep`` (before it is registered in that one;
+        a name kept where it is keeps its place in the order)."""
+        for table in ("_parameters", "_buffers", "_modules"):
+            if table != keep:
+                self.__dict__.get(table, {}).pop(name, None)
+
+    def __delattr__(self, name):
+        self._forget(name)
+        self._non_persistent_buffers.discard(name)
+        object.__delattr__(self, name)
+
+    def register_parameter(self, name, param):
+        """``self.<name> = param``, for a name made at run time (``param`` a Parameter or None)."""
+        if param is not None and not isinstance(param, Parameter):
+            raise TypeError(
+                f"cannot assign '{_typename(param)}' object to parameter '{name}' "
+                "(minigrad.nn.Parameter or None required)"
+            )
+        self._forget(name, keep="_parameters")
+        self._parameters[name] = param
+        object.__setattr__(self, name, param)
+
+    def add_module(self, name, module):
+        """``self.<name> = module``, for a name made at run time (``module`` a Module or None)."""
+        if module is not None and not isinstance(module, Module):
+            raise TypeError(f"{_typename(module)} is not a Module subclass")
+        self._forget(name, keep="_modules")
+        self._modules[name] = module
+        object.__setattr__(self, name, module)
+
+    register_module = add_module
+
+    def get_submodule(self, target):
+        """The sub-module at the dotted path ``target`` ("" is this module)."""
+        module = self
+        for item in target.split(".") if target else []:
+            if not hasattr(module, item):
+                raise AttributeError(f"{type(module).__name__} has no attribute `{item}`")
+            module = getattr(module, item)
+            if not isinstance(module, Module):
+                raise AttributeError(f"`{item}` is not an nn.Module")
+        return module
+
+    def get_parameter(self, target):
+        """The parameter at the dotted path ``target`` (``"fc.weight"``)."""
+        module_path, _, name = target.rpartition(".")
+        module = self.get_submodule(module_path)
+        if not hasattr(module, name):
+            raise AttributeError(f"{type(module).__name__} has no attribute `{name}`")
+        param = getattr(module, name)
+        if not isinstance(param, Parameter):
+            raise AttributeError(f"`{name}` is not an nn.Parameter")
+        return param
 
     def forward(self, *args):  # pragma: no cover - subclasses define it
         raise NotImplementedError(
@@ -99,63 +192,104 @@ class Module:
         ``grad_input``."""
         return self._hook_table().add("backward", hook, prepend)
 
-    def _named_members(self, tables, prefix=""):
-        """(dotted name, tensor) of this module's ``tables`` (``_parameters``, ``_buffers``), then
-        of every sub-module's, depth first: PyTorch's order."""
-        for table in tables:
-            for name, t in getattr(self, table).items():
-                if t is not None:  # (a buffer registered as None, e.g. a loss without weights)
-                    yield prefix + name, t
-        for name, m in self._modules.items():
-            yield from m._named_members(tables, prefix + name + ".")
+    def _named_members(self, tables, prefix="", recurse=True, remove_duplicate=True):
+        """(dotted name, tensor) of the ``tables`` (``_parameters``, ``_buffers``) of this module,
+        then of every sub-module's, depth first: PyTorch's order. A tensor shared by two modules
+        (tied weights) comes once, unless ``remove_duplicate`` is False (as for ``state_dict``)."""
+        seen = set()
+        modules = (
+            self.named_modules(prefix=prefix, remove_duplicate=remove_duplicate)
+            if recurse
+            else [(prefix, self)]
+        )
+        for module_prefix, module in modules:
+            for table in tables:
+                for name, t in getattr(module, table).items():
+                    if t is None or (remove_duplicate and id(t) in seen):  # (None: unregistered)
+                        continue
+                    seen.add(id(t))
+                    yield (f"{module_prefix}.{name}" if module_prefix else name), t
 
-    def named_parameters(self, prefix=""):
-        return self._named_members(("_parameters",), prefix)
+    def named_parameters(self, prefix="", recurse=True, remove_duplicate=True):
+        return self._named_members(("_parameters",), prefix, recurse, remove_duplicate)
 
-    def parameters(self):
-        for _, p in self.named_parameters():
+    def parameters(self, recurse=True):
+        for _, p in self.named_parameters(recurse=recurse):
             yield p
 
     def children(self):
-        return iter(self._modules.values())
+        for _, m in self.named_children():
+            yield m
 
-    def named_modules(self, prefix=""):
-        """This module and every module inside it, with their dotted names ('' for this one)."""
+    def named_modules(self, memo=None, prefix="", remove_duplicate=True):
+        """This module and every module inside it, with their dotted names ('' for this one); a
+        module used twice comes once."""
+        seen = set() if memo is None else memo
         stack = [(prefix, self)]  # (an explicit stack, in PyTorch's order: depth first)
         while stack:
             name, module = stack.pop()
+            if remove_duplicate:
+                if id(module) in seen:
+                    continue
+                seen.add(id(module))
             yield name, module
-            children = [(f"{name}.{n}" if name else n, m) for n, m in module._modules.items()]
+            children = [
+                (f"{name}.{n}" if name else n, m) for n, m in module._modules.items() if m is not None
+            ]
             stack.extend(reversed(children))
 
     def modules(self):
         for _, m in self.named_modules():
             yield m
 
-    def register_buffer(self, name, tensor):
-        """Keep a tensor that is not trained (a running mean, a mask) with the module: it goes into
-        ``state_dict`` and follows ``double()``/``float()``, but not into ``parameters()``."""
+    def register_buffer(self, name, tensor, persistent=True):
+        """Keep a tensor that is not trained (a running mean, a mask) with the module: it follows
+        ``double()``/``float()`` and goes into ``state_dict`` (unless ``persistent=False``), but
+        not into ``parameters()``."""
+        if tensor is not None and not isinstance(tensor, Tensor):
+            raise TypeError(
+                f"cannot assign '{_typename(tensor)}' object to buffer '{name}' "
+                "(minigrad Tensor or None required)"
+            )
+        self._forget(name, keep="_buffers")
         self._buffers[name] = tensor
+        if persistent:
+            self._non_persistent_buffers.discard(name)
+        else:
+            self._non_persistent_buffers.add(name)
         object.__setattr__(self, name, tensor)
 
-    def named_buffers(self, prefix=""):
-        return self._named_members(("_buffers",), prefix)
+    def named_buffers(self, prefix="", recurse=True, remove_duplicate=True):
+        return self._named_members(("_buffers",), prefix, recurse, remove_duplicate)
 
-    def buffers(self):
-        for _, b in self.named_buffers():
+    def buffers(self, recurse=True):
+        for _, b in self.named_buffers(recurse=recurse):
             yield b
 
     def named_children(self):
-        return iter(self._modules.items())
+        seen = set()
+        for name, m in self._modules.items():
+            if m is not None and id(m) not in seen:
+                seen.add(id(m))
+                yield name, m
+
+    def _state_members(self):
+        """(dotted name, tensor) of what ``state_dict`` holds: every parameter and persistent
+        buffer, under every name it has (a tied weight twice)."""
+        for module_prefix, module in self.named_modules(remove_duplicate=False):
+            for table in ("_parameters", "_buffers"):
+                for name, t in getattr(module, table).items():
+                    if t is not None and not (table == "_buffers" and name in module._non_persistent_buffers):
+                        yield (f"{module_prefix}.{name}" if module_prefix else name), t
 
     def state_dict(self):
-        """Every parameter and buffer by its dotted name, detached (sharing storage): what you save
-        to restore a model later with ``load_state_dict``."""
-        return OrderedDict((name, t.detach()) for name, t in self._named_members(("_parameters", "_buffers")))
+        """Every parameter and (persistent) buffer by its dotted name, detached (sharing storage):
+        what you save to restore a model later with ``load_state_dict``."""
+        return OrderedDict((name, t.detach()) for name, t in self._state_members())
 
     def apply(self, fn):
         """Call ``fn(module)`` on every sub-module, then on this one (e.g. to initialise weights)."""
-        for m in self._modules.values():
+        for m in self.children():
             m.apply(fn)
         fn(self)
         return self
@@ -182,6 +316,13 @@ class Module:
     def double(self):
         return self.to(_dtypes.float64)
 
+    def half(self):
+        """PyTorch's float16: not in minigrad (a clear error rather than another dtype)."""
+        raise TypeError(
+            "minigrad has no float16 dtype: its dtypes are float32 (the default), float64, int64 and "
+            "bool (use .float() or .double())"
+        )
+
     def float(self):
         return self.to(_dtypes.float32)
 
@@ -191,7 +332,7 @@ class Module:
         ``_IncompatibleKeys``)."""
         from .. import no_grad
 
-        own = dict(self._named_members(("_parameters", "_buffers")))
+        own = dict(self._state_members())
         missing = [k for k in own if k not in state_dict]
         unexpected = [k for k in state_dict if k not in own]
         errors = []
@@ -230,7 +371,7 @@ class Module:
 
     def train(self, mode=True):
         object.__setattr__(self, "training", mode)
-        for m in self._modules.values():
+        for m in self.children():
             m.train(mode)
         return self
 
@@ -254,9 +395,19 @@ class Linear(Module):
     def __init__(self, in_features, out_features, bias=True):
         super().__init__()
         self.in_features, self.out_features = in_features, out_features
-        bound = 1 / math.sqrt(in_features)
-        self.weight = Parameter(_factories.rand(out_features, in_features) * (2 * bound) - bound)
-        self.bias = Parameter(_factories.rand(out_features) * (2 * bound) - bound) if bias else None
+        self.weight = Parameter(_factories.zeros(out_features, in_features))
+        self.bias = Parameter(_factories.zeros(out_features)) if bias else None
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        """Draw new weights (and bias), uniformly in ±1/√in_features."""
+        from .. import no_grad
+
+        bound = 1 / math.sqrt(self.in_features)
+        with no_grad():
+            self.weight.copy_(_factories.rand(self.out_features, self.in_features) * (2 * bound) - bound)
+            if self.bias is not None:
+                self.bias.copy_(_factories.rand(self.out_features) * (2 * bound) - bound)
 
     def forward(self, x):
         return functional.linear(x, self.weight, self.bias)
@@ -268,12 +419,20 @@ class Linear(Module):
 
 
 class Sequential(Module):
-    """Modules applied one after another."""
+    """Modules applied one after another (given in order, or as an OrderedDict of named ones)."""
 
     def __init__(self, *modules):
         super().__init__()
-        for i, m in enumerate(modules):
-            setattr(self, str(i), m)
+        if len(modules) == 1 and isinstance(modules[0], OrderedDict):
+            for name, m in modules[0].items():
+                self.add_module(name, m)
+        else:
+            for i, m in enumerate(modules):
+                self.add_module(str(i), m)
+
+    def append(self, module):
+        self.add_module(str(len(self)), module)
+        return self
 
     def forward(self, x):
         for m in self._modules.values():
@@ -290,6 +449,122 @@ class Sequential(Module):
 
     def __len__(self):
         return len(self._modules)
+
+
+class ModuleList(Module):
+    """A list of modules, registered (their parameters are the list's): for layers made in a loop,
+    ``self.layers = ModuleList([Linear(8, 8) for _ in range(3)])``. It has no ``forward``."""
+
+    def __init__(self, modules=None):
+        super().__init__()
+        if modules is not None:
+            self.extend(modules)
+
+    def _index(self, idx):
+        n = len(self)
+        if not -n <= idx < n:
+            raise IndexError(f"index {idx} is out of range")
+        return idx % n
+
+    def __getitem__(self, idx):
+        modules = list(self._modules.values())
+        if isinstance(idx, slice):
+            return ModuleList(modules[idx])
+        return modules[self._index(idx)]
+
+    def __setitem__(self, idx, module):
+        self.add_module(str(self._index(idx)), module)
+
+    def __len__(self):
+        return len(self._modules)
+
+    def __iter__(self):
+        return iter(self._modules.values())
+
+    def append(self, module):
+        self.add_module(str(len(self)), module)
+        return self
+
+    def extend(self, modules):
+        if not hasattr(modules, "__iter__"):
+            raise TypeError(
+                "ModuleList.extend should be called with an iterable, but got " + type(modules).__name__
+            )
+        for m in modules:
+            self.append(m)
+        return self
+
+    def insert(self, index, module):
+        modules = list(self._modules.values())
+        modules.insert(index, module)
+        self._modules.clear()
+        for i, m in enumerate(modules):
+            self.add_module(str(i), m)
+
+    def __repr__(self):
+        """As PyTorch prints it: a run of equal modules in one line, ``(0-2): 3 x Linear(...)``."""
+        shown = [repr(m) for m in self._modules.values()]
+        if not shown:
+            return "ModuleList()"
+        lines, start = [], 0
+        for end in range(1, len(shown) + 1):
+            if end == len(shown) or shown[end] != shown[start]:
+                body = shown[start].replace("\n", "\n  ")
+                if end - start == 1:
+                    lines.append(f"({start}): {body}")
+                else:
+                    lines.append(f"({start}-{end - 1}): {end - start} x {body}")
+                start = end
+        return "ModuleList(\n  " + "\n  ".join(lines) + "\n)"
+
+
+class ModuleDict(Module):
+    """A dict of named modules, registered: ``self.heads = ModuleDict({"a": Linear(4, 1)})``."""
+
+    def __init__(self, modules=None):
+        super().__init__()
+        if modules is not None:
+            self.update(modules)
+
+    def __getitem__(self, key):
+        return self._modules[key]
+
+    def __setitem__(self, key, module):
+        self.add_module(key, module)
+
+    def __delitem__(self, key):
+        delattr(self, key)
+
+    def __len__(self):
+        return len(self._modules)
+
+    def __iter__(self):
+        return iter(self._modules)
+
+    def __contains__(self, key):
+        return key in self._modules
+
+    def keys(self):
+        return self._modules.keys()
+
+    def items(self):
+        return self._modules.items()
+
+    def values(self):
+        return self._modules.values()
+
+    def update(self, modules):
+        for key, module in modules.items() if hasattr(modules, "items") else modules:
+            self[key] = module
+
+    def pop(self, key):
+        module = self[key]
+        del self[key]
+        return module
+
+    def clear(self):
+        for key in list(self._modules):
+            del self[key]
 
 
 class Identity(Module):

@@ -6313,3 +6313,105 @@ def saved_tensors_hooks_pack_and_unpack(t):
         isinstance(d.grad_fn, t.autograd.graph.Node),
     ]
     return result
+
+
+@case
+def module_registration_lists_dicts_and_tied_weights(t):
+    nn = t.nn
+
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.a = nn.Linear(2, 2)
+            self.b = nn.Sequential(nn.Linear(2, 1), nn.Tanh())
+            self.w = nn.Parameter(t.ones(1))
+
+    m = Net()
+    names = lambda pairs: [n for n, _ in pairs]  # noqa: E731
+    r = {
+        "named": names(m.named_parameters()),
+        "not_recursive": names(m.named_parameters(recurse=False)),
+        "not_recursive_count": len(list(m.parameters(recurse=False))),
+        "prefix": names(m.named_parameters(prefix="net")),
+    }
+    m.add_module("c", nn.ReLU())
+    m.register_parameter("v", nn.Parameter(t.zeros(2)))
+    m.register_module("d", nn.Identity())
+    m.register_buffer("buf", t.ones(1))
+    m.register_buffer("scratch", t.ones(1), persistent=False)
+    r["registered"] = [
+        names(m.named_children()),
+        names(m.named_parameters()),
+        names(m.named_buffers()),
+        list(m.state_dict()),
+    ]
+    r["get"] = [list(m.get_parameter("a.weight").shape), repr(m.get_submodule("b.0"))]
+    r["get_errors"] = [
+        raises(lambda: m.get_submodule("b.nope")),
+        raises(lambda: m.get_parameter("a.in_features")),
+        raises(lambda: m.get_parameter("a.nope")),
+    ]
+    r["register_errors"] = [
+        raises(lambda: m.register_parameter("bad", t.ones(1))),
+        raises(lambda: m.add_module("x", 5)),
+        raises(lambda: setattr(m.a, "weight", t.ones(2, 2))),
+        raises(lambda: setattr(m, "b", 5)),
+    ]
+    del m.w
+    r["deleted"] = names(m.named_parameters())
+    m.a.bias = None
+    r["bias_none"] = [names(m.a.named_parameters()), list(m.a.state_dict()), list(m.a(t.ones(1, 2)).shape)]
+    r["training"] = [m.training, m.eval().training, m.b[0].training, m.train().b[0].training]
+    t.manual_seed(0)
+    layer = nn.Linear(3, 2)
+    before = layer.weight.detach().clone()
+    layer.reset_parameters()
+    r["reset_changes_weights"] = bool((layer.weight.detach() != before).any())
+
+    layers = nn.ModuleList([nn.Linear(2, 2), nn.Linear(2, 2), nn.Linear(2, 2), nn.ReLU(), nn.Linear(2, 3)])
+    lists = {
+        "repr": repr(layers),
+        "len": len(layers),
+        "last": repr(layers[-1]),
+        "slice": repr(layers[1:3]),
+        "out_of_range": raises(lambda: layers[7]),
+        "names": names(layers.named_parameters())[:4],
+        "empty": repr(nn.ModuleList()),
+        "extend_error": raises(lambda: layers.extend(5)),
+    }
+    layers.append(nn.Tanh())
+    layers.extend([nn.ReLU()])
+    layers.insert(0, nn.Identity())
+    lists["after_append_extend_insert"] = [type(x).__name__ for x in layers]
+    heads = nn.ModuleDict({"a": nn.ReLU(), "b": nn.Linear(1, 1)})
+    dicts = {
+        "repr": repr(heads),
+        "keys": list(heads.keys()),
+        "contains": ["a" in heads, "z" in heads],
+        "names": names(heads.named_parameters()),
+        "popped": repr(heads.pop("a")),
+        "after_pop": list(heads),
+    }
+    from collections import OrderedDict
+
+    named = nn.Sequential(OrderedDict([("fc", nn.Linear(1, 2)), ("act", nn.ReLU())]))
+    sequential = {
+        "ordered_dict": repr(named),
+        "append": repr(nn.Sequential(nn.Linear(1, 1)).append(nn.ReLU())),
+    }
+
+    first, second = nn.Linear(2, 2), nn.Linear(2, 2)
+    second.weight = first.weight
+    tied = nn.Sequential(first, second)
+    shared = nn.Linear(1, 1)
+    twice = nn.Sequential(shared, shared)
+    ties = {
+        "named": names(tied.named_parameters()),
+        "state_dict": list(tied.state_dict()),
+        "optimizer_params": len(t.optim.SGD(tied.parameters(), lr=1.0).param_groups[0]["params"]),
+        "shared_modules": names(twice.named_modules()),
+        "shared_params": names(twice.named_parameters()),
+        "shared_state": list(twice.state_dict()),
+        "shared_children": len(list(twice.children())),
+    }
+    return {"module": r, "module_list": lists, "module_dict": dicts, "sequential": sequential, "tied": ties}
