@@ -69,6 +69,8 @@ class Module:
         tables = self.__dict__
         params, buffers, modules = tables.get("_parameters"), tables.get("_buffers"), tables.get("_modules")
         if isinstance(value, Parameter):
+            if params is None:  # (forgetting super().__init__() is a classic)
+                raise AttributeError("cannot assign parameters before Module.__init__() call")
             self._forget(name, keep="_parameters")
             params[name] = value
         elif params is not None and name in params:
@@ -79,6 +81,8 @@ class Module:
                 )
             params[name] = None
         elif isinstance(value, Module):
+            if modules is None:
+                raise AttributeError("cannot assign module before Module.__init__() call")
             self._forget(name, keep="_modules")
             modules[name] = value
         elif modules is not None and name in modules:
@@ -246,6 +250,8 @@ class Module:
         """Keep a tensor that is not trained (a running mean, a mask) with the module: it follows
         ``double()``/``float()`` and goes into ``state_dict`` (unless ``persistent=False``), but
         not into ``parameters()``."""
+        if "_buffers" not in self.__dict__:
+            raise AttributeError("cannot assign buffer before Module.__init__() call")
         if tensor is not None and not isinstance(tensor, Tensor):
             raise TypeError(
                 f"cannot assign '{_typename(tensor)}' object to buffer '{name}' "

@@ -6414,4 +6414,27 @@ def module_registration_lists_dicts_and_tied_weights(t):
         "shared_state": list(twice.state_dict()),
         "shared_children": len(list(twice.children())),
     }
-    return {"module": r, "module_list": lists, "module_dict": dicts, "sequential": sequential, "tied": ties}
+
+    class EarlyModule(nn.Module):
+        def __init__(self):
+            self.fc = nn.Linear(1, 1)
+            super().__init__()
+
+    class EarlyParameter(nn.Module):
+        def __init__(self):
+            self.w = nn.Parameter(t.ones(1))
+            super().__init__()
+
+    class EarlyBuffer(nn.Module):
+        def __init__(self):
+            self.register_buffer("b", t.ones(1))
+
+    before_init = [raises(EarlyModule), raises(EarlyParameter), raises(EarlyBuffer)]
+    return {
+        "module": r,
+        "module_list": lists,
+        "module_dict": dicts,
+        "sequential": sequential,
+        "tied": ties,
+        "before_init": before_init,
+    }
