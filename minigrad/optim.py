@@ -1,10 +1,30 @@
 """``optim.SGD``: the update ``p ← p − lr · (p.grad + weight_decay · p)``, with optional momentum."""
 
+import warnings
+
 import numpy as np
 
 from .autograd.function import _bump_version, _quietly
 from .autograd.grad_mode import no_grad
 from .tensor import Tensor
+
+
+def _check_duplicates(groups):
+    """A parameter twice in a group would be stepped twice (PyTorch warns); in two groups, it is
+    an error."""
+    seen = set()
+    for group in groups:
+        ids = [id(p) for p in group["params"]]
+        if len(set(ids)) != len(ids):
+            warnings.warn(
+                "optimizer contains a parameter group with duplicate parameters; in future, this will "
+                "cause an error; see github.com/pytorch/pytorch/issues/40967 for more information",
+                UserWarning,
+                stacklevel=4,
+            )
+        if seen & set(ids):
+            raise ValueError("some parameters appear in more than one parameter group")
+        seen |= set(ids)
 
 
 class Optimizer:
@@ -24,6 +44,7 @@ class Optimizer:
         # each group: its own settings, the defaults for the others
         self.param_groups = [{**defaults, **group, "params": list(group["params"])} for group in groups]
         self.state = {}
+        _check_duplicates(self.param_groups)
 
     def zero_grad(self, set_to_none=True):
         """Forget the gradients before the next backward (they would accumulate otherwise).

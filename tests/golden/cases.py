@@ -6438,3 +6438,11 @@ def module_registration_lists_dicts_and_tied_weights(t):
         "tied": ties,
         "before_init": before_init,
     }
+
+
+@case
+def optimizer_with_a_parameter_twice(t):
+    p = t.nn.Parameter(t.ones(2))
+    twice = warns(lambda: len(t.optim.SGD([p, p], lr=0.1).param_groups[0]["params"]))
+    two_groups = raises(lambda: t.optim.SGD([{"params": [p]}, {"params": [p]}], lr=0.1))
+    return {"same_group": twice, "two_groups": two_groups}
