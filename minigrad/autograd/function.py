@@ -753,11 +753,7 @@ class Function(metaclass=_FunctionMeta):
 
         # Nothing to record: just the values.
         outputs = _run_in_modes(False, cls.forward, _no_graph_context(len(args)), *args, **kwargs)
-        if state["inference"]:
-            for o in outputs if isinstance(outputs, tuple) else (outputs,):
-                if isinstance(o, Tensor):
-                    o._is_inference = True
-        return outputs
+        return _marked_inference(outputs) if state["inference"] else outputs
 
 
 def _forward_then_setup_context(cls, ctx, *args):
@@ -780,10 +776,14 @@ def _apply_setup_context_style(cls, *args, **kwargs):
                 return _apply_with_graph(cls, args, {})
     ctx = _no_graph_context(len(args))
     outputs = _run_in_modes(False, _forward_then_setup_context, cls, ctx, *args)
-    if state["inference"]:
-        for o in outputs if isinstance(outputs, tuple) else (outputs,):
-            if isinstance(o, Tensor):
-                o._is_inference = True
+    return _marked_inference(outputs) if state["inference"] else outputs
+
+
+def _marked_inference(outputs):
+    """Outputs made inside ``inference_mode`` are inference tensors (they can never join a graph)."""
+    for o in outputs if isinstance(outputs, tuple) else (outputs,):
+        if isinstance(o, Tensor):
+            o._is_inference = True
     return outputs
 
 

@@ -20,6 +20,15 @@ def _typename(value):
     )
 
 
+def _check_none(value, kind, name, expected):
+    """A registered parameter (module, buffer) name takes only its own kind of value, or None:
+    PyTorch's TypeError for anything else."""
+    if value is not None:
+        raise TypeError(
+            f"cannot assign '{_typename(value)}' as {kind} '{name}' ({expected} or None expected)"
+        )
+
+
 class Parameter(Tensor):
     """A leaf tensor that a Module registers as a weight: ``requires_grad=True`` by default."""
 
@@ -74,11 +83,7 @@ class Module:
             self._forget(name, keep="_parameters")
             params[name] = value
         elif params is not None and name in params:
-            if value is not None:
-                raise TypeError(
-                    f"cannot assign '{_typename(value)}' as parameter '{name}' "
-                    "(minigrad.nn.Parameter or None expected)"
-                )
+            _check_none(value, "parameter", name, "minigrad.nn.Parameter")
             params[name] = None
         elif isinstance(value, Module):
             if modules is None:
@@ -86,18 +91,11 @@ class Module:
             self._forget(name, keep="_modules")
             modules[name] = value
         elif modules is not None and name in modules:
-            if value is not None:
-                raise TypeError(
-                    f"cannot assign '{_typename(value)}' as child module '{name}' "
-                    "(minigrad.nn.Module or None expected)"
-                )
+            _check_none(value, "child module", name, "minigrad.nn.Module")
             modules[name] = None
         elif buffers is not None and name in buffers:
-            if value is not None and not isinstance(value, Tensor):
-                raise TypeError(
-                    f"cannot assign '{_typename(value)}' as buffer '{name}' "
-                    "(minigrad.Tensor or None expected)"
-                )
+            if not isinstance(value, Tensor):
+                _check_none(value, "buffer", name, "minigrad.Tensor")
             buffers[name] = value
         object.__setattr__(self, name, value)
 
@@ -196,10 +194,11 @@ class Module:
         ``grad_input``."""
         return self._hook_table().add("backward", hook, prepend)
 
-    def _named_members(self, tables, prefix="", recurse=True, remove_duplicate=True):
+    def _named_members(self, tables, prefix="", recurse=True, remove_duplicate=True, persistent_only=False):
         """(dotted name, tensor) of the ``tables`` (``_parameters``, ``_buffers``) of this module,
         then of every sub-module's, depth first: PyTorch's order. A tensor shared by two modules
-        (tied weights) comes once, unless ``remove_duplicate`` is False (as for ``state_dict``)."""
+        (tied weights) comes once, unless ``remove_duplicate`` is False (as for ``state_dict``,
+        which also leaves out the buffers registered with ``persistent=False``)."""
         seen = set()
         modules = (
             self.named_modules(prefix=prefix, remove_duplicate=remove_duplicate)
@@ -210,6 +209,8 @@ class Module:
             for table in tables:
                 for name, t in getattr(module, table).items():
                     if t is None or (remove_duplicate and id(t) in seen):  # (None: unregistered)
+                        continue
+                    if persistent_only and table == "_buffers" and name in module._non_persistent_buffers:
                         continue
                     seen.add(id(t))
                     yield (f"{module_prefix}.{name}" if module_prefix else name), t
@@ -282,11 +283,7 @@ class Module:
     def _state_members(self):
         """(dotted name, tensor) of what ``state_dict`` holds: every parameter and persistent
         buffer, under every name it has (a tied weight twice)."""
-        for module_prefix, module in self.named_modules(remove_duplicate=False):
-            for table in ("_parameters", "_buffers"):
-                for name, t in getattr(module, table).items():
-                    if t is not None and not (table == "_buffers" and name in module._non_persistent_buffers):
-                        yield (f"{module_prefix}.{name}" if module_prefix else name), t
+        return self._named_members(("_parameters", "_buffers"), remove_duplicate=False, persistent_only=True)
 
     def state_dict(self):
         """Every parameter and (persistent) buffer by its dotted name, detached (sharing storage):
@@ -316,7 +313,7 @@ class Module:
                     p.data = p.data.to(dtype)
             for name, b in list(module._buffers.items()):
                 if b is not None and b.dtype.is_floating_point:
-                    module.register_buffer(name, b.to(dtype))
+                    setattr(module, name, b.to(dtype))  # (the buffer stays persistent or not)
         return self
 
     def double(self):

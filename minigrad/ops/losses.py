@@ -103,11 +103,11 @@ class NllLoss(Function):
         class_dim = 0 if lp.ndim == 1 else 1
         valid = classes != ignore_index
         safe = np.where(valid, classes, 0)  # (ignored samples look at class 0, then count for nothing)
-        picked = -np.take_along_axis(lp, np.expand_dims(safe, class_dim), axis=class_dim).squeeze(class_dim)
-        ctx.chosen = (
-            np.arange(lp.shape[class_dim]).reshape((-1,) + (1,) * (lp.ndim - class_dim - 1))
-            == (np.expand_dims(safe, class_dim))
-        ) & np.expand_dims(valid, class_dim)
+        target = np.expand_dims(safe, class_dim)  # (the class dimension back, of size 1)
+        picked = -np.take_along_axis(lp, target, axis=class_dim).squeeze(class_dim)
+        # True at each sample's target class (not for ignored samples): where the gradient goes
+        ctx.chosen = np.zeros(lp.shape, dtype=bool)
+        np.put_along_axis(ctx.chosen, target, np.expand_dims(valid, class_dim), axis=class_dim)
         ctx.class_dim, ctx.reduction = class_dim, reduction
         if weight is None:
             w = valid.astype(lp.dtype)

@@ -415,9 +415,7 @@ class Cumsum(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        from .shape import Flip
-
         if grad.numel() <= 1 or grad.shape[ctx.dim] == 1:
             return grad, None, None
-        reversed_sum = Flip.apply(Flip.apply(grad, (ctx.dim,)).cumsum(ctx.dim), (ctx.dim,))
-        return reversed_sum, None, None
+        dim = ctx.dim  # (PyTorch's cumsum_backward: the running sum from the end)
+        return grad.flip(dim).cumsum(dim).flip(dim), None, None

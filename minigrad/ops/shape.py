@@ -503,9 +503,7 @@ class Split(Function):
 
     @staticmethod
     def backward(ctx, *grads):
-        from .._factories import cat
-
-        return cat(list(grads), ctx.dim), None, None
+        return Cat.apply(ctx.dim, *grads), None, None
 
 
 class SplitWithSizes(Split):
@@ -528,9 +526,7 @@ class Unbind(Function):
 
     @staticmethod
     def backward(ctx, *grads):
-        from .._factories import stack
-
-        return stack(list(grads), ctx.dim), None
+        return Stack.apply(ctx.dim, *grads), None
 
 
 class IndexSelect(Function):

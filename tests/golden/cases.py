@@ -6345,6 +6345,8 @@ def module_registration_lists_dicts_and_tied_weights(t):
         names(m.named_buffers()),
         list(m.state_dict()),
     ]
+    r["state_after_double"] = list(m.double().state_dict())  # (scratch stays out)
+    m.float()
     r["get"] = [list(m.get_parameter("a.weight").shape), repr(m.get_submodule("b.0"))]
     r["get_errors"] = [
         raises(lambda: m.get_submodule("b.nope")),
