@@ -256,6 +256,9 @@ def cat(tensors, dim=0):
     from .ops.shape import Cat
     from .tensor import _normalize_dim
 
+    for i, t in enumerate(tensors):
+        if isinstance(t, Tensor) and not t._data.ndim:
+            raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
     if tensors:
         dim = _normalize_dim(dim, tensors[0].ndim)
     return Cat.apply(dim, *tensors)

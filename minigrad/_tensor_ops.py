@@ -3,6 +3,7 @@
 
 import builtins
 import operator
+import warnings
 
 import numpy as np
 
@@ -14,7 +15,15 @@ from .ops import division as dv
 from .ops import elementwise as el
 from .ops import linalg, reductions, softmax
 from .ops import shape as shape_ops
-from .tensor import Tensor, _as_size, _normalize_dim, _size_args, _wrap_number
+from .tensor import (
+    Tensor,
+    _as_size,
+    _no_sizes_error,
+    _normalize_dim,
+    _normalize_dim_of_shaped,
+    _size_args,
+    _wrap_number,
+)
 
 # --- arithmetic -----------------------------------------------------------------------------------
 
@@ -425,7 +434,7 @@ def stride(self, dim=None):
     count bytes, divided by the element size): ``(3, 1)`` for a contiguous 2×3 tensor, ``(1, 3)``
     for its transpose, which shares the same memory."""
     strides = tuple(s // self._data.itemsize for s in self._data.strides)
-    return strides if dim is None else strides[_normalize_dim(dim, self.ndim)]
+    return strides if dim is None else strides[_normalize_dim_of_shaped(dim, self.ndim)]
 
 
 Tensor.stride = stride
@@ -449,12 +458,19 @@ def flip(self, *dims):
     for d in dims:
         if dims.count(d) > 1:
             raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
-    return shape_ops.Flip.apply(self, dims)
+    return shape_ops.Flip.apply(self, dims if self._data.ndim else ())  # (0-dim: nothing to reverse)
+
+
+def _check_not_0dim(tensor, error):
+    """Ops that cut along a dimension: a 0-dim tensor has none (``error`` is PyTorch's for the op)."""
+    if not tensor._data.ndim:
+        raise error
 
 
 def split(self, split_size_or_sections, dim=0):
     """Cut along ``dim``: into pieces of ``split_size`` (the last one may be smaller), or of the
     sizes in a list. The pieces are views, all outputs of one node."""
+    _check_not_0dim(self, RuntimeError("split expects at least a 1-dimensional tensor"))
     dim = _normalize_dim(dim, self._data.ndim)
     size = self._data.shape[dim]
     if isinstance(split_size_or_sections, list | tuple):
@@ -481,13 +497,14 @@ def chunk(self, chunks, dim=0):
     may be smaller): ``split`` with size ⌈size / chunks⌉."""
     if chunks <= 0:
         raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
+    _check_not_0dim(self, RuntimeError("chunk expects at least a 1-dimensional tensor"))
     size = self._data.shape[_normalize_dim(dim, self._data.ndim)]
     return split(self, builtins.max(-(-size // chunks), 1) if size else 0, dim)
 
 
 def unbind(self, dim=0):
     """The slices along ``dim``, as a tuple of views without that dimension."""
-    return shape_ops.Unbind.apply(self, _normalize_dim(dim, self._data.ndim))
+    return shape_ops.Unbind.apply(self, _normalize_dim_of_shaped(dim, self._data.ndim))
 
 
 def index_select(self, dim, index):
@@ -501,6 +518,10 @@ def index_select(self, dim, index):
     if index._data.ndim > 1:
         raise IndexError("index_select(): Index is supposed to be a vector")
     dim = _normalize_dim(dim, self._data.ndim)
+    if not self._data.ndim and index._data.size != 1:
+        raise RuntimeError(
+            f"index_select(): Index to scalar can have only 1 value, got {index._data.size} value(s)"
+        )
     size = self._data.shape[dim] if self._data.ndim else 1
     for i in index._data.reshape(-1).tolist():
         if not 0 <= i < size:  # (PyTorch's kernel for dimension 1 words it its own way)
@@ -528,6 +549,7 @@ def repeat(self, *sizes):
 
 def narrow(self, dim, start, length):
     """``length`` elements of ``dim`` from ``start`` (a view, the same as slicing)."""
+    _check_not_0dim(self, RuntimeError("narrow() cannot be applied to a 0-dim tensor."))
     dim = _normalize_dim(dim, self._data.ndim)
     size = self._data.shape[dim]
     if length < 0:
@@ -579,8 +601,28 @@ def t(self):
     return shape_ops.T.apply(self, 0, 1 if ndim == 2 else 0)
 
 
+_warned = set()  # the deprecation warnings already given: PyTorch gives each once per process
+
+
+def _warn_once(message):
+    if message not in _warned:
+        _warned.add(message)
+        warnings.warn(message, UserWarning, stacklevel=3)
+
+
 def _T(self):
-    return permute(self, *reversed(range(self.ndim)))
+    """``x.T``: the dimensions reversed (for a matrix, its transpose). PyTorch deprecates it for
+    tensors that are not matrices, and warns (once) as PyTorch does."""
+    ndim = self._data.ndim
+    if ndim == 0:
+        _warn_once("Tensor.T is deprecated on 0-D tensors. This function is the identity in these cases.")
+    elif ndim != 2:
+        _warn_once(
+            "The use of `x.T` on tensors of dimension other than 2 to reverse their shape is deprecated and "
+            "it will throw an error in a future release. Consider `x.mT` to transpose batches of matrices "
+            "or `x.permute(*minigrad.arange(x.ndim - 1, -1, -1))` to reverse the dimensions of a tensor."
+        )
+    return permute(self, tuple(reversed(range(ndim))))
 
 
 def unsqueeze(self, dim):
@@ -595,6 +637,7 @@ def squeeze(self, dim=None):
 
 
 def select(self, dim, index):
+    _check_not_0dim(self, IndexError("select() cannot be applied to a 0-dim tensor."))
     return shape_ops.Select.apply(self, _normalize_dim(dim, self.ndim), index)
 
 
@@ -604,6 +647,9 @@ Tensor.flip = flip
 
 
 def _mT(self):
+    if self._data.ndim == 0:  # (PyTorch: the tensor itself, deprecated)
+        _warn_once("Tensor.mT is deprecated on 0-D tensors. This function is the identity in these cases.")
+        return self
     if self._data.ndim < 2:
         raise RuntimeError(
             f"tensor.mT is only supported on matrices or batches of matrices. Got {self._data.ndim}-D tensor."
@@ -733,6 +779,7 @@ def getitem(self, key):
     if not all(_is_basic(p) for p in parts):
         _check_advanced_key(self, parts)
         return shape_ops.Index.apply(self, _numpy_key(key))
+    parts_given = parts
     n_real = len([p for p in parts if p is not None and p is not Ellipsis])
     if self.ndim == 0 and n_real > 0:
         raise IndexError(
@@ -767,7 +814,9 @@ def getitem(self, key):
                 result = shape_ops.Slice.apply(result, dim, part)
             dim += 1
     if result is self:  # x[:] or x[...]: still a new view, as in PyTorch
-        result = shape_ops.Slice.apply(self, 0, slice(None)) if self.ndim else shape_ops.View.apply(self, ())
+        if all(p is Ellipsis for p in parts_given):  # x[...] and x[()]
+            return shape_ops.Alias.apply(self)
+        result = shape_ops.Slice.apply(self, 0, slice(None))
     return result
 
 
@@ -912,6 +961,8 @@ def _new_like(self, factory_name, *args, dtype=None, requires_grad=False):
     """``x.new_zeros(2, 3)`` and the like: a new tensor of x's dtype unless told otherwise."""
     from . import _factories  # (it imports this module's Tensor first)
 
+    if not args:
+        raise _no_sizes_error("new_" + factory_name, "size")
     factory = getattr(_factories, factory_name)
     return factory(*args, dtype=dtype or self._dtype, requires_grad=requires_grad)
 
@@ -943,7 +994,7 @@ def _check_index(self, dim, index, op, src=None):
                 f"Expected index {list(index.shape)} to be no larger than self {list(self.shape)} apart "
                 f"from dimension {dim} and to be no larger size than src {list(src.shape)}"
             )
-    size = self.shape[dim]
+    size = self.shape[dim] if self.ndim else 1
     for value in index.reshape(-1).tolist():
         if not 0 <= value < size:
             raise RuntimeError(f"index {value} is out of bounds for dimension {dim} with size {size}")

@@ -80,6 +80,14 @@ def _normalize_dim(dim, ndim):
     return dim % n
 
 
+def _normalize_dim_of_shaped(dim, ndim):
+    """``_normalize_dim`` for what needs a real dimension (``size(0)``, ``unbind``): a 0-dim tensor
+    has none, PyTorch's IndexError says so."""
+    if not ndim:
+        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+    return _normalize_dim(dim, ndim)
+
+
 def _as_size(value):
     """One size as an int, or None when it is not one: Python and numpy integers, and an integer
     tensor of one element (``x.shape[0]`` of another tensor often arrives that way); not bools."""
@@ -92,6 +100,30 @@ def _as_size(value):
     return None
 
 
+_RANDOM_SIGNATURES = (
+    " * (tuple of ints size, *, minigrad.Generator generator, Tensor out = None, minigrad.dtype dtype "
+    "= None, minigrad.layout layout = None, minigrad.device device = None, bool pin_memory = False, "
+    "bool requires_grad = False)\n"
+    " * (tuple of ints size, *, Tensor out = None, minigrad.dtype dtype = None, minigrad.layout layout "
+    "= None, minigrad.device device = None, bool pin_memory = False, bool requires_grad = False)\n"
+)
+
+
+def _no_sizes_error(fn, name):
+    """PyTorch's TypeError for ``zeros()``, ``x.permute()`` and the like: the sizes are required."""
+    if fn in ("randn", "rand"):
+        return TypeError(
+            f"{fn}() received an invalid combination of arguments - got (), but expected one of:\n"
+            + _RANDOM_SIGNATURES
+        )
+    if fn == "view":
+        return TypeError(
+            "view() received an invalid combination of arguments - got (), but expected one of:\n"
+            " * (minigrad.dtype dtype)\n * (tuple of ints size)\n"
+        )
+    return TypeError(f'{fn}() missing 1 required positional arguments: "{name}"')
+
+
 def _size_args(args, fn, name="size", single_sequence_message=False):
     """The sizes of ``fn(2, 3)`` or ``fn((2, 3))`` as a tuple of ints, with PyTorch's TypeErrors for
     anything else (``ones(2.5)`` must not quietly become ``ones(2)``). ``name`` is the argument's
@@ -101,6 +133,8 @@ def _size_args(args, fn, name="size", single_sequence_message=False):
     def kind(value):
         return type(value).__name__
 
+    if not args:
+        raise _no_sizes_error(fn, name)
     if len(args) == 1 and isinstance(args[0], tuple | list):
         sizes = tuple(args[0])
         for k, v in enumerate(sizes):
@@ -228,7 +262,7 @@ class Tensor:
     def size(self, dim=None):
         if dim is None:
             return Size(self._data.shape)
-        return self._data.shape[_normalize_dim(dim, self.ndim)]
+        return self._data.shape[_normalize_dim_of_shaped(dim, self._data.ndim)]
 
     @property
     def ndim(self):

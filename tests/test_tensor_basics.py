@@ -1,5 +1,9 @@
 """Tensors: creation, dtypes, attributes, conversion, printing."""
 
+import subprocess
+import sys
+import textwrap
+
 import numpy as np
 import pytest
 
@@ -170,3 +174,31 @@ def test_dtypes_minigrad_does_not_have_are_a_clear_error():
     for method in ("int", "half"):
         with pytest.raises(TypeError, match="its dtypes are float32 .*, float64, int64 and bool"):
             getattr(mg.ones(2), method)()
+
+
+T_WARNINGS = textwrap.dedent("""
+    import warnings
+    import minigrad
+    warnings.simplefilter("always")
+    x, v, cube = minigrad.tensor(1.5), minigrad.ones(2), minigrad.ones(2, 3, 4)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for _ in range(2):
+            x.T, x.mT, v.T, cube.T, minigrad.ones(2, 2).T
+    for w in caught:
+        print(w.category.__name__, w.filename.endswith("<string>"), w.message)
+""")
+
+
+def test_T_of_a_tensor_that_is_not_a_matrix_warns_once_per_process_as_pytorch():
+    """PyTorch 2.13 (checked by hand: its C++ warnings are given once per process, so a golden case
+    recorded among others could not show them): `.T` of a 0-dim tensor, `.mT` of one, `.T` of a
+    tensor of 1 or 3+ dimensions warn, each once, pointing at the line that used them."""
+    out = subprocess.run([sys.executable, "-c", T_WARNINGS], capture_output=True, text=True, check=True)
+    assert out.stdout.splitlines() == [
+        "UserWarning True Tensor.T is deprecated on 0-D tensors. This function is the identity in these cases.",
+        "UserWarning True Tensor.mT is deprecated on 0-D tensors. This function is the identity in these cases.",
+        "UserWarning True The use of `x.T` on tensors of dimension other than 2 to reverse their shape is "
+        "deprecated and it will throw an error in a future release. Consider `x.mT` to transpose batches of "
+        "matrices or `x.permute(*minigrad.arange(x.ndim - 1, -1, -1))` to reverse the dimensions of a tensor.",
+    ]

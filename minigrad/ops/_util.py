@@ -40,6 +40,13 @@ def zeros(shape, dtype):
     return out(np.zeros(shape, dtype=dtype.numpy), dtype)
 
 
+def zeros_like_grad(grad):
+    """The gradient of an input that does not affect the output (sign, fill_, ...): zeros shaped like
+    ``grad``, as PyTorch's ``zeros_like(grad)`` — not ``grad * 0``, which is nan where the incoming
+    gradient is inf or nan. Made from nothing, it is not part of any graph (``create_graph``)."""
+    return zeros(grad._data.shape, grad._dtype)
+
+
 def promoted(*tensors):
     """The result dtype of an elementwise op and the operands' numbers converted to it.
 

@@ -6,7 +6,16 @@ import numpy as np
 from .. import _dtypes
 from ..autograd.function import Function
 from ..tensor import Tensor, _wrap_number
-from ._util import check_broadcastable, float_result, out, promoted, sum_to_shape, wide, zeros
+from ._util import (
+    check_broadcastable,
+    float_result,
+    out,
+    promoted,
+    sum_to_shape,
+    wide,
+    zeros,
+    zeros_like_grad,
+)
 from .arithmetic import AddScalar, MulScalar
 
 
@@ -320,7 +329,7 @@ class Sign(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return grad * 0
+        return zeros_like_grad(grad)
 
 
 class Sgn(Sign):
@@ -567,7 +576,7 @@ class Fill(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return grad * 0, None
+        return zeros_like_grad(grad), None
 
 
 class FillWithTensor(Function):
@@ -586,7 +595,7 @@ class FillWithTensor(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return grad * 0, grad.sum()
+        return zeros_like_grad(grad), grad.sum()
 
 
 class Zero(Fill):
@@ -608,4 +617,4 @@ class CopyFrom(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return grad * 0, sum_to_shape(grad, ctx.src_shape)
+        return zeros_like_grad(grad), sum_to_shape(grad, ctx.src_shape)

@@ -16,18 +16,20 @@ from .elementwise import MaskedFillTensor, where
 
 def _dims(dim, ndim):
     """The dimensions a reduction runs over, normalised and sorted. None, and (as in PyTorch) an
-    empty list, mean all of them; a dimension may not be named twice."""
+    empty list, mean all of them; a dimension may not be named twice. A 0-dim tensor accepts
+    dimension 0 (or -1), as in PyTorch, and has nothing to reduce: no dimensions."""
     if dim is None:
         return tuple(range(ndim))
     if isinstance(dim, int):
-        return (_normalize_dim(dim, ndim),)
+        d = _normalize_dim(dim, ndim)
+        return (d,) if ndim else ()
     dims = [_normalize_dim(d, ndim) for d in dim]
     if not dims:
         return tuple(range(ndim))
     for d in dims:
         if dims.count(d) > 1:
             raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
-    return tuple(sorted(dims))
+    return tuple(sorted(dims)) if ndim else ()
 
 
 def _expand_back(grad, shape, dims):
@@ -411,7 +413,10 @@ class Cumsum(Function):
         ctx.dim = dim
         if dtype is None:
             dtype = x._dtype if x._dtype.is_floating_point else _dtypes.int64
-        return out(np.cumsum(x._data.astype(dtype.numpy, copy=False), axis=dim), dtype)
+        data = x._data.astype(dtype.numpy, copy=False)
+        if not data.ndim:  # a single number is its own running sum (numpy would make it 1-dim)
+            return out(data.copy(), dtype)
+        return out(np.cumsum(data, axis=dim), dtype)
 
     @staticmethod
     def backward(ctx, grad):

@@ -88,6 +88,20 @@ def expanded_shape(x, sizes):
     return tuple(result)
 
 
+class Alias(Function):
+    """``x[...]`` (or ``x[()]``): the whole tensor as a new view.   Backward: the gradient as is."""
+
+    node_name = "AliasBackward0"
+
+    @staticmethod
+    def forward(ctx, x):
+        return x._make_view(x._data[...])
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad
+
+
 class Expand(Function):
     """Repeat along dimensions of size 1 (broadcasting made explicit).   Backward sums the copies."""
 
@@ -142,7 +156,8 @@ class Transpose(Function):
     @staticmethod
     def forward(ctx, x, dim0, dim1):
         ctx.dim0, ctx.dim1 = dim0, dim1
-        return x._make_view(x._data.swapaxes(dim0, dim1))
+        a = x._data
+        return x._make_view(a.swapaxes(dim0, dim1) if a.ndim else a[...])  # (0-dim: itself)
 
     @staticmethod
     def backward(ctx, grad):
@@ -184,8 +199,8 @@ class Squeeze(Function):
         ctx.input_shape = x.shape
         if dims is None:
             return x._make_view(np.squeeze(x._data))
-        dims = tuple(d for d in dims if x.shape[d] == 1)
-        return x._make_view(np.squeeze(x._data, axis=dims) if dims else x._data)
+        dims = tuple(d for d in dims if x._data.ndim and x.shape[d] == 1)
+        return x._make_view(np.squeeze(x._data, axis=dims) if dims else x._data[...])
 
     @staticmethod
     def backward(ctx, grad):
@@ -306,6 +321,8 @@ class SliceBackward(SelectBackward):
 def _positions(index, dim):
     """numpy index arrays that address, for each element of ``index``, the place it names along
     ``dim`` (and its own place along the other dimensions)."""
+    if not index.ndim:  # (a 0-dim tensor's single element: the key ())
+        return ()
     grids = list(np.indices(index.shape, sparse=True))
     grids[dim] = index
     return tuple(grids)
@@ -539,6 +556,8 @@ class IndexSelect(Function):
     @staticmethod
     def forward(ctx, x, dim, index):
         ctx.input_shape, ctx.dim, ctx.index = x.shape, dim, index
+        if not x._data.ndim:  # (a 0-dim tensor: its one element, picked by the one index there is)
+            return out(x._data.copy(), x._dtype)
         return out(np.take(x._data, index, axis=dim), x._dtype)
 
     @staticmethod
@@ -556,6 +575,8 @@ class IndexAdd(Function):
     def forward(ctx, x, dim, index, source):
         ctx.dim, ctx.index = dim, index
         result = x._data.copy()
+        if not result.ndim:  # (a 0-dim tensor: its one element, at the one index there is)
+            return out(result + source._data.reshape(()), x._dtype)
         np.add.at(result, (slice(None),) * dim + (index,), source._data)
         return out(result, x._dtype)
 

@@ -71,6 +71,15 @@ def raises(fn: Callable, upto: str | None = None) -> Raised:
     return Raised(None, None, upto)
 
 
+def value_and_warnings(fn: Callable) -> list:
+    """``[fn(), messages of the warnings fn emitted]``, without the place in PyTorch's C++ source
+    that its C++ warnings end with ("(Triggered internally at ...)")."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        value = fn()
+    return [value, [str(w.message).split(" (Triggered internally")[0] for w in caught]]
+
+
 def warns(fn: Callable) -> Warned:
     """Call ``fn`` and capture its return value and every warning it emits."""
     with warnings.catch_warnings(record=True) as caught:
@@ -134,6 +143,8 @@ def encode(value, t):
             }
         }
     if isinstance(value, t.Tensor):
+        if getattr(value, "_is_zerotensor", None) and value._is_zerotensor():
+            value = value.clone()  # (PyTorch's lazy zeros, "ZeroTensor", have no numbers to list)
         return {
             "tensor": {
                 "dtype": str(value.dtype).split(".")[-1],
@@ -5914,12 +5925,7 @@ def variance_std_amax_amin_cumsum_flip_log1p_expm1(t):
             "grad_graph": graph(grad.grad_fn),
         }
 
-    def warning_of(fn):
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            value = fn()
-        # (PyTorch's C++ warnings end with where they were raised: left out)
-        return [value, [str(w.message).split(" (Triggered internally")[0] for w in caught]]
+    warning_of = value_and_warnings
 
     i = t.tensor([1, 2, 3])
     edge = {
@@ -6448,3 +6454,131 @@ def optimizer_with_a_parameter_twice(t):
     twice = warns(lambda: len(t.optim.SGD([p, p], lr=0.1).param_groups[0]["params"]))
     two_groups = raises(lambda: t.optim.SGD([{"params": [p]}, {"params": [p]}], lr=0.1))
     return {"same_group": twice, "two_groups": two_groups}
+
+
+@case
+def zero_dim_tensors_take_dim_0_and_minus_1(t):
+    """A 0-dim tensor accepts dim 0 or -1 wherever a dimension is asked for: reductions and views
+    of it are the number itself (with the op's node); ops that cut a dimension refuse."""
+    out = {}
+    x = t.tensor(1.5, requires_grad=True)
+    results = {
+        "sum0": x.sum(0),
+        "sum_keep": x.sum(-1, keepdim=True),
+        "sum_tuple": x.sum((0,)),
+        "mean0": x.mean(0),
+        "amax": x.amax(0),
+        "amin": x.amin(-1),
+        "var0": x.var(0, correction=0),
+        "std_keep": x.std(0, correction=0, keepdim=True),
+        "norm": x.norm(dim=0),
+        "cumsum": x.cumsum(0),
+        "t": x.t(),
+        "transpose": x.transpose(0, -1),
+        "squeeze0": x.squeeze(0),
+        "flip": x.flip(0),
+        "index_select": x.index_select(0, t.tensor([0])),
+        "gather": x.gather(0, t.tensor(0)),
+        "scatter": x.scatter(0, t.tensor(0), 2.0),
+        "scatter_add": x.scatter_add(0, t.tensor(0), t.tensor(2.0)),
+        "ellipsis": x[...],
+        "empty_key": x[()],
+        "softmax_sum": x.softmax(0).sum(0),
+    }
+    for name, y in results.items():
+        out[name] = y
+        out[name + "_node"] = y.grad_fn.name()
+        (g,) = t.autograd.grad(y * 3, x)
+        out[name + "_grad"] = g
+    vector = t.tensor([1.0, 2.0], requires_grad=True)
+    out["vector_ellipsis_node"] = vector[...].grad_fn.name()
+    out["vector_slice_node"] = vector[:].grad_fn.name()
+    out["vector_ellipsis_none_node"] = vector[..., None].grad_fn.name()
+    out["errors"] = [
+        raises(lambda: x.sum((0, -1))),
+        raises(lambda: x.sum(1)),
+        raises(lambda: x.flip(0, 0)),
+        raises(lambda: x.index_select(0, t.tensor([0, 0]))),
+        raises(lambda: x.index_select(0, t.tensor([1]))),
+        raises(lambda: x.gather(0, t.tensor(1))),
+        raises(lambda: x.narrow(0, 0, 1)),
+        raises(lambda: x.split(1, 0)),
+        raises(lambda: x.chunk(1, 0)),
+        raises(lambda: x.unbind(0)),
+        raises(lambda: x.select(0, 0)),
+        raises(lambda: x.size(0)),
+        raises(lambda: x.size(-1)),
+        raises(lambda: x.stride(0)),
+        raises(lambda: t.cat([x, x])),
+        raises(lambda: t.cat([t.ones(2), x])),
+        raises(lambda: x.transpose(1, 0)),
+    ]
+    return out
+
+
+@case
+def sizes_are_required(t):
+    """Factories and shape methods called without their sizes: PyTorch's TypeErrors."""
+    x = t.ones(2, 3)
+    return {
+        "errors": [
+            raises(lambda: t.zeros()),
+            raises(lambda: t.ones()),
+            raises(lambda: t.empty()),
+            raises(lambda: t.randn()),
+            raises(lambda: t.rand()),
+            raises(lambda: x.new_zeros()),
+            raises(lambda: x.new_ones()),
+            raises(lambda: x.permute()),
+            raises(lambda: t.permute(x)),
+            raises(lambda: x.view()),
+            raises(lambda: x.reshape()),
+            raises(lambda: x.expand()),
+            raises(lambda: x.repeat()),
+            raises(lambda: x.flip()),
+        ],
+        "empty_tuple_is_a_size": [t.zeros(()), x.new_zeros(()), t.zeros(size=())],
+    }
+
+
+@case
+def zero_gradient_is_zeros_not_grad_times_zero(t):
+    """sign, fill_, zero_ and copy_ send zeros_like(grad) back, not grad * 0: an inf or nan
+    gradient arriving there leaves zeros, not nan, and the zeros are in no graph."""
+    x = t.tensor([-2.0, 0.0, 3.0], requires_grad=True)
+    s = x.sign()
+    (g_sign,) = t.autograd.grad((s + 1).log().sum(), x, create_graph=True)  # log(0): inf gradient
+    sgn = t.autograd.grad((x.sgn() * float("inf")).sum(), x)[0]
+    out = {"sign": g_sign, "sign_grad_requires_grad": g_sign.requires_grad, "sgn": sgn}
+    for name, change in {
+        "fill_": lambda y: y.fill_(1.0),
+        "zero_": lambda y: y.zero_(),
+        "copy_": lambda y: y.copy_(t.tensor(1.0)),
+    }.items():
+        y = x * 1
+        change(y)
+        (g,) = t.autograd.grad((y * float("inf")).sum() + (x * 2).sum(), x)
+        out[name] = g
+    return out
+
+
+@case
+def transpose_properties_of_tensors_that_are_not_matrices(t):
+    """``x.T`` of a tensor that is not a matrix reverses its dimensions, and ``x.mT`` of a 0-dim one
+    is the tensor itself. (Both are deprecated there: PyTorch warns once per process, so which call
+    warns depends on what ran before; tests/test_tensor_basics.py checks the warnings.)"""
+    x = t.tensor(1.5, requires_grad=True)
+    v = t.tensor([1.0, 2.0], requires_grad=True)
+    cube = t.ones(2, 3, 4, requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return {
+            "T_0d": x.T,
+            "T_0d_node": x.T.grad_fn.name(),
+            "T_1d": v.T,
+            "T_1d_node": v.T.grad_fn.name(),
+            "T_3d_shape": list(cube.T.shape),
+            "T_3d_node": cube.T.grad_fn.name(),
+            "mT_0d_is_itself": x.mT is x,
+            "mT_1d": raises(lambda: v.mT),
+        }
