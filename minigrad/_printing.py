@@ -107,15 +107,19 @@ def _tensor_str(values, indent, summarize, fmt):
 
 
 def _add_suffixes(text, suffixes, indent):
+    """``text`` with ``, dtype=...``, ``, grad_fn=...`` added, each on a new line where it would not
+    fit. Their lengths count as PyTorch's own would (``torch.float64``, not ``minigrad.float64``), so
+    that the lines break where PyTorch breaks them: only the names differ."""
     parts = [text]
     last_line_len = len(text) - text.rfind("\n") + 1
     for suffix in suffixes:
-        if last_line_len + len(suffix) + 2 > LINEWIDTH:
+        length = len(suffix.replace("minigrad.", "torch."))
+        if last_line_len + length + 2 > LINEWIDTH:
             parts.append(",\n" + " " * indent + suffix)
-            last_line_len = indent + len(suffix)
+            last_line_len = indent + length
         else:
             parts.append(", " + suffix)
-            last_line_len += len(suffix) + 2
+            last_line_len += length + 2
     parts.append(")")
     return "".join(parts)
 

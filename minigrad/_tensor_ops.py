@@ -441,9 +441,15 @@ Tensor.stride = stride
 
 
 def flatten(self, start_dim=0, end_dim=-1):
+    """Dimensions ``start_dim`` to ``end_dim`` merged into one (a 0-dim tensor becomes 1-dim). When
+    that is one dimension already, the result is the tensor itself, as in PyTorch (no new node)."""
+    start, end = _normalize_dim(start_dim, self.ndim), _normalize_dim(end_dim, self.ndim)
     if self.ndim == 0:
         return self.reshape(1)
-    start, end = _normalize_dim(start_dim, self.ndim), _normalize_dim(end_dim, self.ndim)
+    if start > end:
+        raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+    if start == end:
+        return self
     new = self.shape[:start] + (int(np.prod(self.shape[start : end + 1])),) + self.shape[end + 1 :]
     return self.reshape(new)
 
@@ -716,8 +722,10 @@ def _check_advanced_key(self, parts):
             )
     arrays = [_index_array(p) for p in parts]
     used = [_dims_used(a) for a in arrays]
-    _check_index_shapes_broadcast(arrays)
     shape = self._data.shape
+    if builtins.sum(used) > len(shape):
+        raise IndexError(f"too many indices for tensor of dimension {len(shape)}")
+    _check_index_shapes_broadcast(arrays)
     dim = 0  # the dimension of self that the next part indexes
     advanced = 0  # how many index arrays came before (PyTorch's errors count those, not dimensions)
     for k, array in enumerate(arrays):

@@ -212,7 +212,7 @@ class MinDim(MaxDim):
 
 
 class VectorNorm(Function):
-    """‖x‖ₚ = (Σ |xᵢ|ᵖ)^(1/p) over ``dims`` (p = inf: the largest |xᵢ|).
+    """‖x‖ₚ = (Σ |xᵢ|ᵖ)^(1/p) over ``dims`` (p = inf: the largest |xᵢ|; p = 0: how many are not 0).
     ∂‖x‖ₚ/∂xᵢ = xᵢ·|xᵢ|ᵖ⁻² / ‖x‖ₚᵖ⁻¹ — for p = 2 that is xᵢ/‖x‖, for p = 1 sign(xᵢ) — and 0 where the
     norm is 0 (PyTorch's choice there, where the formula would divide by zero)."""
 
@@ -233,6 +233,8 @@ class VectorNorm(Function):
             result = np.sqrt(np.add.reduce(a * a, axis=dims, keepdims=keepdim))
         elif p == 1:
             result = np.add.reduce(a, axis=dims, keepdims=keepdim)
+        elif p == 0:  # (the count of nonzero elements)
+            result = np.add.reduce((a != 0).astype(a.dtype), axis=dims, keepdims=keepdim)
         else:
             result = np.add.reduce(a**p, axis=dims, keepdims=keepdim) ** (1.0 / p)
         norm = out(result, x.dtype)
@@ -244,17 +246,26 @@ class VectorNorm(Function):
     def backward(ctx, grad):
         x, norm = ctx.saved_tensors
         p = ctx.p
-        if not ctx.keepdim:  # put the reduced dimensions back, so that grad and norm broadcast
-            shape = _keepdim_shape(x.shape, ctx.dims)
-            grad, norm = grad.reshape(shape), norm.reshape(shape)
+        if not ctx.keepdim and x._data.ndim:  # the reduced dimensions back: grad and norm broadcast
+            for d in ctx.dims:
+                grad, norm = grad.unsqueeze(d), norm.unsqueeze(d)
+        # (PyTorch's norm_backward, in its order of operations: the same bits, and the same graph
+        # for create_graph, down to its nan for the second derivative of a norm that is 0)
+        if p == 0:  # a count of nonzero elements: no gradient (PyTorch's: none, not zeros)
+            return None, None, None, None
         if p == 1:
             return x.sgn() * grad, None, None, None
-        if p == math.inf:
-            at_max = x.abs() == norm
-            return x.sgn() * (grad / at_max.sum(dim=ctx.dims, keepdim=True)) * at_max, None, None, None
+        if p == math.inf:  # shared by the largest |xᵢ| (and the nan ones)
+            x_abs = x.abs()
+            at_max = (x_abs == norm).logical_or(x_abs.isnan())
+            return x.sgn() * ((grad / at_max.sum(dim=ctx.dims, keepdim=True)) * at_max), None, None, None
         if p == 2:  # x / ‖x‖, and 0 where the norm is 0
-            return x * where(norm == 0, 0, grad / norm), None, None, None
-        return x * x.abs() ** (p - 2) * where(norm == 0, 0, grad / norm ** (p - 1)), None, None, None
+            return grad * (x / norm).masked_fill(norm == 0, 0), None, None, None
+        if p < 1:
+            scaled = x.sgn() * x.abs().pow(p - 1).masked_fill(x == 0, 0)
+            return scaled * grad * norm.pow(1 - p), None, None, None
+        scaled = x.sgn() * x.abs().pow(p - 1) if p < 2 else x * x.abs().pow(p - 2)
+        return scaled * (grad / norm.pow(p - 1)).masked_fill(norm == 0, 0), None, None, None
 
 
 def _degrees_of_freedom(x, dims, correction, name):

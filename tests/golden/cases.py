@@ -6582,3 +6582,59 @@ def transpose_properties_of_tensors_that_are_not_matrices(t):
             "mT_0d_is_itself": x.mT is x,
             "mT_1d": raises(lambda: v.mT),
         }
+
+
+@case
+def norm_backward_in_pytorchs_order(t):
+    """The p-norm's gradient as PyTorch's norm_backward computes it (grad · (x / ‖x‖) with 0 where
+    the norm is 0, for p = 2; PyTorch's other forms for p < 1, 1 < p < 2 and p > 2): the same
+    graph for create_graph, and the same nan for the second derivative of a norm that is 0."""
+    out = {}
+    x = t.tensor([[0.0, 0.0], [3.0, -4.0], [0.5, 0.0]], dtype=t.float64, requires_grad=True)
+    w = t.tensor([2.0, -1.0, 0.5], dtype=t.float64)
+    for p in (2, 3, 1.5, 0.5, 1, math.inf):
+        n = x.norm(p=p, dim=1)
+        (g,) = t.autograd.grad((n * w).sum(), x, create_graph=True)
+        (g2,) = t.autograd.grad((g * g).sum(), x)
+        out[f"p{p}"] = [n, g, g2, graph(g.grad_fn)]
+    column = t.tensor([[0.0], [2.0]], dtype=t.float64, requires_grad=True)
+    (g,) = t.autograd.grad(column.norm(dim=1).sum(), column, create_graph=True)
+    out["single_element_at_0"] = [g, t.autograd.grad((g * g).sum(), column)[0]]
+    count = x.norm(p=0, dim=1)
+    out["p0"] = [count, raises(lambda: t.autograd.grad(x.norm(p=0), x))]
+    out["p0_allow_unused"] = t.autograd.grad(x.norm(p=0), x, allow_unused=True)
+    return out
+
+
+@case
+def flatten_of_what_is_flat_already_is_the_tensor(t):
+    """``flatten`` returns the tensor itself (no new node) when the dimensions to merge are one
+    already; a 0-dim tensor becomes 1-dim; start after end is an error."""
+    v = t.ones(3, requires_grad=True) * 2
+    m = t.ones(2, 3, requires_grad=True) * 2
+    s = t.tensor(2.0, requires_grad=True) * 2
+    return {
+        "vector_is_itself": v.flatten() is v,
+        "one_dim_range_is_itself": [m.flatten(1) is m, m.flatten(0, 0) is m, m.flatten(-1, 1) is m],
+        "matrix": [m.flatten(), m.flatten().grad_fn.name()],
+        "number": [s.flatten(), s.flatten().grad_fn.name(), s.flatten(0, -1).shape],
+        "errors": [raises(lambda: m.flatten(1, 0)), raises(lambda: s.flatten(1))],
+    }
+
+
+@case
+def too_many_indices_in_an_advanced_key(t):
+    z = t.ones(2)
+    s = t.tensor(1.0)
+    return {
+        "list_on_vector": z[[0, 0, 1, 0]],
+        "errors": [
+            raises(lambda: z[0, [0]]),
+            raises(lambda: z[[0], [0]]),
+            raises(lambda: z[t.tensor([True, False]), 0]),
+            raises(lambda: s[[0, 0, 1]]),
+            raises(lambda: s[t.tensor([0])]),
+            raises(lambda: s[[True]]),
+        ],
+        "bool_and_none_on_a_number": [s[t.tensor(True)], s[None]],
+    }
