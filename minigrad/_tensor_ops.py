@@ -789,7 +789,13 @@ def getitem(self, key):
         return shape_ops.Index.apply(self, _numpy_key(key))
     parts_given = parts
     n_real = len([p for p in parts if p is not None and p is not Ellipsis])
-    if self.ndim == 0 and n_real > 0:
+    if self.ndim == 0 and n_real > 0:  # (PyTorch words it three ways)
+        if isinstance(key, tuple):
+            raise IndexError("too many indices for tensor of dimension 0")
+        if isinstance(key, slice):
+            raise IndexError("slice() cannot be applied to a 0-dim tensor.")
+        if key != 0:
+            raise IndexError(f"index {key} is out of bounds for dimension 0 with size 0")
         raise IndexError(
             "invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
             "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number"

@@ -427,7 +427,10 @@ class Cumsum(Function):
         data = x._data.astype(dtype.numpy, copy=False)
         if not data.ndim:  # a single number is its own running sum (numpy would make it 1-dim)
             return out(data.copy(), dtype)
-        return out(np.cumsum(data, axis=dim), dtype)
+        sums = np.cumsum(data, axis=dim)
+        if dtype.is_floating_point:  # PyTorch's sums start from 0: 0 + (-0.0) is 0.0 (numpy keeps -0.0)
+            sums += 0.0
+        return out(sums, dtype)
 
     @staticmethod
     def backward(ctx, grad):

@@ -6638,3 +6638,23 @@ def too_many_indices_in_an_advanced_key(t):
         ],
         "bool_and_none_on_a_number": [s[t.tensor(True)], s[None]],
     }
+
+
+@case
+def indexing_a_zero_dim_tensor(t):
+    """What PyTorch says to each way of indexing a 0-dim tensor: three different messages."""
+    x = t.tensor(1.0)
+    keys = [slice(1, None), slice(None), (slice(None),), (None, slice(None)), (Ellipsis, 0), 0, (0,), -1, 2]
+    out = {"errors": [raises(lambda k=k: x[k]) for k in keys]}
+    out["setitem_errors"] = [raises(lambda k=k: x.__setitem__(k, 2.0)) for k in (0, slice(None), (0,))]
+    out["fine"] = [x[None], x[...], x[None, ...], x[()]]
+    return out
+
+
+@case
+def cumsum_starts_from_zero(t):
+    """PyTorch's running sums start from 0, so a leading -0.0 becomes 0.0 (and 1 / it is +inf)."""
+    x = t.tensor([-0.0, -0.0, 1.0], dtype=t.float64, requires_grad=True)
+    c = x.cumsum(0)
+    (g,) = t.autograd.grad(c.log().sum(), x)
+    return {"cumsum": c, "reciprocal": 1 / c.detach(), "grad_of_log": g, "number": t.tensor(-0.0).cumsum(0)}
