@@ -857,6 +857,11 @@ def _inplace(self, compute, *others):
     recording = grad_mode._state["enabled"]
     if recording and self._requires_grad and self._grad_fn is None:
         raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+    if self._known_zero:  # (sgn's known-zero gradient, as PyTorch's ZeroTensor)
+        raise RuntimeError(
+            "ZeroTensors are immutable. Please use the materialized zero tensor obtained using .clone() "
+            "if you want a mutable tensor."
+        )
     if self._is_inference and not grad_mode._state["inference"]:
         raise RuntimeError(
             "Inplace update to inference tensor outside InferenceMode is not allowed."

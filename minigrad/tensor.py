@@ -205,6 +205,7 @@ class Tensor:
     _wrapped_number = False
     _version_counter = None  # made when first needed (see _version_counter_of)
     _returned_as_is_by = None  # the name of a custom Function that returned this input as is
+    _known_zero = False  # a gradient known to be all zeros (see ops._util.known_zeros_like)
 
     __array_ufunc__ = None  # numpy defers to our operators: np.float64(2) * t is a Tensor
     __hash__ = object.__hash__  # identity: == is elementwise, as in PyTorch

@@ -406,3 +406,19 @@ def test_a_node_with_several_outputs_gets_zeros_for_the_ones_nobody_used():
     assert first.grad_fn is second.grad_fn and (first.output_nr, second.output_nr) == (0, 1)
     (second * mg.tensor([10.0, 20.0])).sum().backward()
     assert x.grad.tolist() == [0.0, 0.0, 10.0, 20.0]
+
+
+def test_a_known_zero_gradient_changed_in_place_by_a_hook_is_a_gradient_again():
+    """Known zeros (from sgn's backward) are passed on without computing only while they are
+    zeros: a hook that writes into one in place makes it an ordinary gradient, computed with."""
+    x = mg.tensor([1.0, 2.0], requires_grad=True)
+    s = x.sgn()
+
+    def write_ones(g):
+        g._data[...] = 1.0  # (in place, returning nothing: the engine goes on with this tensor)
+
+    y = x * 3
+    y.register_hook(write_ones)
+    z = y.sgn()  # y gets known zeros from sgn, and the hook changes them
+    (z.sum() + s.sum()).backward()
+    assert x.grad.tolist() == [3.0, 3.0]

@@ -43,6 +43,35 @@ from .function import (
 )
 
 
+def _is_known_zero(grad):
+    """``grad`` is marked as known zeros (``zeros_like_grad``) and still is all zeros (a hook of yours
+    may have changed it in place)."""
+    return grad._known_zero and not grad._data.any()
+
+
+def _only_known_zeros(node, grads):
+    """True when all of a built-in node's incoming gradients are known zeros (or missing): its
+    backward formulas would only turn zeros into zeros — or into nan, 0 / 0 — so the engine passes
+    zeros on instead, as PyTorch's ZeroTensor does. (A Function of yours still runs: its backward may
+    do anything.)"""
+    if node._python_function:
+        return False
+    for g in grads:
+        if g is not None and not _is_known_zero(g):
+            return False
+    return True
+
+
+def _zeros_for_inputs(node):
+    """Known zeros for each input of ``node`` that needs a gradient, one per forward argument."""
+    results = [None] * len(node.needs_input_grad)
+    for child, _, arg_index, shape, dtype in node._edges:
+        if child is not None:
+            zero = results[arg_index] = function.Tensor._make(np.zeros(shape, dtype.numpy), dtype)
+            zero._known_zero = True
+    return tuple(results)
+
+
 # --- events ---------------------------------------------------------------------------------------
 class Event:
     """One step the engine took. ``kind`` names the step; each kind has the fields listed in its
@@ -275,6 +304,8 @@ class GraphTask:
         owned = self.owned_sums
         if old is None:
             buf[slot] = grad
+        elif old._known_zero and grad._known_zero and _is_known_zero(old) and _is_known_zero(grad):
+            pass  # (known zeros and known zeros: still known zeros; with others they add as 0s)
         elif (
             owned is not None
             and slot in owned.get(node, ())
@@ -347,8 +378,11 @@ class GraphTask:
             else:
                 # 4. the chain rule: gradients of the outputs -> gradients of the inputs (one per
                 # argument of the node's forward)
-                if grads[0] is None and _all_none(grads):  # (grads[0] first: a cheap test)
+                first = grads[0]
+                if first is None and _all_none(grads):  # (grads[0] first: a cheap test)
                     results = (None,) * len(node.needs_input_grad)
+                elif first is not None and first._known_zero and _only_known_zeros(node, grads):
+                    results = _zeros_for_inputs(node)  # (what the formulas would give, nan-free)
                 else:
                     results = node.call_backward(grads)
                     if anomaly["enabled"] and anomaly["check_nan"]:

@@ -47,6 +47,16 @@ def zeros_like_grad(grad):
     return zeros(grad._data.shape, grad._dtype)
 
 
+def known_zeros_like(grad):
+    """Zeros like ``zeros_like_grad``, marked as *known* zeros, as PyTorch's "ZeroTensor"
+    (``_efficientzerotensor``, which ``sgn``'s backward returns): the engine passes them on through
+    the built-in nodes below without computing (``0 / x`` would be nan at x = 0), and adds them to
+    other gradients as nothing."""
+    zero = zeros(grad._data.shape, grad._dtype)
+    zero._known_zero = True
+    return zero
+
+
 def promoted(*tensors):
     """The result dtype of an elementwise op and the operands' numbers converted to it.
 

@@ -9,6 +9,7 @@ from ..tensor import Tensor, _wrap_number
 from ._util import (
     check_broadcastable,
     float_result,
+    known_zeros_like,
     out,
     promoted,
     sum_to_shape,
@@ -333,9 +334,14 @@ class Sign(Function):
 
 
 class Sgn(Sign):
-    """``x.sgn()``: the sign of a real number, under the name PyTorch's ``abs`` backward uses."""
+    """``x.sgn()``: the sign of a real number, under the name PyTorch's ``abs`` backward uses. Its
+    zero gradient is PyTorch's "known zeros" (sign's is ordinary zeros: PyTorch differs there)."""
 
     node_name = "SgnBackward0"
+
+    @staticmethod
+    def backward(ctx, grad):
+        return known_zeros_like(grad)
 
 
 class ClampMin(Function):

@@ -6658,3 +6658,30 @@ def cumsum_starts_from_zero(t):
     c = x.cumsum(0)
     (g,) = t.autograd.grad(c.log().sum(), x)
     return {"cumsum": c, "reciprocal": 1 / c.detach(), "grad_of_log": g, "number": t.tensor(-0.0).cumsum(0)}
+
+
+@case
+def known_zero_gradients_pass_through_without_nan(t):
+    """The zero gradient of sgn is PyTorch's ZeroTensor: the nodes below it pass zeros on without
+    computing, so log's 0 / 0 at x = 0 adds nothing (not nan) to the -inf that the other path
+    brings; the second derivative of |log x| at 0 (abs's backward uses sgn) is PyTorch's -inf too.
+    sign, zero_, fill_ and copy_ send ordinary zeros (so below them 0 / 0 is nan, as in PyTorch)."""
+    x = t.tensor([0.0, -1.0, 0.5, 2.0], dtype=t.float64, requires_grad=True)
+    (two_logs,) = t.autograd.grad((x.log().sgn() * x.log()).sum(), x)
+    positive = t.tensor([0.0, 0.5, 2.0], dtype=t.float64, requires_grad=True)
+    (g,) = t.autograd.grad(positive.log().abs().sum(), positive, create_graph=True)
+    (g2,) = t.autograd.grad((g * g).sum(), positive)
+    y = x * 1
+    y.zero_()
+    (through_zero_,) = t.autograd.grad((y.log() + x).sum(), x)
+    (sign_only,) = t.autograd.grad(x.log().sign().sum(), x)
+    (sgn_only,) = t.autograd.grad(x.log().sgn().sum(), x)
+    immutable = raises(lambda: sgn_only.add_(1))  # (as PyTorch's ZeroTensor)
+    materialized = sgn_only.clone().add_(1)
+    return {
+        "two_logs": two_logs,
+        "abs_log": [g, g2],
+        "through_zero_": through_zero_,
+        "sign_only": sign_only,
+        "sgn_only": [sgn_only, immutable, materialized],
+    }
