@@ -111,6 +111,15 @@ def cross_entropy(
     if reduction not in ("mean", "sum", "none"):
         raise ValueError(f"{reduction} is not a valid value for reduction")
     class_dim = 0 if input.ndim == 1 else 1
+    if input.ndim == 0:  # (no class dimension: PyTorch's errors, which vary with the target)
+        if target.shape == input.shape and not target.dtype.is_floating_point:
+            raise RuntimeError(
+                "Expected floating point type for target with class probabilities, "
+                f"got {target.dtype.scalar_name}"
+            )
+        if target.shape == input.shape:
+            raise IndexError("Dimension specified as 1 but tensor has no dimensions")
+        raise IndexError("Dimension out of range (expected to be in range of [-1, 0], but got 1)")
     n_classes = input.shape[class_dim]
     if target.shape == input.shape:  # class probabilities
         if not target.dtype.is_floating_point:
@@ -177,10 +186,10 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     reduction = _legacy_reduction(size_average, reduce, reduction)
     if reduction not in ("mean", "sum", "none"):
         raise ValueError(f"{reduction} is not a valid value for reduction")
+    if input.ndim < 1:  # (checked first, as in PyTorch)
+        raise ValueError(f"Expected 1 or more dimensions (got {input.ndim})")
     if target.dtype is not _dtypes.int64:
         raise RuntimeError(f"expected target dtype to be Long or Byte, but got {target.dtype.scalar_name}")
-    if input.ndim < 1:
-        raise ValueError(f"Expected 1 or more dimensions (got {input.ndim})")
     n_classes = input.shape[0 if input.ndim == 1 else 1]
     _check_weight(weight, n_classes)
     weights = None if weight is None else weight._data.astype(input.dtype.numpy)

@@ -6685,3 +6685,15 @@ def known_zero_gradients_pass_through_without_nan(t):
         "sign_only": sign_only,
         "sgn_only": [sgn_only, immutable, materialized],
     }
+
+
+@case
+def losses_of_a_zero_dim_input(t):
+    """cross_entropy and nll_loss need a class dimension: PyTorch's errors for a 0-dim input."""
+    f = t.nn.functional
+    x = t.tensor(1.5)
+    targets = [t.tensor(0), t.tensor(0.3), t.tensor([0]), t.tensor([0.3])]
+    return {
+        "cross_entropy": [raises(lambda y=y: f.cross_entropy(x, y)) for y in targets],
+        "nll_loss": [raises(lambda y=y: f.nll_loss(x, y)) for y in targets],
+    }
