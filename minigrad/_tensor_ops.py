@@ -109,6 +109,18 @@ Tensor.__floordiv__, Tensor.__mod__ = floor_divide, remainder
 Tensor.__rfloordiv__ = lambda self, other: dv.FloorDivide.apply(other, self)
 Tensor.__rmod__ = lambda self, other: dv.RRemainder.apply(other, self)
 Tensor.__matmul__ = Tensor.matmul = Tensor.mm = matmul
+
+
+def dot(self, other):
+    """The dot product of two vectors (1-dim tensors of the same size and dtype)."""
+    if self._data.ndim != 1 or other._data.ndim != 1:
+        raise RuntimeError(f"1D tensors expected, but got {self._data.ndim}D and {other._data.ndim}D tensors")
+    return linalg.Dot.apply(self, other)
+
+
+Tensor.dot = dot
+# PyTorch's test for its "ZeroTensor": here, the known zeros of ops._util.known_zeros_like
+Tensor._is_zerotensor = lambda self: self._known_zero
 Tensor.__neg__ = Tensor.neg = lambda self: ar.Neg.apply(self)
 Tensor.reciprocal = lambda self: ar.Reciprocal.apply(self)
 Tensor.square = lambda self: ar.Pow.apply(self, 2)

@@ -50,11 +50,13 @@ def _is_known_zero(grad):
 
 
 def _only_known_zeros(node, grads):
-    """True when all of a built-in node's incoming gradients are known zeros (or missing): its
-    backward formulas would only turn zeros into zeros — or into nan, 0 / 0 — so the engine passes
-    zeros on instead, as PyTorch's ZeroTensor does. (A Function of yours still runs: its backward may
-    do anything.)"""
-    if node._python_function:
+    """True when all of a node's incoming gradients are known zeros (or missing) and its op is one
+    of those whose backward passes PyTorch's ZeroTensor on (``known_zeros_pass`` of its Function:
+    multiplications, divisions, sums, views, ...): its formulas would only turn zeros into zeros —
+    or into nan, 0 / 0 — so the engine passes zeros on instead, as PyTorch does. Other ops (ReLU,
+    indexing, cumsum, your own Functions...) compute with the zeros, as PyTorch's do."""
+    forward_cls = getattr(node, "_forward_cls", None)  # (AccumulateGrad has none)
+    if forward_cls is None or forward_cls.known_zeros_pass is False:
         return False
     for g in grads:
         if g is not None and not _is_known_zero(g):
@@ -63,12 +65,18 @@ def _only_known_zeros(node, grads):
 
 
 def _zeros_for_inputs(node):
-    """Known zeros for each input of ``node`` that needs a gradient, one per forward argument."""
+    """Zeros for each input of ``node`` that needs a gradient, one per forward argument: known zeros
+    where PyTorch's ZeroTensor goes on (``known_zeros_pass`` True, or True at that argument), ordinary
+    zeros where it does not: at the arguments marked False, and where a broadcast input's gradient
+    is summed back to its shape (PyTorch's sum makes real zeros)."""
+    passes, sums_to_shape = node._forward_cls.known_zeros_pass, node._forward_cls.sums_to_shape
+    out_size = np.prod(node._output_meta[0][0]) if node._output_meta else None
     results = [None] * len(node.needs_input_grad)
     for child, _, arg_index, shape, dtype in node._edges:
         if child is not None:
             zero = results[arg_index] = function.Tensor._make(np.zeros(shape, dtype.numpy), dtype)
-            zero._known_zero = True
+            summed_back = sums_to_shape and np.prod(shape) < out_size
+            zero._known_zero = (passes is True or passes[arg_index]) and not summed_back
     return tuple(results)
 
 

@@ -719,6 +719,8 @@ class Function(metaclass=_FunctionMeta):
     setup_context = staticmethod(_no_setup_context)
     saved_names = ()
     saved_values = {}  # PyTorch's name of a number the node keeps -> the ctx attribute holding it
+    known_zeros_pass = False  # True, or one bool per argument: see engine._zeros_for_inputs
+    sums_to_shape = False  # True when backward sums a broadcast input's gradient back to its shape
 
     @staticmethod
     def backward(ctx, *grad_outputs):

@@ -13,6 +13,8 @@ class Add(Function):
     the gradient unchanged to both inputs (times α for b)."""
 
     node_name = "AddBackward0"
+    known_zeros_pass = True
+    sums_to_shape = True  # (a broadcast input's gradient is summed back to its shape)
 
     @staticmethod
     def forward(ctx, a, b, alpha=1):
@@ -46,6 +48,8 @@ class Sub(Function):
     """c = a − α·b.   ∂c/∂a = 1,  ∂c/∂b = −α."""
 
     node_name = "SubBackward0"
+    known_zeros_pass = (True, False)
+    sums_to_shape = True  # (a broadcast input's gradient is summed back to its shape)
 
     @staticmethod
     def forward(ctx, a, b, alpha=1):
@@ -89,6 +93,8 @@ class Mul(Function):
     """c = a · b.   ∂c/∂a = b,  ∂c/∂b = a: multiplication *swaps* the inputs into the gradients."""
 
     node_name = "MulBackward0"
+    known_zeros_pass = True
+    sums_to_shape = True  # (a broadcast input's gradient is summed back to its shape)
     saved_names = ("self", "other")
 
     @staticmethod
@@ -114,6 +120,7 @@ class MulScalar(Function):
     by you is ``MulBackward0``, the number wrapped as a tensor, in both libraries.)"""
 
     node_name = "MulBackward1"
+    known_zeros_pass = True
 
     @staticmethod
     def forward(ctx, a, k):
@@ -131,6 +138,7 @@ class AddScalar(Function):
     e.g. log1p's gradient grad / (x + 1)): one edge.   ∂c/∂a = 1."""
 
     node_name = "AddBackward1"
+    known_zeros_pass = True
 
     @staticmethod
     def forward(ctx, a, k):
@@ -147,6 +155,7 @@ class DivScalar(Function):
     e.g. mean's gradient divided by the count): one edge, as ``MulScalar``."""
 
     node_name = "DivBackward1"
+    known_zeros_pass = True
 
     @staticmethod
     def forward(ctx, a, k):
@@ -163,6 +172,8 @@ class Div(Function):
     """c = a / b.   ∂c/∂a = 1/b,  ∂c/∂b = −a/b²."""
 
     node_name = "DivBackward0"
+    known_zeros_pass = (True, False)
+    sums_to_shape = True  # (a broadcast input's gradient is summed back to its shape)
     saved_names = ("self", "other")
 
     @staticmethod
@@ -256,6 +267,7 @@ class Pow(Function):
     """c = aᵖ for a number p.   ∂c/∂a = p·aᵖ⁻¹  (and exactly 0 when p = 0)."""
 
     node_name = "PowBackward0"
+    known_zeros_pass = True
     saved_names = ("self",)
     saved_values = {"exponent": "exponent"}
 
@@ -282,6 +294,8 @@ class PowTensor(Function):
     """c = aᵇ for tensors.   ∂c/∂a = b·aᵇ⁻¹,  ∂c/∂b = aᵇ·ln a."""
 
     node_name = "PowBackward1"
+    known_zeros_pass = (False, True)
+    sums_to_shape = True  # (a broadcast input's gradient is summed back to its shape)
     saved_names = ("self", "exponent", "result")
 
     @staticmethod

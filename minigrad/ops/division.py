@@ -167,6 +167,7 @@ class RemainderScalar(Function):
     """``a % k`` for a Python number k: one edge (PyTorch's ``remainder.Scalar``).  ∂r/∂a = 1."""
 
     node_name = "RemainderBackward0"
+    known_zeros_pass = True
 
     @staticmethod
     def forward(ctx, a, k):
@@ -213,6 +214,7 @@ class FmodScalar(Function):
     """``fmod(a, k)`` for a Python number k: one edge.   ∂r/∂a = 1."""
 
     node_name = "FmodBackward0"
+    known_zeros_pass = True
 
     @staticmethod
     def forward(ctx, a, k):

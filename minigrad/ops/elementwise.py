@@ -24,6 +24,7 @@ class Exp(Function):
     """y = eˣ.   dy/dx = eˣ = y  (so backward reuses the saved output)."""
 
     node_name = "ExpBackward0"
+    known_zeros_pass = True
     saved_names = ("result",)
 
     @staticmethod
@@ -43,6 +44,7 @@ class Log(Function):
     """y = ln x.   dy/dx = 1/x."""
 
     node_name = "LogBackward0"
+    known_zeros_pass = True
     saved_names = ("self",)
 
     @staticmethod
@@ -61,6 +63,7 @@ class Log1p(Function):
     """y = ln(1 + x), accurate for small x (where 1 + x would lose x's digits).   dy/dx = 1/(x + 1)."""
 
     node_name = "Log1PBackward0"
+    known_zeros_pass = True
     saved_names = ("self",)
 
     @staticmethod
@@ -79,6 +82,7 @@ class Expm1(Function):
     """y = eˣ − 1, accurate for small x.   dy/dx = eˣ = y + 1."""
 
     node_name = "Expm1Backward0"
+    known_zeros_pass = True
     saved_names = ("result",)
 
     @staticmethod
@@ -98,6 +102,7 @@ class Sin(Function):
     """y = sin x.   dy/dx = cos x."""
 
     node_name = "SinBackward0"
+    known_zeros_pass = True
     saved_names = ("self",)
 
     @staticmethod
@@ -116,6 +121,7 @@ class Cos(Function):
     """y = cos x.   dy/dx = −sin x."""
 
     node_name = "CosBackward0"
+    known_zeros_pass = True
     saved_names = ("self",)
 
     @staticmethod
@@ -279,6 +285,7 @@ class Sqrt(Function):
     """y = √x.   dy/dx = 1 / (2√x) = 1 / (2y)."""
 
     node_name = "SqrtBackward0"
+    known_zeros_pass = True
     saved_names = ("result",)
 
     @staticmethod
@@ -298,6 +305,7 @@ class Abs(Function):
     """y = |x|.   dy/dx = sign(x)  (0 at x = 0)."""
 
     node_name = "AbsBackward0"
+    known_zeros_pass = True
     saved_names = ("self",)
 
     @staticmethod
@@ -338,6 +346,7 @@ class Sgn(Sign):
     zero gradient is PyTorch's "known zeros" (sign's is ordinary zeros: PyTorch differs there)."""
 
     node_name = "SgnBackward0"
+    known_zeros_pass = True
 
     @staticmethod
     def backward(ctx, grad):
@@ -553,6 +562,7 @@ class Clone(Function):
     """A copy with its own storage.   The gradient passes through unchanged."""
 
     node_name = "CloneBackward0"
+    known_zeros_pass = True
 
     @staticmethod
     def forward(ctx, x):

@@ -130,6 +130,7 @@ class Dot(Function):
     """Vector · vector → scalar.   ∂/∂a = grad · b,  ∂/∂b = grad · a."""
 
     node_name = "DotBackward0"
+    known_zeros_pass = True
     saved_names = ("self", "tensor")
 
     @staticmethod

@@ -50,6 +50,7 @@ class Sum(Function):
     """s = Σ xᵢ.   ∂s/∂xᵢ = 1: the gradient is copied to every element that was summed."""
 
     node_name = "SumBackward0"
+    known_zeros_pass = True
 
     @staticmethod
     def forward(ctx, x, dim=None, keepdim=False, dtype=None):
@@ -217,6 +218,7 @@ class VectorNorm(Function):
     norm is 0 (PyTorch's choice there, where the formula would divide by zero)."""
 
     node_name = "LinalgVectorNormBackward0"
+    known_zeros_pass = True
     saved_names = ("self", "result")
 
     @staticmethod
@@ -316,6 +318,7 @@ class Var(Function):
     ∂var/∂xᵢ = 2·(xᵢ − mean)/(N − correction)."""
 
     node_name = "VarBackward0"
+    known_zeros_pass = True
     saved_names = ("self",)
 
     @staticmethod
@@ -387,6 +390,7 @@ class Amax(Function):
     (``max(dim)`` gives all of it to one of them): grad / (number of maxima) at each maximum."""
 
     node_name = "AmaxBackward0"
+    known_zeros_pass = True
     saved_names = ("self", "result")
 
     @staticmethod
@@ -402,6 +406,7 @@ class Amin(Function):
     """The smallest element along ``dims`` (see ``Amax``)."""
 
     node_name = "AminBackward0"
+    known_zeros_pass = True
     saved_names = ("self", "result")
 
     @staticmethod

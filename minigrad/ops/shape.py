@@ -11,6 +11,7 @@ class View(Function):
     """``reshape``/``view``: same numbers, new shape.   Backward reshapes the gradient back."""
 
     node_name = "ViewBackward0"
+    known_zeros_pass = True
 
     @staticmethod
     def forward(ctx, x, shape):
@@ -92,6 +93,7 @@ class Alias(Function):
     """``x[...]`` (or ``x[()]``): the whole tensor as a new view.   Backward: the gradient as is."""
 
     node_name = "AliasBackward0"
+    known_zeros_pass = True
 
     @staticmethod
     def forward(ctx, x):
@@ -106,6 +108,8 @@ class Expand(Function):
     """Repeat along dimensions of size 1 (broadcasting made explicit).   Backward sums the copies."""
 
     node_name = "ExpandBackward0"
+    known_zeros_pass = True
+    sums_to_shape = True  # (the gradient summed back to the input's shape)
 
     @staticmethod
     def forward(ctx, x, shape):
@@ -137,6 +141,7 @@ class Permute(Function):
     """Reorder the dimensions (``x.T`` reverses them).   Backward applies the inverse order."""
 
     node_name = "PermuteBackward0"
+    known_zeros_pass = True
 
     @staticmethod
     def forward(ctx, x, dims):
@@ -152,6 +157,7 @@ class Transpose(Function):
     """Swap two dimensions.   Backward swaps them back."""
 
     node_name = "TransposeBackward0"
+    known_zeros_pass = True
 
     @staticmethod
     def forward(ctx, x, dim0, dim1):
@@ -178,6 +184,7 @@ class Unsqueeze(Function):
     """Insert a dimension of size 1.   Backward removes it."""
 
     node_name = "UnsqueezeBackward0"
+    known_zeros_pass = True
 
     @staticmethod
     def forward(ctx, x, dim):
@@ -193,6 +200,7 @@ class Squeeze(Function):
     """Remove dimensions of size 1.   Backward puts them back."""
 
     node_name = "SqueezeBackward0"
+    known_zeros_pass = True
 
     @staticmethod
     def forward(ctx, x, dims=None):
@@ -445,6 +453,7 @@ class Stack(Function):
     """Join tensors along a new dimension.   Backward hands each input its slice of the gradient."""
 
     node_name = "StackBackward0"
+    known_zeros_pass = True
 
     @staticmethod
     def forward(ctx, dim, *tensors):
@@ -471,6 +480,7 @@ class Cat(Function):
     """Join tensors along an existing dimension.   Backward cuts the gradient into the pieces."""
 
     node_name = "CatBackward0"
+    known_zeros_pass = True
 
     @staticmethod
     def forward(ctx, dim, *tensors):
