@@ -67,7 +67,7 @@ for _name in (
     "sum mean max min argmax argmin matmul mm reshape transpose unsqueeze squeeze flatten "
     "permute softmax log_softmax maximum minimum square reciprocal clone detach t masked_fill "
     "gather scatter scatter_add floor_divide divide var std amax amin cumsum flip log1p expm1 "
-    "split chunk unbind index_select narrow tril triu dot "
+    "split chunk unbind index_select narrow tril triu dot logsumexp "
     "allclose equal isnan isfinite norm"
 ).split():
     globals()[_name] = _method(_name)

@@ -365,12 +365,23 @@ def amin(self, dim=(), keepdim=False):
     return reductions.Amin.apply(self, reductions._dims(dim, self._data.ndim), bool(keepdim))
 
 
+def logsumexp(self, dim=_NOT_GIVEN, keepdim=False):
+    """log Σ exp(x) along ``dim`` (an int or a tuple), without overflow: see ops.reductions."""
+    if dim is _NOT_GIVEN:
+        raise TypeError('logsumexp() missing 1 required positional arguments: "dim"')
+    if isinstance(dim, list | tuple) and not dim:  # (sic: PyTorch's own error for dim=[])
+        ones = ", ".join(["1"] * self._data.ndim)
+        raise RuntimeError(f"output with shape [] doesn't match the broadcast shape [{ones}]")
+    return reductions.Logsumexp.apply(self, reductions._dims(dim, self._data.ndim), bool(keepdim))
+
+
 def cumsum(self, dim, *, dtype=None):
     """Running sums along ``dim``."""
     return reductions.Cumsum.apply(self, _normalize_dim(dim, self._data.ndim), dtype)
 
 
 Tensor.var, Tensor.std, Tensor.amax, Tensor.amin, Tensor.cumsum = var, std, amax, amin, cumsum
+Tensor.logsumexp = logsumexp
 
 
 def norm(self, p=2, dim=None, keepdim=False):

@@ -121,6 +121,12 @@ OPS = [
     ("where", lambda a, b: mg.where(a > 0, a, b), lambda: (t(4, away_from_zero=True), t(4)), True),
     ("clone", lambda a: a.clone(), lambda: (t(3),), True),
     ("norm", lambda a: a.norm(), lambda: (t(3, away_from_zero=True),), True),
+    ("norm_p3_dim", lambda a: a.norm(p=3, dim=1), lambda: (t(2, 3, away_from_zero=True),), True),
+    ("norm_p1_5", lambda a: a.norm(p=1.5, dim=0), lambda: (t(3, 2, away_from_zero=True),), True),
+    ("norm_p0_5", lambda a: a.norm(p=0.5), lambda: (t(4, away_from_zero=True),), True),
+    ("logsumexp", lambda a: a.logsumexp(1), lambda: (t(2, 3),), True),
+    ("logsumexp_keepdim_all", lambda a: a.logsumexp((0, 1), keepdim=True), lambda: (t(2, 3),), True),
+    ("dot", lambda a, b: a.dot(b), lambda: (t(3), t(3)), True),
     ("linear", lambda x, w, b: mg.nn.functional.linear(x, w, b), lambda: (t(4, 3), t(2, 3), t(2)), True),
     ("mse_loss", lambda a, b: mg.nn.functional.mse_loss(a, b), lambda: (t(2, 3), t(2, 3)), True),
     (

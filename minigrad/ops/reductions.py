@@ -9,7 +9,7 @@ import numpy as np
 from .. import _dtypes
 from ..autograd.function import Function
 from ..tensor import _normalize_dim
-from ._util import out, zeros
+from ._util import out, wide, zeros
 from .arithmetic import DivScalar, MulScalar
 from .elementwise import MaskedFillTensor, where
 
@@ -383,6 +383,40 @@ def _extreme_backward(ctx, grad):
     grad = _restore_reduced_dims(grad, ctx.dims, ctx.keepdim)
     winners = _restore_reduced_dims(result, ctx.dims, ctx.keepdim) == x
     return (grad / winners.sum(ctx.dims, keepdim=True)) * winners, None, None
+
+
+class Logsumexp(Function):
+    """log Σ exp(xᵢ) over ``dims``, computed as m + log Σ exp(xᵢ − m) with m the largest xᵢ, so that
+    no exp overflows (the softmax trick).   ∂/∂xᵢ = exp(xᵢ − result): the softmax of x."""
+
+    node_name = "LogsumexpBackward0"
+    known_zeros_pass = True
+    saved_names = ("self", "result")
+
+    @staticmethod
+    def forward(ctx, x, dims, keepdim):
+        a = x._data
+        dtype = x._dtype if x._dtype.is_floating_point else _dtypes.float32  # (integers: as floats)
+        a = a.astype(dtype.numpy, copy=False)
+        narrow = dtype.numpy  # (exp and log in double precision, rounded once, as the elementwise ops)
+        largest = np.max(a, axis=dims, keepdims=True) if a.size else np.zeros((1,) * a.ndim, narrow)
+        largest = np.where(np.isinf(largest), 0, largest).astype(narrow)  # (±inf: the sum gives them)
+        terms = np.exp(wide(a - largest)).astype(narrow)
+        result = np.log(wide(np.add.reduce(terms, axis=dims, keepdims=True))).astype(narrow) + largest
+        if not keepdim and dims:
+            result = np.squeeze(result, axis=dims)
+        result = out(result, dtype)
+        ctx.dims, ctx.keepdim = dims, keepdim
+        ctx.save_for_backward(x, result)
+        return result
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, result = ctx.saved_tensors
+        if not ctx.keepdim and x._data.ndim:  # (PyTorch's formula, with the reduced dims put back)
+            for d in ctx.dims:
+                grad, result = grad.unsqueeze(d), result.unsqueeze(d)
+        return grad * (x - result).exp(), None, None
 
 
 class Amax(Function):

@@ -6800,6 +6800,7 @@ def which_ops_pass_known_zeros_on(t):
         "alias_T": lambda x: x.unsqueeze(0).T,
         "mT": lambda x: x.unsqueeze(0).mT,
         "amin": lambda x: x.amin(0),
+        "logsumexp": lambda x: x.logsumexp(0),
         "cos2": lambda x: x.cos().sin(),
         "sign": lambda x: x.sign(),
         "fmod": lambda x: x.fmod(0.7),
@@ -6816,3 +6817,37 @@ def which_ops_pass_known_zeros_on(t):
         f(x).sgn().sum().backward()
         out[name] = seen
     return out
+
+
+@case
+def logsumexp_without_overflow(t):
+    """log Σ exp(x) along dims: m + log Σ exp(x − m), so 1000 does not overflow; ±inf and an
+    all −inf row as PyTorch; its gradient is the softmax, recorded as grad · exp(x − result)."""
+    inf = float("inf")
+    x = t.tensor(
+        [[1.0, 2.0, 3.0], [-inf, -inf, 0.0], [inf, 1.0, 2.0], [1000.0, 1000.0, -1000.0]], requires_grad=True
+    )
+    y = x.logsumexp(1)
+    (g,) = t.autograd.grad(y.sum(), x, create_graph=True)
+    (g2,) = t.autograd.grad((g[0] * g[0]).sum(), x)
+    all_minus_inf = t.tensor([[-inf, -inf]], requires_grad=True)
+    return {
+        "rows": y,
+        "grad": g,
+        "grad_graph": graph(g.grad_fn),
+        "second": g2,
+        "columns_keepdim": x.logsumexp(0, keepdim=True),
+        "all": t.logsumexp(x.detach(), (0, 1)),
+        "number": t.tensor(2.0, requires_grad=True).logsumexp(0),
+        "integers": t.tensor([1, 2]).logsumexp(0),
+        "bools": t.tensor([True, False]).logsumexp(0),
+        "empty": [t.zeros(0, 3).logsumexp(0), t.zeros(2, 0).logsumexp(1)],
+        "all_minus_inf_grad": t.autograd.grad(all_minus_inf.logsumexp(1).sum(), all_minus_inf),
+        "float64": x.double().logsumexp(1),
+        "errors": [
+            raises(lambda: x.logsumexp()),
+            raises(lambda: x.logsumexp(dim=[])),
+            raises(lambda: x.logsumexp((1, 1))),
+            raises(lambda: x.logsumexp(2)),
+        ],
+    }
