@@ -369,6 +369,8 @@ def logsumexp(self, dim=_NOT_GIVEN, keepdim=False):
     """log Σ exp(x) along ``dim`` (an int or a tuple), without overflow: see ops.reductions."""
     if dim is _NOT_GIVEN:
         raise TypeError('logsumexp() missing 1 required positional arguments: "dim"')
+    if dim is None:
+        raise TypeError("logsumexp(): argument 'dim' (position 2) must be tuple of ints, not NoneType")
     if isinstance(dim, list | tuple) and not dim:  # (sic: PyTorch's own error for dim=[])
         ones = ", ".join(["1"] * self._data.ndim)
         raise RuntimeError(f"output with shape [] doesn't match the broadcast shape [{ones}]")

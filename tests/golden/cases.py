@@ -6846,6 +6846,7 @@ def logsumexp_without_overflow(t):
         "float64": x.double().logsumexp(1),
         "errors": [
             raises(lambda: x.logsumexp()),
+            raises(lambda: t.logsumexp(x, None)),
             raises(lambda: x.logsumexp(dim=[])),
             raises(lambda: x.logsumexp((1, 1))),
             raises(lambda: x.logsumexp(2)),
