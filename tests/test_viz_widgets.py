@@ -1,6 +1,5 @@
 """The widgets without a browser: what they build, and exactly what they do to .grad (nothing)."""
 
-import os
 import re
 import subprocess
 import sys
@@ -179,15 +178,11 @@ IMPORT_CHECK = textwrap.dedent("""
 """)
 
 
-def test_import_minigrad_stays_light(tmp_path):
+def test_import_minigrad_stays_light(compiled_imports_env, tmp_path):
     """`import minigrad` imports no graphviz/ipywidgets/matplotlib (nor minigrad.viz) and takes < 150 ms
     beyond numpy's own import; `from minigrad import viz` imports them only when a drawing or widget is made.
-
-    Timed as every import after the first is: from compiled bytecode. (Where PYTHONDONTWRITEBYTECODE is
-    set, as on the CI machine, Python would compile every module again on each import; here the
-    bytecode goes to a cache of the test's own, written by a first run that is not timed.)"""
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    env["PYTHONPYCACHEPREFIX"] = str(tmp_path)
+    (Timed from compiled bytecode: see the fixture.)"""
+    env = compiled_imports_env
     run = [sys.executable, "-c", IMPORT_CHECK]
     subprocess.run(run, capture_output=True, text=True, check=True, env=env)  # compiles, untimed
     assert list(tmp_path.rglob("tensor.cpython-*.pyc")), "the bytecode cache was not written"
