@@ -313,7 +313,13 @@ def min(self, dim=_NOT_GIVEN, keepdim=_NOT_GIVEN):
     return return_types.min(*reductions.MinDim.apply(self, dim, _flag(keepdim)))
 
 
+def _no_bool_arg(self, name):
+    if self._dtype is _dtypes.bool:
+        raise RuntimeError(f"{name}(): does not support bool input")
+
+
 def argmax(self, dim=None, keepdim=False):
+    _no_bool_arg(self, "argmax")
     if dim is None:  # the position in the flattened tensor (kept as 1 × 1 × ... with keepdim)
         index = np.argmax(self._data).astype(np.int64)
         return Tensor._make(index.reshape((1,) * self._data.ndim) if keepdim else index)
@@ -321,6 +327,7 @@ def argmax(self, dim=None, keepdim=False):
 
 
 def argmin(self, dim=None, keepdim=False):
+    _no_bool_arg(self, "argmin")
     if dim is None:
         index = np.argmin(self._data).astype(np.int64)
         return Tensor._make(index.reshape((1,) * self._data.ndim) if keepdim else index)

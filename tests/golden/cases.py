@@ -6852,3 +6852,12 @@ def logsumexp_without_overflow(t):
             raises(lambda: x.logsumexp(2)),
         ],
     }
+
+
+@case
+def argmax_and_argmin_refuse_bools(t):
+    b = t.tensor([True, False, True])
+    return {
+        "errors": [raises(lambda: b.argmax()), raises(lambda: b.argmin()), raises(lambda: b.argmax(0))],
+        "max_of_bools": [b.max(), b.max(0), b.min(0)],
+    }
