@@ -3,11 +3,10 @@
 
 import builtins
 import operator
-import warnings
 
 import numpy as np
 
-from . import _dtypes, return_types
+from . import _dtypes, _warnings, return_types
 from .autograd import grad_mode
 from .autograd.function import _bump_version
 from .ops import arithmetic as ar
@@ -645,7 +644,7 @@ _warned = set()  # the deprecation warnings already given: PyTorch gives each on
 def _warn_once(message):
     if message not in _warned:
         _warned.add(message)
-        warnings.warn(message, UserWarning, stacklevel=3)
+        _warnings.warn(message)
 
 
 def _T(self):

@@ -1,9 +1,8 @@
 """``optim.SGD``: the update ``p ← p − lr · (p.grad + weight_decay · p)``, with optional momentum."""
 
-import warnings
-
 import numpy as np
 
+from . import _warnings
 from .autograd.function import _bump_version, _quietly
 from .autograd.grad_mode import no_grad
 from .tensor import Tensor
@@ -16,11 +15,9 @@ def _check_duplicates(groups):
     for group in groups:
         ids = [id(p) for p in group["params"]]
         if len(set(ids)) != len(ids):
-            warnings.warn(
+            _warnings.warn(
                 "optimizer contains a parameter group with duplicate parameters; in future, this will "
-                "cause an error; see github.com/pytorch/pytorch/issues/40967 for more information",
-                UserWarning,
-                stacklevel=4,
+                "cause an error; see github.com/pytorch/pytorch/issues/40967 for more information"
             )
         if seen & set(ids):
             raise ValueError("some parameters appear in more than one parameter group")

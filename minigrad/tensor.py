@@ -8,12 +8,11 @@ from :mod:`minigrad.ops`, which computes the value and records the graph.
 """
 
 import math
-import warnings
 import weakref
 
 import numpy as np
 
-from . import _dtypes, _printing, autograd
+from . import _dtypes, _printing, _warnings, autograd
 from .autograd import grad_mode
 from .autograd.function import AccumulateGrad, _add_hook, _version_counter_of
 
@@ -333,7 +332,7 @@ class Tensor:
         """The gradient accumulated by backward(); None until then, and always None on a non-leaf
         unless you called ``retain_grad()`` on it (reading it then warns, as PyTorch does)."""
         if self._grad_fn is not None and not self._retains_grad and self._grad is None:
-            warnings.warn(_NON_LEAF_GRAD_WARNING, UserWarning, stacklevel=2)
+            _warnings.warn(_NON_LEAF_GRAD_WARNING)
         return self._grad
 
     @grad.setter

@@ -570,3 +570,40 @@ def test_saved_tensors_hooks_pack_in_forward_and_unpack_in_backward():
     y.sum().backward()
     assert calls == ["pack", "unpack"]
     assert x.grad.tolist() == pytest.approx([float(np.cos(1.0)), float(np.cos(2.0))])
+
+
+WARNING_CASES = {
+    "var_degrees_of_freedom": lambda: mg.ones(3).var(correction=5),
+    "mse_loss_shapes": lambda: mg.nn.MSELoss()(mg.ones(3, 1), mg.ones(3)),
+    "legacy_reduction": lambda: mg.nn.functional.nll_loss(
+        mg.zeros(2, 3), mg.tensor([0, 1]), size_average=False
+    ),
+    "non_leaf_grad": lambda: (mg.ones(2, requires_grad=True) * 2).grad,
+    "T_of_a_vector": lambda: mg.ones(2, 3, 4).T,
+    "gradcheck_float32": lambda: mg.autograd.gradcheck(
+        lambda a: a * 2, (mg.ones(2, requires_grad=True),), eps=1e-3, atol=1e-2
+    ),
+    "backward_create_graph": lambda: (mg.ones(2, requires_grad=True) ** 2).sum().backward(create_graph=True),
+    "only_inputs": lambda: mg.autograd.grad(
+        (mg.ones(1, requires_grad=True) * 2).sum(), [], only_inputs=False
+    ),
+    "duplicate_parameter": lambda: mg.optim.SGD([mg.nn.Parameter(mg.ones(1))] * 2, lr=0.1),
+}
+
+
+@pytest.mark.parametrize("name", list(WARNING_CASES))
+def test_warnings_point_at_the_line_that_caused_them(name):
+    """As PyTorch's do: the warning names your file and line, not minigrad's internals (a learner
+    in a notebook sees their own cell)."""
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            WARNING_CASES[name]()
+        except Exception:  # noqa: BLE001  (only the warning matters here)
+            pass
+    assert caught, "no warning"
+    assert {w.filename for w in caught} == {__file__}, [
+        (w.filename, w.lineno, str(w.message)[:40]) for w in caught
+    ]

@@ -11,6 +11,7 @@ import warnings
 
 import numpy as np
 
+from .. import _warnings
 from . import engine, forward_ad, graph  # noqa: F401
 from . import function as _function  # its Tensor and zeros are filled in once they exist
 from .anomaly_mode import detect_anomaly, is_anomaly_enabled, set_detect_anomaly
@@ -105,7 +106,7 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     if retain_graph is None:
         retain_graph = create_graph
     if create_graph and inputs is None:
-        warnings.warn(_CREATE_GRAPH_WARNING, UserWarning, stacklevel=3)
+        _warnings.warn(_CREATE_GRAPH_WARNING)
     roots = _root_edges(tensors)
     input_edges = None
     if inputs is not None:
@@ -140,11 +141,10 @@ def grad(
     any ``.grad``. An input the outputs do not depend on raises, unless ``allow_unused=True`` (then
     its gradient is None, or zeros with ``materialize_grads=True``)."""
     if not only_inputs:
-        warnings.warn(
+        _warnings.warn(
             "only_inputs argument is deprecated and is ignored now (defaults to True). To accumulate "
             "gradient for other parts of the graph, please use minigrad.autograd.backward.",
             FutureWarning,
-            stacklevel=2,
         )
     outputs, inputs = _as_tuple(outputs), _as_tuple(inputs)
     if not inputs:

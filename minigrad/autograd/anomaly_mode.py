@@ -6,7 +6,7 @@ node produces: a NaN raises a RuntimeError naming the node and showing that forw
 It costs time, so it is off by default.
 """
 
-import warnings
+from .. import _warnings
 
 _state = {"enabled": False, "check_nan": True}
 
@@ -36,11 +36,9 @@ class detect_anomaly:
     """Context manager that switches anomaly detection on for its block."""
 
     def __init__(self, check_nan=True):
-        warnings.warn(
+        _warnings.warn(
             "Anomaly Detection has been enabled. This mode will increase the runtime and should "
-            "only be enabled for debugging.",
-            UserWarning,
-            stacklevel=2,
+            "only be enabled for debugging."
         )
         self._check_nan = bool(check_nan)
         self._previous = None

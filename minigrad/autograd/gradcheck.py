@@ -7,9 +7,9 @@ and compares them. Do it in float64: in float32 the rounding error of a central 
 ``gradgradcheck`` does the same for the gradient itself (second derivatives).
 """
 
-import warnings
-
 import numpy as np
+
+from .. import _warnings
 
 
 class GradcheckError(RuntimeError):
@@ -87,12 +87,10 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
     inputs = inputs if isinstance(inputs, tuple) else (inputs,)
     for i in inputs:
         if isinstance(i, Tensor) and i.requires_grad and i.dtype.name != "float64":
-            warnings.warn(
+            _warnings.warn(
                 f"Input #{inputs.index(i)} requires gradient and is not a double precision "
                 "floating point or complex. This check will likely fail if all the inputs are not "
-                "of double precision floating point or complex. ",
-                UserWarning,
-                stacklevel=2,
+                "of double precision floating point or complex. "
             )
     if not any(isinstance(i, Tensor) and i.requires_grad for i in inputs):
         raise ValueError(

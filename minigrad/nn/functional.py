@@ -1,10 +1,8 @@
 """Functional forms of the layers and losses."""
 
-import warnings
-
 import numpy as np
 
-from .. import _dtypes
+from .. import _dtypes, _warnings
 from ..ops.arithmetic import DivScalar, MulScalar
 from ..ops.linalg import Addmm
 from ..ops.losses import MseLoss, NllLoss, NllLoss2d
@@ -49,12 +47,10 @@ def mse_loss(input, target, reduction="mean"):
     if reduction not in ("mean", "sum", "none"):
         raise ValueError(f"{reduction} is not a valid value for reduction")
     if target._data.shape != input._data.shape:
-        warnings.warn(
+        _warnings.warn(
             f"Using a target size ({target.shape!r}) that is different to the input size "
             f"({input.shape!r}). This will likely lead to incorrect results due to "
-            "broadcasting. Please ensure they have the same size.",
-            UserWarning,
-            stacklevel=2,
+            "broadcasting. Please ensure they have the same size."
         )
     return MseLoss.apply(input, target, reduction)
 
@@ -66,11 +62,7 @@ def _legacy_reduction(size_average, reduce, reduction):
     size_average = True if size_average is None else size_average
     reduce = True if reduce is None else reduce
     new = "none" if not reduce else ("mean" if size_average else "sum")
-    warnings.warn(
-        f"size_average and reduce args will be deprecated, please use reduction='{new}' instead.",
-        UserWarning,
-        stacklevel=3,
-    )
+    _warnings.warn(f"size_average and reduce args will be deprecated, please use reduction='{new}' instead.")
     return new
 
 

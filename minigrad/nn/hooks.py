@@ -24,24 +24,10 @@ the gradients are caught, with node hooks (``grad_fn.register_hook``)::
     input
 """
 
-import os
-import sys
-import warnings
-
+from .. import _warnings
 from ..autograd import grad_mode
 from ..autograd.function import Function, _add_hook
 from ..tensor import Tensor
-
-_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def _stacklevel_outside_minigrad():
-    """The ``stacklevel`` that makes a warning point at the caller's line (the first frame that
-    is not minigrad's own), however deep inside the engine it is raised."""
-    frame, level = sys._getframe(1), 1
-    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(_PACKAGE_DIR):
-        frame, level = frame.f_back, level + 1
-    return level
 
 
 class BackwardHookFunction(Function):
@@ -95,10 +81,9 @@ class ModuleHooks:
                 result = self.run_forward_hook(key, hook, module, args, kwargs, result)
             if catcher is not None:
                 if not isinstance(result, (Tensor, tuple)):
-                    warnings.warn(
+                    _warnings.warn(
                         "For backward hooks to be called, module output should be a Tensor or a tuple "
                         f"of Tensors but received {type(result)}",
-                        stacklevel=_stacklevel_outside_minigrad(),
                     )
                 result = catcher.wrap_outputs(result)
             return result
@@ -108,10 +93,9 @@ class ModuleHooks:
                     try:
                         result = self.run_forward_hook(key, hook, module, args, kwargs, result)
                     except Exception as e:
-                        warnings.warn(
+                        _warnings.warn(
                             "module forward hook with ``always_call=True`` raised an exception that "
                             f"was silenced as another error was raised in forward: {e}",
-                            stacklevel=_stacklevel_outside_minigrad(),
                         )
             raise
 
@@ -206,12 +190,11 @@ class GradientCatcher:
             self.grad_outputs = new
         grad_outputs = self.grad_outputs
         if self.input_positions is None:
-            warnings.warn(
+            _warnings.warn(
                 "Full backward hook is firing when gradients are computed with respect to module "
                 "outputs since no inputs require gradients. See "
                 "https://docs.pytorch.org/docs/main/generated/torch.nn.Module.html"
                 "#torch.nn.Module.register_full_backward_hook for more details.",
-                stacklevel=_stacklevel_outside_minigrad(),
             )
             grad_inputs = (None,) * self.n_inputs
             for _, hook in list(self.hooks):

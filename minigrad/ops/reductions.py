@@ -2,11 +2,10 @@
 every input element that went into a sum receives the sum's gradient."""
 
 import math
-import warnings
 
 import numpy as np
 
-from .. import _dtypes
+from .. import _dtypes, _warnings
 from ..autograd.function import Function
 from ..tensor import _normalize_dim
 from ._util import out, wide, zeros
@@ -275,11 +274,9 @@ def _degrees_of_freedom(x, dims, correction, name):
     warning: then the variance is inf, or nan where all elements are equal)."""
     n = math.prod(x._data.shape[d] for d in dims) if x._data.ndim else 1
     if n - correction <= 0:
-        warnings.warn(
+        _warnings.warn(
             f"{name}(): degrees of freedom is <= 0. Correction should be strictly less than the "
-            "reduction factor (input numel divided by output numel).",
-            UserWarning,
-            stacklevel=4,
+            "reduction factor (input numel divided by output numel)."
         )
     return max(0, n - correction)
 

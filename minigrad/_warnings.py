@@ -1,0 +1,25 @@
+"""Warnings that point at your line.
+
+PyTorch's warnings name the line of your code that caused them, however deep inside the library
+they are raised. ``warn`` does the same for minigrad: it walks up the call stack to the first
+frame outside the minigrad package and gives Python the ``stacklevel`` of that frame."""
+
+import os
+import sys
+import warnings
+
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+
+
+def stacklevel_outside_minigrad():
+    """The ``stacklevel`` (for a ``warnings.warn`` in the caller) of the first frame that is not
+    minigrad's own."""
+    frame, level = sys._getframe(2), 1
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(_PACKAGE_DIR):
+        frame, level = frame.f_back, level + 1
+    return level
+
+
+def warn(message, category=UserWarning):
+    """``warnings.warn(message, category)``, pointing at the first line outside minigrad."""
+    warnings.warn(message, category, stacklevel=stacklevel_outside_minigrad() + 1)
