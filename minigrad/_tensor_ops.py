@@ -422,8 +422,9 @@ def reshape(self, *shape):
     """Same numbers in a new shape: a view when the memory layout allows, else a copy."""
     shape = _size_args(shape, "reshape", "shape", single_sequence_message=True)
     _check_new_shape(shape, self._data.size)
-    if shape_ops.can_view(self._data, shape):
-        return shape_ops.View.apply(self, shape)
+    if shape_ops.can_view(self._data, shape):  # (PyTorch names the view by the input's layout)
+        view_op = shape_ops.View if self._data.flags["C_CONTIGUOUS"] else shape_ops.ReshapeAlias
+        return view_op.apply(self, shape)
     return shape_ops.UnsafeView.apply(self, shape)
 
 

@@ -26,6 +26,13 @@ class View(Function):
         return grad.reshape(ctx.input_shape), None
 
 
+class ReshapeAlias(View):
+    """``reshape`` of a tensor that is not contiguous but whose layout still allows a view (every
+    other column, one column of a matrix): PyTorch's ``_reshape_alias``, the same rule as View."""
+
+    node_name = "ReshapeAliasBackward0"
+
+
 def can_view(array, shape):
     """True when ``array`` can be given ``shape`` without copying (numpy refuses to set the shape of
     a view in place exactly when a copy would be needed)."""

@@ -6861,3 +6861,33 @@ def argmax_and_argmin_refuse_bools(t):
         "errors": [raises(lambda: b.argmax()), raises(lambda: b.argmin()), raises(lambda: b.argmax(0))],
         "max_of_bools": [b.max(), b.max(0), b.min(0)],
     }
+
+
+@case
+def reshape_names_its_node_by_the_layout(t):
+    """``reshape`` is a view (ViewBackward0) of a contiguous tensor, PyTorch's ``_reshape_alias``
+    (ReshapeAliasBackward0) of a non-contiguous one that can still be viewed, and a copy
+    (UnsafeViewBackward0) otherwise; ``flatten`` is a reshape."""
+    x = t.ones(3, 4, requires_grad=True) * 1
+    tensors = {
+        "contiguous": x,
+        "narrow_last": x.narrow(-1, 1, 1),
+        "narrow_first": x.narrow(0, 1, 2),
+        "every_other_column": x[:, ::2],
+        "transposed": x.t(),
+        "one_column": x[:, 1],
+        "expanded": x[:1].expand(3, 4),
+        "unsqueezed": x.unsqueeze(1),
+        "number": x[1, 1],
+    }
+    out = {}
+    for name, v in tensors.items():
+        flat = v.reshape(-1)
+        (g,) = t.autograd.grad((flat * t.arange(flat.numel(), dtype=t.float32)).sum(), x)
+        out[name] = [
+            flat.grad_fn.name(),
+            v.reshape(v.numel(), 1).grad_fn.name(),
+            v.flatten().grad_fn.name(),
+            g,
+        ]
+    return out
