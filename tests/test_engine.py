@@ -425,3 +425,22 @@ def test_a_known_zero_gradient_changed_in_place_by_a_hook_is_a_gradient_again():
     z = y.sgn()  # y gets known zeros from sgn, and the hook changes them
     (z.sum() + s.sum()).backward()
     assert x.grad.tolist() == [3.0, 3.0]
+
+
+def test_a_function_of_yours_built_on_a_builtin_op_still_runs_on_known_zeros():
+    """Known zeros skip only built-in nodes: a learner's subclass of a built-in op, with its own
+    backward, is called as PyTorch calls every custom Function's backward."""
+    from minigrad.ops.elementwise import Exp
+
+    calls = []
+
+    class MyExp(Exp):
+        @staticmethod
+        def backward(ctx, grad):
+            calls.append(grad.tolist())
+            return Exp.backward(ctx, grad)
+
+    x = mg.tensor([1.0, 2.0], requires_grad=True)
+    MyExp.apply(x).sgn().sum().backward()
+    assert calls == [[0.0, 0.0]]
+    assert x.grad.tolist() == [0.0, 0.0]

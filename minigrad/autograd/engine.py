@@ -56,8 +56,8 @@ def _only_known_zeros(node, grads):
     or into nan, 0 / 0 — so the engine passes zeros on instead, as PyTorch does. Other ops (ReLU,
     indexing, cumsum, your own Functions...) compute with the zeros, as PyTorch's do."""
     forward_cls = getattr(node, "_forward_cls", None)  # (AccumulateGrad has none)
-    if forward_cls is None or forward_cls.known_zeros_pass is False:
-        return False
+    if forward_cls is None or forward_cls.known_zeros_pass is False or node._python_function:
+        return False  # (a Function of yours always runs, even one built on a built-in op)
     for g in grads:
         if g is not None and not _is_known_zero(g):
             return False
