@@ -328,3 +328,16 @@ def test_the_stepper_explains_the_hooks_of_a_node():
         "node hook of MulBackward0 replaced the gradients it sends to its inputs: ([30, 40], None) → ([31, 41], None)",
     ]
     assert frames[-1].lines == ["x.grad = [31, 41]"]
+
+
+def test_stepping_through_inf_and_nan_gradients_is_quiet():
+    """The stepper recomputes each edge's chain-rule product to show it; where gradients are inf
+    or nan (log at 0) that must not print numpy's RuntimeWarnings into the learner's notebook."""
+    import warnings
+
+    x = minigrad.tensor([0.0, 2.0], requires_grad=True)
+    y = (x.log().sgn() * x.log()).sum()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        trace = Trace(y, names={"x": x, "y": y})
+    assert trace.frames[-1].grads == {"x": "[-inf, 0.5]"}

@@ -88,7 +88,8 @@ class Trace:
         self.truncated = False
         self.total_events = 0
         self._locals = {}
-        self._build(output)
+        with np.errstate(all="ignore"):  # (inf and nan are values to show, as the engine's are)
+            self._build(output)
 
     # --- helpers --------------------------------------------------------------------------------
     def _sym(self, info):
