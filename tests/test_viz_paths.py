@@ -98,3 +98,18 @@ def test_sums_that_differ_only_by_rounding_are_written_alike():
     shown = _format.agreeing(0.12345650000000001, 0.1234564999999999, scale=1)  # straddles a rounding edge
     assert shown[0] == shown[1]
     assert _format.agreeing(8.0, 8.5, scale=8) == ("8", "8.5")  # a real difference stays visible
+
+
+def test_path_sums_through_inf_and_nan_are_quiet():
+    """Path products at x = 0 of log (inf · 0) are nan, shown as nan, without numpy's
+    RuntimeWarnings in the learner's notebook."""
+    import warnings
+
+    from minigrad import viz
+
+    z = minigrad.tensor(0.0, requires_grad=True)
+    w = z.log() * 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        explorer = viz.PathExplorer(w, z, names={"z": z, "w": w})
+    assert explorer.sum_text == explorer.engine_text == "nan"

@@ -120,24 +120,29 @@ def find_paths(graph, target, target_nr=0, gradient=None, max_paths=MAX_PATHS):
             continue
         for edge in reversed(node.edges):
             stack.append((edge.dst, path + (edge,)))
-    paths = []
-    for edges in found:
-        contribution = _contribution(graph, edges, seed, root_nr)
-        factors = None
-        if scalar:
-            factors = []
-            for edge in edges:
-                locs = local_derivatives(edge.src.fn)
-                if locs is None or edge.index not in locs:
-                    factors = None
-                    break
-                factors.append(locs[edge.index])
-            if factors is not None and contribution is not None:
-                product = float(np.prod([float(f) for f in factors])) * float(np.asarray(seed._data))
-                if not np.isclose(product, float(contribution), rtol=1e-6, atol=1e-12):
-                    factors = None  # a backward that is not a plain product: show the value only
-        paths.append(Path(edges, contribution, factors))
+    with np.errstate(all="ignore"):  # (inf and nan are values to show, as the engine's are)
+        paths = [_path(graph, edges, seed, root_nr, scalar) for edges in found]
     return paths, total
+
+
+def _path(graph, edges, seed, root_nr, scalar):
+    """One path: its contribution and, when the backward along it is a plain product of local
+    derivatives (scalars), those factors."""
+    contribution = _contribution(graph, edges, seed, root_nr)
+    factors = None
+    if scalar:
+        factors = []
+        for edge in edges:
+            locs = local_derivatives(edge.src.fn)
+            if locs is None or edge.index not in locs:
+                factors = None
+                break
+            factors.append(locs[edge.index])
+        if factors is not None and contribution is not None:
+            product = float(np.prod([float(f) for f in factors])) * float(np.asarray(seed._data))
+            if not np.isclose(product, float(contribution), rtol=1e-6, atol=1e-12):
+                factors = None  # a backward that is not a plain product: show the value only
+    return Path(edges, contribution, factors)
 
 
 def engine_gradient(output, tensor, gradient=None):
