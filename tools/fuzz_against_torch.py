@@ -4,6 +4,7 @@ Run with a Python that has torch (as tools/record_golden.py), from the repositor
 
     .venv-bench/bin/python tools/fuzz_against_torch.py START COUNT     # seeds START .. START+COUNT-1
     NOPS=10 .venv-bench/bin/python tools/fuzz_against_torch.py 0 1000  # longer programs
+    SCALARS=1 .venv-bench/bin/python tools/fuzz_against_torch.py 0 1000  # 0-dim leaves only
 
 Each seed makes one program: one to three leaf tensors of random shapes (broadcastable or not,
 float64 mostly, float32 sometimes, rounded sometimes to make ties and zeros), then NOPS random ops
@@ -48,6 +49,8 @@ class Mismatch(Exception):
 
 
 def rand_shape(rng, max_dim=3):
+    if os.environ.get("SCALARS"):  # (0-dim tensors only: the lessons' scalar graphs)
+        return ()
     nd = rng.randint(0, max_dim)
     return tuple(rng.randint(1, 4) for _ in range(nd))
 
