@@ -33,18 +33,43 @@ def _check_mv_shapes(rows, k, n):
         raise RuntimeError(f"size mismatch, got input ({rows}), mat ({rows}x{k}), vec ({n})")
 
 
-def _check_matmul_shapes(a_shape, b_shape):
+def _folds(a, b):
+    """Whether PyTorch computes ``a @ b`` as one matrix product, the batch of the operand with 3 or
+    more dimensions folded into its rows, when the other has 1 or 2 (instead of a batched product).
+    It does when the smaller operand requires grad (its gradient then needs no batch sum), and
+    otherwise when the larger one is ``a`` and its batch dimensions lie in memory as one."""
+    a_larger = a._data.ndim >= b._data.ndim
+    big, small = (a, b) if a_larger else (b, a)
+    if big._data.ndim < 3 or small._data.ndim > 2:
+        return False
+    if small._requires_grad:
+        return True
+    if a._data.ndim == 2:
+        return False
+    if big._data.size == 0:
+        return True
+    array = big._data if a_larger else big._data.swapaxes(-1, -2)
+    shape, strides = array.shape, array.strides
+    return all(strides[i] == strides[i + 1] * shape[i + 1] for i in range(array.ndim - 2))
+
+
+def _check_matmul_shapes(a, b):
     """PyTorch's errors for the shapes of a matmul that is neither matrix × matrix nor a product of
-    vectors. They name the product PyTorch computes: a batch times one matrix (or vector) is folded
-    into one matrix product, (batch·n × k) @ (k × m); anything else is a batched product, the batch
-    dimensions broadcast and then flattened into one."""
-    if len(a_shape) >= 3 and len(b_shape) <= 2:  # folded
-        rows = int(np.prod(a_shape[:-1]))
-        if len(b_shape) == 2 and a_shape[-1] != b_shape[0]:
-            (k, m), folded = b_shape, f"{rows}x{a_shape[-1]}"
-            raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({folded} and {k}x{m})")
-        if len(b_shape) == 1:
-            _check_mv_shapes(rows, a_shape[-1], b_shape[0])
+    vectors. They name the product PyTorch computes: folded (see ``_folds``) into one matrix product,
+    (batch·n × k) @ (k × m) — or, when ``b`` is the larger, ``bᵀ`` folded times ``aᵀ`` — or else a
+    batched product, the batch dimensions broadcast and then flattened into one."""
+    a_shape, b_shape = a._data.shape, b._data.shape
+    if _folds(a, b):
+        if len(a_shape) >= 3:  # a's rows folded
+            rows, k, small = int(np.prod(a_shape[:-1])), a_shape[-1], b_shape
+        else:  # bᵀ's rows folded, times aᵀ
+            rows, k, small = int(np.prod(b_shape[:-2])) * b_shape[-1], b_shape[-2], a_shape[::-1]
+        if len(small) == 2 and k != small[0]:
+            raise RuntimeError(
+                f"mat1 and mat2 shapes cannot be multiplied ({rows}x{k} and {small[0]}x{small[1]})"
+            )
+        if len(small) == 1:
+            _check_mv_shapes(rows, k, small[0])
         return
     a2 = a_shape if len(a_shape) >= 2 else (1,) + a_shape
     b2 = b_shape if len(b_shape) >= 2 else b_shape + (1,)
@@ -205,7 +230,7 @@ def matmul(a, b):
         from .shape import SqueezeDims
 
         return SqueezeDims.apply(Mm.apply(a.unsqueeze(0), b), (0,))
-    _check_matmul_shapes(a._data.shape, b._data.shape)
+    _check_matmul_shapes(a, b)
     return Matmul.apply(a, b)
 
 

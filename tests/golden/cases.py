@@ -6891,3 +6891,33 @@ def reshape_names_its_node_by_the_layout(t):
             g,
         ]
     return out
+
+
+@case
+def matmul_errors_name_the_product_pytorch_folds_to(t):
+    """A batch times a matrix or vector (either side) is computed as one folded matrix product when
+    the smaller operand requires grad, or when the batch is on the left and lies in memory as one;
+    otherwise as a batched product. The error for mismatched sizes names the product computed."""
+    shapes = [
+        ((4, 4, 4), (3, 1)),
+        ((2, 4, 4), (3,)),
+        ((3,), (2, 4, 4)),
+        ((4, 3), (1, 2, 5)),
+        ((3,), (1, 4, 3)),
+        ((2, 1), (4, 2, 1)),
+        ((4, 3), (2, 4, 5)),
+        ((2, 3, 4), (5,)),
+        ((2, 3, 4), (5, 2)),
+        ((5,), (2, 3, 4)),
+        ((2, 3), (2, 4, 4)),
+        ((0, 3, 4), (5, 2)),
+    ]
+    out = []
+    for a, b in shapes:
+        for ra, rb in ((False, False), (True, False), (False, True)):
+            x, y = t.ones(*a, requires_grad=ra), t.ones(*b, requires_grad=rb)
+            out.append(raises(lambda x=x, y=y: x @ y))
+    permuted = t.ones(3, 4, 2).permute(1, 0, 2)  # (a batch that is not one block of memory)
+    out.append(raises(lambda: permuted @ t.ones(5, 3)))
+    out.append(raises(lambda: permuted @ t.ones(5, 3, requires_grad=True)))
+    return {"errors": out}
