@@ -283,13 +283,23 @@ def _degrees_of_freedom(x, dims, correction, name):
 
 def _variance(x, dims, correction, keepdim, name):
     """The numbers of ``x.var(...)``: the mean squared deviation from the mean over ``dims``, the sum
-    divided by N − correction."""
+    divided by N − correction.
+
+    The deviations d from the computed mean are corrected for its rounding error (the "corrected
+    two-pass" sum Σd² − (Σd)²/N): the mean of N equal numbers can be off by a unit in the last
+    place, and then their variance would be a tiny positive number instead of 0 — and std's
+    gradient, which is 0 where std is 0 (as in PyTorch, whose running-mean algorithm gets 0
+    exactly), would be a large one."""
     if not x._dtype.is_floating_point:
         raise RuntimeError("std and var only support floating point and complex dtypes")
     a = x._data
     axes = dims if a.ndim else None
     deviations = a - np.mean(a, axis=axes, keepdims=True)
-    squares = np.add.reduce(deviations * deviations, axis=axes, keepdims=keepdim and a.ndim > 0)
+    kept = keepdim and a.ndim > 0
+    squares = np.add.reduce(deviations * deviations, axis=axes, keepdims=kept)
+    total = np.add.reduce(deviations, axis=axes, keepdims=kept)
+    count = a.dtype.type(a.size // max(np.asarray(squares).size, 1) if a.size else 1)
+    squares = np.maximum(squares - total * total / count, 0)
     return squares / a.dtype.type(_degrees_of_freedom(x, dims, correction, name))
 
 

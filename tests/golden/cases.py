@@ -6921,3 +6921,21 @@ def matmul_errors_name_the_product_pytorch_folds_to(t):
     out.append(raises(lambda: permuted @ t.ones(5, 3)))
     out.append(raises(lambda: permuted @ t.ones(5, 3, requires_grad=True)))
     return {"errors": out}
+
+
+@case
+def std_of_equal_numbers_is_exactly_zero(t):
+    """The variance of equal numbers is exactly 0 (even where their computed mean is a unit in the
+    last place off), so std's gradient there is PyTorch's 0, not a large number."""
+    out = {}
+    for dtype in (t.float32, t.float64):
+        x = t.tensor(
+            [[0.1] * 3, [1 / 3] * 3, [2.2, 2.2, 2.2], [1e10 + 0.3] * 3], dtype=dtype, requires_grad=True
+        )
+        s = x.std(1)
+        (g,) = t.autograd.grad((s * t.tensor([1.0, 2.0, 3.0, 4.0], dtype=dtype)).sum(), x)
+        out[str(dtype).split(".")[-1]] = [s, x.var(1), g, x.var(1, correction=0)]
+    broadcast = t.tensor([[0.7], [1.3]], dtype=t.float64, requires_grad=True)
+    copies = broadcast * t.ones(2, 5, dtype=t.float64)
+    out["broadcast_copies"] = t.autograd.grad(copies.std(1, keepdim=True).sum(), broadcast)
+    return out
