@@ -308,7 +308,7 @@ def var_backward(grad, x, dims, correction, keepdim, whole):
     the reduced dimensions)."""
     if x.ndim == 0 or whole:
         dof = x.numel() - correction
-        if dof <= 0:
+        if dof <= 0:  # (PyTorch: ±inf with the gradient's sign, nan at the mean; x not in the graph)
             return grad * where(x == x.mean(), math.nan, math.inf)
         return MulScalar.apply(grad, 2.0 / dof) * (x - x.mean())
     if not keepdim and x.ndim > 1:

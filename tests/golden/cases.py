@@ -6939,3 +6939,29 @@ def std_of_equal_numbers_is_exactly_zero(t):
     copies = broadcast * t.ones(2, 5, dtype=t.float64)
     out["broadcast_copies"] = t.autograd.grad(copies.std(1, keepdim=True).sum(), broadcast)
     return out
+
+
+@case
+def var_backward_without_degrees_of_freedom(t):
+    """Corrections of N or more: along a dim, PyTorch's 2/(N − correction) (negative or inf); over
+    the whole tensor, ±inf with the gradient's sign (nan at the mean), x itself not in the graph."""
+    out = []
+    for kw in (
+        {"dim": 1, "correction": 5},
+        {"correction": 5},
+        {"dim": 1, "correction": 2},
+        {"correction": 4},
+        {"dim": 1, "correction": 1},
+        {"correction": 3},
+    ):
+        x = t.tensor([[1.0, 2.0], [3.0, 3.0]], requires_grad=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            (g,) = t.autograd.grad((x.var(**kw) * t.tensor(2.0)).sum(), x, create_graph=True)
+        out.append([g.detach(), g.requires_grad])
+    w = t.tensor(3.0, requires_grad=True)
+    x = t.tensor([1.0, 2.0], requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        (g,) = t.autograd.grad(x.var(correction=2) * w, x, create_graph=True)
+    return {"cases": out, "gradient_keeps_its_graph": [g.detach(), g.requires_grad]}
