@@ -6925,8 +6925,11 @@ def matmul_errors_name_the_product_pytorch_folds_to(t):
 
 @case
 def std_of_equal_numbers_is_exactly_zero(t):
-    """The variance of equal numbers is exactly 0 (even where their computed mean is a unit in the
-    last place off), so std's gradient there is PyTorch's 0, not a large number."""
+    """The variance of equal numbers is exactly 0 in minigrad (even where their computed mean is a
+    unit in the last place off), so std's gradient there is 0, not a large number. For these
+    values PyTorch's gradient is 0 too (its variance: 0 or ~1e-34); for some others (three float32
+    tanh(-1)) PyTorch's variance is a rounding-level 5e-15 and its gradient an O(1) artefact: a
+    difference README.md lists."""
     out = {}
     for dtype in (t.float32, t.float64):
         x = t.tensor(
