@@ -108,6 +108,10 @@ Tensor.__floordiv__, Tensor.__mod__ = floor_divide, remainder
 Tensor.__rfloordiv__ = lambda self, other: dv.FloorDivide.apply(other, self)
 Tensor.__rmod__ = lambda self, other: dv.RRemainder.apply(other, self)
 Tensor.__matmul__ = Tensor.matmul = Tensor.mm = matmul
+Tensor.__neg__ = Tensor.neg = lambda self: ar.Neg.apply(self)
+Tensor.reciprocal = lambda self: ar.Reciprocal.apply(self)
+Tensor.square = lambda self: ar.Pow.apply(self, 2)
+Tensor.subtract, Tensor.multiply, Tensor.divide = sub, mul, div
 
 
 def dot(self, other):
@@ -118,12 +122,6 @@ def dot(self, other):
 
 
 Tensor.dot = dot
-# PyTorch's test for its "ZeroTensor": here, the known zeros of ops._util.known_zeros_like
-Tensor._is_zerotensor = lambda self: self._known_zero
-Tensor.__neg__ = Tensor.neg = lambda self: ar.Neg.apply(self)
-Tensor.reciprocal = lambda self: ar.Reciprocal.apply(self)
-Tensor.square = lambda self: ar.Pow.apply(self, 2)
-Tensor.subtract, Tensor.multiply, Tensor.divide = sub, mul, div
 
 # --- elementwise functions ------------------------------------------------------------------------
 Tensor.exp = lambda self: el.Exp.apply(self)
@@ -819,7 +817,7 @@ def getitem(self, key):
     if not all(_is_basic(p) for p in parts):
         _check_advanced_key(self, parts)
         return shape_ops.Index.apply(self, _numpy_key(key))
-    parts_given = parts
+    whole_tensor_key = all(p is Ellipsis for p in parts)  # x[...] and x[()]
     n_real = len([p for p in parts if p is not None and p is not Ellipsis])
     if self.ndim == 0 and n_real > 0:  # (PyTorch words it three ways)
         if isinstance(key, tuple):
@@ -860,7 +858,7 @@ def getitem(self, key):
                 result = shape_ops.Slice.apply(result, dim, part)
             dim += 1
     if result is self:  # x[:] or x[...]: still a new view, as in PyTorch
-        if all(p is Ellipsis for p in parts_given):  # x[...] and x[()]
+        if whole_tensor_key:
             return shape_ops.Alias.apply(self)
         result = shape_ops.Slice.apply(self, 0, slice(None))
     return result

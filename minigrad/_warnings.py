@@ -11,15 +11,9 @@ import warnings
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 
 
-def stacklevel_outside_minigrad():
-    """The ``stacklevel`` (for a ``warnings.warn`` in the caller) of the first frame that is not
-    minigrad's own."""
-    frame, level = sys._getframe(2), 1
-    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(_PACKAGE_DIR):
-        frame, level = frame.f_back, level + 1
-    return level
-
-
 def warn(message, category=UserWarning):
     """``warnings.warn(message, category)``, pointing at the first line outside minigrad."""
-    warnings.warn(message, category, stacklevel=stacklevel_outside_minigrad() + 1)
+    frame, level = sys._getframe(1), 2  # (the caller of warn: stacklevel 2)
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(_PACKAGE_DIR):
+        frame, level = frame.f_back, level + 1
+    warnings.warn(message, category, stacklevel=level)

@@ -204,7 +204,7 @@ class Tensor:
     _wrapped_number = False
     _version_counter = None  # made when first needed (see _version_counter_of)
     _returned_as_is_by = None  # the name of a custom Function that returned this input as is
-    _known_zero = False  # a gradient known to be all zeros (see ops._util.known_zeros_like)
+    _known_zero = False  # a gradient known to be all zeros (see ops._util.known_zeros)
 
     __array_ufunc__ = None  # numpy defers to our operators: np.float64(2) * t is a Tensor
     __hash__ = object.__hash__  # identity: == is elementwise, as in PyTorch
@@ -279,6 +279,11 @@ class Tensor:
     @property
     def device(self):
         return "cpu"
+
+    def _is_zerotensor(self):
+        """PyTorch's test for its "ZeroTensor": here, the known zeros of ``ops._util.known_zeros``
+        (the zero gradient of ``sgn``, as autograd.grad or a hook may hand it to you)."""
+        return self._known_zero
 
     @property
     def is_leaf(self):

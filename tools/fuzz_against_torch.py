@@ -485,10 +485,9 @@ if __name__ == "__main__":
         try:
             run_program(seed)
         except Mismatch as e:
-            key = str(e).splitlines()[-1][:80]
-            last = str(e).split("-> ")[-1].splitlines()[0][:60]
-            if last in seen:
+            kind = str(e).split("-> ")[-1].splitlines()[0][:60]  # (one program per kind of mismatch)
+            if kind in seen:
                 continue
-            seen[last] = seed
+            seen[kind] = seed
             print(f"=== seed {seed}\n{e}\n")
     print(f"{len(seen)} distinct mismatch kinds in {count} programs")

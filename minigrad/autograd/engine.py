@@ -44,8 +44,8 @@ from .function import (
 
 
 def _is_known_zero(grad):
-    """``grad`` is marked as known zeros (``zeros_like_grad``) and still is all zeros (a hook of yours
-    may have changed it in place)."""
+    """``grad`` is marked as known zeros (``ops._util.known_zeros``) and still is all zeros (a hook
+    of yours may have changed it in place)."""
     return grad._known_zero and not grad._data.any()
 
 
@@ -55,8 +55,7 @@ def _only_known_zeros(node, grads):
     multiplications, divisions, sums, views, ...): its formulas would only turn zeros into zeros —
     or into nan, 0 / 0 — so the engine passes zeros on instead, as PyTorch does. Other ops (ReLU,
     indexing, cumsum, your own Functions...) compute with the zeros, as PyTorch's do."""
-    forward_cls = getattr(node, "_forward_cls", None)  # (AccumulateGrad has none)
-    if forward_cls is None or forward_cls.known_zeros_pass is False or node._python_function:
+    if node._forward_cls.known_zeros_pass is False or node._python_function:
         return False  # (a Function of yours always runs, even one built on a built-in op)
     for g in grads:
         if g is not None and not _is_known_zero(g):
@@ -69,14 +68,16 @@ def _zeros_for_inputs(node):
     where PyTorch's ZeroTensor goes on (``known_zeros_pass`` True, or True at that argument), ordinary
     zeros where it does not: at the arguments marked False, and where a broadcast input's gradient
     is summed back to its shape (PyTorch's sum makes real zeros)."""
+    from ..ops._util import known_zeros, zeros  # (the ops are loaded after the engine)
+
     passes, sums_to_shape = node._forward_cls.known_zeros_pass, node._forward_cls.sums_to_shape
-    out_size = np.prod(node._output_meta[0][0]) if node._output_meta else None
+    out_size = np.prod(node._output_meta[0][0])
     results = [None] * len(node.needs_input_grad)
     for child, _, arg_index, shape, dtype in node._edges:
         if child is not None:
-            zero = results[arg_index] = function.Tensor._make(np.zeros(shape, dtype.numpy), dtype)
             summed_back = sums_to_shape and np.prod(shape) < out_size
-            zero._known_zero = (passes is True or passes[arg_index]) and not summed_back
+            known = (passes is True or passes[arg_index]) and not summed_back
+            results[arg_index] = (known_zeros if known else zeros)(shape, dtype)
     return tuple(results)
 
 

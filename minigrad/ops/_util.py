@@ -47,12 +47,12 @@ def zeros_like_grad(grad):
     return zeros(grad._data.shape, grad._dtype)
 
 
-def known_zeros_like(grad):
-    """Zeros like ``zeros_like_grad``, marked as *known* zeros, as PyTorch's "ZeroTensor"
-    (``_efficientzerotensor``, which ``sgn``'s backward returns): the engine passes them on through
-    the built-in nodes below without computing (``0 / x`` would be nan at x = 0), and adds them to
-    other gradients as nothing."""
-    zero = zeros(grad._data.shape, grad._dtype)
+def known_zeros(shape, dtype):
+    """Zeros marked as *known* zeros, as PyTorch's "ZeroTensor" (``_efficientzerotensor``, which
+    ``sgn``'s backward returns): the engine passes them on through the nodes of the ops whose
+    backward keeps them zeros (``Function.known_zeros_pass``) without computing (``0 / x`` would be
+    nan at x = 0), and they refuse in-place changes, as PyTorch's do."""
+    zero = zeros(shape, dtype)
     zero._known_zero = True
     return zero
 

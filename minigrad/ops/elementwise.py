@@ -9,7 +9,7 @@ from ..tensor import Tensor, _wrap_number
 from ._util import (
     check_broadcastable,
     float_result,
-    known_zeros_like,
+    known_zeros,
     out,
     promoted,
     sum_to_shape,
@@ -350,7 +350,7 @@ class Sgn(Sign):
 
     @staticmethod
     def backward(ctx, grad):
-        return known_zeros_like(grad)
+        return known_zeros(grad._data.shape, grad._dtype)
 
 
 class ClampMin(Function):

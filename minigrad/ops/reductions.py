@@ -269,10 +269,15 @@ class VectorNorm(Function):
         return scaled * (grad / norm.pow(p - 1)).masked_fill(norm == 0, 0), None, None, None
 
 
+def _count(x, dims):
+    """How many elements each result of a reduction over ``dims`` takes in (N)."""
+    return math.prod(x._data.shape[d] for d in dims) if x._data.ndim else 1
+
+
 def _degrees_of_freedom(x, dims, correction, name):
     """N − correction for the N elements each variance averages (0 at the least, with PyTorch's
     warning: then the variance is inf, or nan where all elements are equal)."""
-    n = math.prod(x._data.shape[d] for d in dims) if x._data.ndim else 1
+    n = _count(x, dims)
     if n - correction <= 0:
         _warnings.warn(
             f"{name}(): degrees of freedom is <= 0. Correction should be strictly less than the "
@@ -287,9 +292,9 @@ def _variance(x, dims, correction, keepdim, name):
 
     The deviations d from the computed mean are corrected for its rounding error (the "corrected
     two-pass" sum Σd² − (Σd)²/N): the mean of N equal numbers can be off by a unit in the last
-    place, and then their variance would be a tiny positive number instead of 0 — and std's
-    gradient, which is 0 where std is 0 (as in PyTorch, whose running-mean algorithm gets 0
-    exactly), would be a large one."""
+    place, and then their variance would be a tiny positive number instead of 0, and std's
+    gradient, which is 0 where std is 0 (PyTorch's choice), a large one. (PyTorch's own variance
+    of equal numbers is sometimes such a tiny number: README.md lists the difference.)"""
     if not x._dtype.is_floating_point:
         raise RuntimeError("std and var only support floating point and complex dtypes")
     a = x._data
@@ -298,8 +303,7 @@ def _variance(x, dims, correction, keepdim, name):
     kept = keepdim and a.ndim > 0
     squares = np.add.reduce(deviations * deviations, axis=axes, keepdims=kept)
     total = np.add.reduce(deviations, axis=axes, keepdims=kept)
-    count = a.dtype.type(a.size // max(np.asarray(squares).size, 1) if a.size else 1)
-    squares = np.maximum(squares - total * total / count, 0)
+    squares = np.maximum(squares - total * total / a.dtype.type(_count(x, dims)), 0)
     return squares / a.dtype.type(_degrees_of_freedom(x, dims, correction, name))
 
 
@@ -405,11 +409,11 @@ class Logsumexp(Function):
         a = x._data
         dtype = x._dtype if x._dtype.is_floating_point else _dtypes.float32  # (integers: as floats)
         a = a.astype(dtype.numpy, copy=False)
-        narrow = dtype.numpy  # (exp and log in double precision, rounded once, as the elementwise ops)
-        largest = np.max(a, axis=dims, keepdims=True) if a.size else np.zeros((1,) * a.ndim, narrow)
-        largest = np.where(np.isinf(largest), 0, largest).astype(narrow)  # (±inf: the sum gives them)
-        terms = np.exp(wide(a - largest)).astype(narrow)
-        result = np.log(wide(np.add.reduce(terms, axis=dims, keepdims=True))).astype(narrow) + largest
+        kind = dtype.numpy  # (exp and log in double precision, rounded once to it, as elementwise ops do)
+        largest = np.max(a, axis=dims, keepdims=True) if a.size else np.zeros((1,) * a.ndim, kind)
+        largest = np.where(np.isinf(largest), 0, largest).astype(kind)  # (±inf: the sum gives them)
+        terms = np.exp(wide(a - largest)).astype(kind)
+        result = np.log(wide(np.add.reduce(terms, axis=dims, keepdims=True))).astype(kind) + largest
         if not keepdim and dims:
             result = np.squeeze(result, axis=dims)
         result = out(result, dtype)
