@@ -96,16 +96,15 @@ def align(*shapes):
     for row in rows:
         out = []
         for k, size in enumerate(row):
-            column = [r[k] for r in rows if r[k] is not None]
-            target = max(column) if result is None else result[k]
+            sizes = {r[k] for r in rows if r[k] is not None} - {1}
             if size is None:
                 out.append("missing")
-            elif size == target:
-                out.append("same")
-            elif size == 1:
+            elif len(sizes) > 1 and size != 1:  # two different sizes, neither 1: no fit
+                out.append("mismatch")
+            elif size == 1 and sizes:
                 out.append("stretched")
             else:
-                out.append("mismatch")
+                out.append("same")
         roles.append(out)
     return Alignment(shapes, ndim, rows, roles, result, error)
 
@@ -304,7 +303,7 @@ class ShapeAligner:
         self.stack = widgets.Stack([widgets.HTML(p) for p in self.pages], selected_index=0)
         self.buttons = widgets.ToggleButtons(options=labels, index=0, description="shapes")
         self.buttons.add_class("mg-aligner-choice")
-        widgets.jslink((self.buttons, "index"), (self.stack, "selected_index"))
+        self.links = [widgets.jslink((self.buttons, "index"), (self.stack, "selected_index"))]
         self.widget = widgets.VBox([self.buttons, widgets.HTML(_legend_html(px)), self.stack])
         self.widget.add_class("mg-shape-aligner-widget")
 
@@ -400,8 +399,10 @@ class UnbroadcastStepper:
         self.play = widgets.Play(value=0, min=0, max=n, step=1, interval=interval, show_repeat=False)
         self.slider.add_class("mg-step-slider")
         self.play.add_class("mg-play")
-        widgets.jslink((self.play, "value"), (self.slider, "value"))
-        widgets.jslink((self.slider, "value"), (self.stack, "selected_index"))
+        self.links = [  # (in the browser: stepping needs no kernel)
+            widgets.jslink((self.play, "value"), (self.slider, "value")),
+            widgets.jslink((self.slider, "value"), (self.stack, "selected_index")),
+        ]
         legend = widgets.HTML(_legend_html(self._px))
         self.widget = widgets.VBox([widgets.HBox([self.play, self.slider]), legend, self.stack])
         self.widget.add_class("mg-unbroadcast")
