@@ -22,7 +22,6 @@ Everything is computed when the widget is made; the frames are switched in the b
 """
 
 import html
-import itertools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -39,8 +38,6 @@ ROLES = {
 
 #: Arrays with more elements than this are shown by their shape only.
 MAX_GRID = 60
-
-_instances = itertools.count()
 
 
 def _esc(text):
@@ -209,25 +206,24 @@ def aligner_html(shapes, names=None, presenter=False, grads=True):
         )
     elif grads:
         for name, shape in zip(names, a.shapes):
-            removed, kept = summed_axes(a.result, shape)
-            if not removed and not kept:
-                text = f"gradient of {name}: arrives with shape {_shape_text(a.result)}, nothing to sum"
-            else:
-                parts = []
-                if removed:
-                    parts.append(f"sum over axis {', '.join(map(str, removed))} (added: it disappears)")
-                if kept:
-                    parts.append(
-                        f"sum over axis {', '.join(map(str, kept))} keeping it as size 1 (keepdim=True)"
-                    )
-                text = f"gradient of {name}: {_shape_text(a.result)} → {_shape_text(shape)}: " + "; ".join(
-                    parts
-                )
-            notes.append(f'<div class="mg-grad-note">{_esc(text)}</div>')
+            notes.append(f'<div class="mg-grad-note">{_esc(gradient_note(name, a.result, shape))}</div>')
     return (
         f'<div class="mg-shape-aligner" style="font-size:{px}px;line-height:1.4">{table}'
         f"{''.join(notes)}</div>"
     )
+
+
+def gradient_note(name, grad_shape, shape):
+    """One sentence: how the gradient of ``name`` (of ``shape``) is summed from ``grad_shape``."""
+    removed, kept = summed_axes(grad_shape, shape)
+    if not removed and not kept:
+        return f"gradient of {name}: arrives with shape {_shape_text(grad_shape)}, nothing to sum"
+    parts = []
+    if removed:
+        parts.append(f"sum over axis {', '.join(map(str, removed))} (added: it disappears)")
+    if kept:
+        parts.append(f"sum over axis {', '.join(map(str, kept))} keeping it as size 1 (keepdim=True)")
+    return f"gradient of {name}: {_shape_text(grad_shape)} → {_shape_text(shape)}: " + "; ".join(parts)
 
 
 def _legend_html(px):
@@ -331,6 +327,7 @@ class UnbroadcastFrame:
     arrived: np.ndarray | None = None  # send frames: the gradient that arrived at the node
     stages: list | None = None  # send frames of a broadcast input: [(code, array)] of the sum
     sign: int = 0  # 1: the sum is what the engine sent; -1: minus it; 0: the node did more
+    target: str | None = None  # send frames: the name of the tensor the gradient is for
     lines: list = field(default_factory=list)
     html: str = ""
 
@@ -355,8 +352,8 @@ class UnbroadcastStepper:
         from minigrad.autograd.engine import iter_backward
 
         presenter = style.presenter_mode(presenter)
+        self._presenter = presenter
         self._px = style.sizes(presenter)["panel_px"]
-        self._prefix = f"mgu{next(_instances)}_"
         if output.grad_fn is None:
             raise RuntimeError(
                 "this tensor has no grad_fn (a leaf, or it does not require grad): "
@@ -497,6 +494,7 @@ class UnbroadcastStepper:
             "send", title, node.name(), shape_in, shape_out, value=grad.detach().numpy().copy()
         )
         frame.arrived = arrived.detach().numpy().copy()
+        frame.target = name
         if shape_in == shape_out:
             frame.lines.append(
                 f"Same shape as {target}: nothing was broadcast, so there is nothing to sum."
@@ -550,7 +548,16 @@ class UnbroadcastStepper:
                 )
             )
         elif frame.kind == "send" and (frame.removed or frame.kept):
-            parts.append(aligner_html([frame.shape_in, frame.shape_out], ["gradient", "input"], grads=True))
+            target = frame.target or "the input"
+            parts.append(
+                aligner_html(
+                    [frame.shape_in, frame.shape_out],
+                    ["output", target],
+                    presenter=self._presenter,
+                    grads=False,
+                )
+            )
+            parts.append(f"<div>{_esc(gradient_note(target, frame.shape_in, frame.shape_out))}</div>")
             stages = frame.stages
             if stages:
                 code = "grad" + "".join(c for c, _ in stages)
