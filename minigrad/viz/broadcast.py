@@ -154,7 +154,7 @@ def _cell(role, text, px):
     dash = "dashed" if role == "missing" else "solid"
     return (
         f'<td class="mg-dim mg-{role}" style="background:{fill};border:2px {dash} {border};'
-        f'padding:0.2em 0.6em;text-align:center;min-width:4.5em">'
+        f'padding:0.1em 0.5em;text-align:center;min-width:3.6em">'
         f'<div style="font-weight:bold;font-size:{px + 2}px">{_esc(text)}</div>'
         f'<div style="font-size:{px - 3}px;color:#333">{_esc(label)}</div></td>'
     )
@@ -168,7 +168,7 @@ def aligner_html(shapes, names=None, presenter=False, grads=True):
     names = list(names or [f"operand {i}" for i in range(len(shapes))])
     px = style.sizes(presenter)["panel_px"]
     head = "".join(
-        f'<th style="font-weight:normal;font-style:italic;padding:0 0.6em">axis {k} '
+        f'<th style="font-weight:normal;font-style:italic;padding:0 0.6em;font-size:{px}px">axis {k} '
         f'<span style="color:#555">({k - a.ndim})</span></th>'
         for k in range(a.ndim)
     )
@@ -183,7 +183,8 @@ def aligner_html(shapes, names=None, presenter=False, grads=True):
             for k, (size, role) in enumerate(zip(row, roles))
         )
         body.append(
-            f'<tr><th style="text-align:right;padding-right:0.6em">{_esc(name)} {_shape_text(shape)}</th>'
+            f'<tr><th style="text-align:right;padding-right:0.6em;font-size:{px}px">'
+            f"{_esc(name)} {_shape_text(shape)}</th>"
             f"{cells}</tr>"
         )
     if a.result is not None:
@@ -193,7 +194,8 @@ def aligner_html(shapes, names=None, presenter=False, grads=True):
             for d in a.result
         )
         body.append(
-            f'<tr><th style="text-align:right;padding-right:0.6em">result {_shape_text(a.result)}</th>'
+            f'<tr><th style="text-align:right;padding-right:0.6em;font-size:{px}px">'
+            f"result {_shape_text(a.result)}</th>"
             f"{cells}</tr>"
         )
     table = '<table class="mg-aligner" style="border-collapse:separate;border-spacing:4px">'
@@ -297,7 +299,9 @@ class ShapeAligner:
         labels = [" + ".join(_shape_text(s) for s in case) for case in self.cases]
         self.pages = [aligner_html(case, names, presenter) for case in self.cases]
         self.stack = widgets.Stack([widgets.HTML(p) for p in self.pages], selected_index=0)
-        self.buttons = widgets.ToggleButtons(options=labels, index=0, description="shapes")
+        self.buttons = widgets.ToggleButtons(
+            options=labels, index=0, description="shapes", style={"button_width": "auto"}
+        )
         self.buttons.add_class("mg-aligner-choice")
         self.links = [widgets.jslink((self.buttons, "index"), (self.stack, "selected_index"))]
         self.widget = widgets.VBox([self.buttons, widgets.HTML(_legend_html(px)), self.stack])
@@ -549,24 +553,21 @@ class UnbroadcastStepper:
             )
         elif frame.kind == "send" and (frame.removed or frame.kept):
             target = frame.target or "the input"
-            parts.append(
+            left = (
                 aligner_html(
                     [frame.shape_in, frame.shape_out],
                     ["output", target],
                     presenter=self._presenter,
                     grads=False,
                 )
+                + f"<div>{_esc(gradient_note(target, frame.shape_in, frame.shape_out))}</div>"
             )
-            parts.append(f"<div>{_esc(gradient_note(target, frame.shape_in, frame.shape_out))}</div>")
+            right = grid_html(frame.value, caption=f"sent, shape {_shape_text(frame.shape_out)}")
             stages = frame.stages
             if stages:
                 code = "grad" + "".join(c for c, _ in stages)
                 if frame.sign < 0:
                     code = "-" + code
-                parts.append(
-                    f'<div style="font-family:monospace;margin:0.3em 0">{_esc(code)}  '
-                    f"(what the engine computed, shown step by step)</div>"
-                )
                 row = [
                     grid_html(
                         frame.arrived, frame.removed + frame.kept, "arrived " + _shape_text(frame.shape_in)
@@ -582,11 +583,15 @@ class UnbroadcastStepper:
                     )
                 )
                 arrow = f'<span style="font-size:{px + 8}px;padding:0 0.4em;align-self:center">→</span>'
-                parts.append(
+                right = (
+                    f'<div style="font-family:monospace;margin:0.3em 0" title="the engine\'s sum, shown '
+                    f'step by step">{_esc(code)}</div>'
                     f'<div style="display:flex;flex-wrap:wrap;align-items:flex-start">{arrow.join(row)}</div>'
                 )
-            else:
-                parts.append(grid_html(frame.value, caption=f"sent, shape {_shape_text(frame.shape_out)}"))
+            parts.append(
+                '<div style="display:flex;flex-wrap:wrap;gap:0.5em 2em;align-items:flex-start">'
+                f"<div>{left}</div><div>{right}</div></div>"
+            )
         elif frame.kind in ("send", "accumulate"):
             parts.append(grid_html(frame.value, caption=f"shape {_shape_text(frame.shape_out)}"))
         return (
