@@ -28,6 +28,9 @@ _LAZY = {
     "Trace": "trace",
     "build_frames": "trace",
     "find_paths": "paths",
+    "ShapeAligner": "broadcast",
+    "UnbroadcastStepper": "broadcast",
+    "align": "broadcast",
 }
 
 __all__ = sorted(_LAZY)
