@@ -28,6 +28,7 @@ _LAZY = {
     "Trace": "trace",
     "build_frames": "trace",
     "find_paths": "paths",
+    "SavedTensorsStepper": "lifetime",
 }
 
 __all__ = sorted(_LAZY)
