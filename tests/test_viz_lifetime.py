@@ -175,3 +175,33 @@ def test_widget_repr_is_a_fixed_summary():
     assert repr(viz.SavedTensorsStepper(g["L"], names=g)) == (
         "SavedTensorsStepper(L.backward(retain_graph=False): 10 steps, 5 saved items)"
     )
+
+
+class Square(minigrad.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return x * x
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return 2 * x * grad
+
+
+def test_a_custom_function_shows_its_saved_tensors_and_frees_them():
+    x = minigrad.tensor(3.0, requires_grad=True)
+    y = Square.apply(x)
+    assert saved_attributes(y.grad_fn) == ["saved_tensors[0]"]
+    life = lifetime_frames(y, names={"x": x, "y": y})
+    assert [(i.attr, i.text) for i in life.items] == [("saved_tensors[0]", "x = 3")]
+    assert life.frames[0].status == {"s0": HELD}
+    assert life.frames[-1].status == {"s0": FREED}
+    assert x.grad.item() == 6.0
+
+
+def test_large_saved_tensors_are_labelled_by_name_and_shape():
+    a = minigrad.ones(3, 4, requires_grad=True)
+    W = minigrad.ones(4, 2, requires_grad=True)
+    life = lifetime_frames((a @ W).sum(), names={"a": a, "W": W})
+    assert sorted(i.text for i in life.items) == ["W (4, 2)", "a (3, 4)"]

@@ -75,22 +75,30 @@ class LifetimeFrame:
 
 def saved_attributes(grad_fn):
     """The names of what ``grad_fn`` saved, PyTorch's way: its ``_saved_*`` attributes that are not
-    methods (``['_saved_other', '_saved_self']`` for ``MulBackward0``). Works on PyTorch's nodes
-    too."""
+    methods (``['_saved_other', '_saved_self']`` for ``MulBackward0``). The node of a custom
+    ``Function`` has no such names; what it saved is ``grad_fn.saved_tensors``, listed here as
+    ``'saved_tensors[0]'``, ``'saved_tensors[1]'``, … Works on PyTorch's nodes too."""
     names = []
     for name in dir(type(grad_fn)):
         if name.startswith(SAVED_PREFIX) and not callable(getattr(type(grad_fn), name, None)):
             names.append(name)
+    if not names and hasattr(type(grad_fn), "saved_tensors"):
+        ok, saved = probe(grad_fn, "saved_tensors")
+        if ok:
+            names = [f"saved_tensors[{i}]" for i in range(len(saved))]
     return sorted(names)
 
 
 def probe(grad_fn, attr):
-    """``(True, value)`` while ``grad_fn`` still holds ``attr``; ``(False, message)`` once backward
-    freed it (reading it then raises PyTorch's RuntimeError, whose message we keep)."""
+    """``(True, value)`` while ``grad_fn`` still holds ``attr`` (``'_saved_self'``, or
+    ``'saved_tensors[0]'``); ``(False, message)`` once backward freed it (reading it then raises
+    PyTorch's RuntimeError, whose message we keep)."""
+    name, _, index = attr.partition("[")
     try:
-        return True, getattr(grad_fn, attr)
+        value = getattr(grad_fn, name)
     except RuntimeError as exc:
         return False, str(exc)
+    return True, (value[int(index.rstrip("]"))] if index else value)
 
 
 class Lifetime:
@@ -113,6 +121,7 @@ class Lifetime:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs (pass gradient=)")
             gradient = _factories.ones_like(output)
         self._names = [(name, t) for name, t in (names or {}).items() if not name.startswith("_")]
+        self._symbol_of = {id(t.tensor): t.symbol for t in self.graph.tensors if t.tensor is not None}
         self.items = []
         self._items_of = {}  # node id -> [SavedItem]
         for node in self.graph.nodes:
@@ -145,9 +154,11 @@ class Lifetime:
     def _item(self, node, attr, value):
         item_id = f"s{len(self.items)}"
         if _is_tensor(value):
-            name = self._name_of(value)
+            name = self._name_of(value) or self._symbol_of.get(id(value))
             text = _format.array(value.detach().numpy(), DIGITS)
-            if name is not None:
+            if text.startswith("⟨"):  # too many numbers to show: name and shape
+                text = f"{name or ''} {_format.shape(value.shape)}".strip()
+            elif name is not None:
                 text = f"{name} = {text}"
             elif attr == "_saved_result" and 0 in node.outputs:
                 text = f"{node.outputs[0].symbol} = {text}"  # the node's own output
