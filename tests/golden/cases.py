@@ -6968,3 +6968,23 @@ def var_backward_without_degrees_of_freedom(t):
         warnings.simplefilter("ignore")
         (g,) = t.autograd.grad(x.var(correction=2) * w, x, create_graph=True)
     return {"cases": out, "gradient_keeps_its_graph": [g.detach(), g.requires_grad]}
+
+
+@case
+def create_graph_accumulation_trap(t):
+    # lesson 10's graded trap: backward(create_graph=True), then x.grad.backward() adds the second
+    # derivative (12) into x.grad (12), in place: 24, seen through the name dy_dx too
+    x = t.tensor(2.0, requires_grad=True)
+    y = x**3
+    bw = warns(lambda: t.autograd.backward(y, create_graph=True))
+    dy_dx = x.grad
+    before = dy_dx.detach().clone()
+    dy_dx.backward()
+    return {
+        "backward": bw,
+        "dy_dx_before": before,
+        "x_grad_after": x.grad.detach(),
+        "dy_dx_after": dy_dx.detach(),
+        "same_tensor": x.grad is dy_dx,
+        "grad_fn_name": name(x.grad.grad_fn),
+    }
