@@ -35,6 +35,7 @@ NAMES = [
     "06_accumulation",
     "07_custom_functions",
     "09_matrix_calculus",
+    "10_graph_lifetime",
 ]
 
 

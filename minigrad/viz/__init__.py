@@ -6,10 +6,11 @@
     viz.draw(L, view="backward" | "values", show_grads=False, names=None, presenter=None)
     viz.BackwardStepper(L, gradient=None, names=None, presenter=None)   # step through L.backward()
     viz.PathExplorer(L, a, names=None, presenter=None)                 # ∂L/∂a as a sum over paths
+    viz.SavedTensorsStepper(L, names=None)     # runs L.backward(), showing saved tensors being freed
 
-``names`` labels tensors: pass ``locals()`` (or a dict name → tensor). Nothing here changes any
-``.grad``: the stepper and the path explorer run the real engine as a *dry run* (see
-``docs/widgets.md``).
+``names`` labels tensors: pass ``locals()`` (or a dict name → tensor). Nothing here but
+``SavedTensorsStepper`` (a real backward) changes any ``.grad``: the stepper and the path
+explorer run the real engine as a *dry run* (see ``docs/widgets.md``).
 
 Modules: :mod:`~minigrad.viz.graph` (the graph as data), :mod:`~minigrad.viz.trace` (the stepper's
 frames from the engine's events), :mod:`~minigrad.viz.paths` (paths and their products),
@@ -31,6 +32,7 @@ _LAZY = {
     "ShapeAligner": "broadcast",
     "UnbroadcastStepper": "broadcast",
     "align": "broadcast",
+    "SavedTensorsStepper": "lifetime",
 }
 
 __all__ = sorted(_LAZY)

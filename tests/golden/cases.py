@@ -7115,3 +7115,21 @@ def engine_order_of_node_hooks(t):
         x.register_post_accumulate_grad_hook(lambda p, name=name: log.append(name + " stored"))
     (u + v + w).backward()
     return {"order": log}
+@case
+def create_graph_accumulation_trap(t):
+    # lesson 10's graded trap: backward(create_graph=True), then x.grad.backward() adds the second
+    # derivative (12) into x.grad (12), in place: 24, seen through the name dy_dx too
+    x = t.tensor(2.0, requires_grad=True)
+    y = x**3
+    bw = warns(lambda: t.autograd.backward(y, create_graph=True))
+    dy_dx = x.grad
+    before = dy_dx.detach().clone()
+    dy_dx.backward()
+    return {
+        "backward": bw,
+        "dy_dx_before": before,
+        "x_grad_after": x.grad.detach(),
+        "dy_dx_after": dy_dx.detach(),
+        "same_tensor": x.grad is dy_dx,
+        "grad_fn_name": name(x.grad.grad_fn),
+    }
