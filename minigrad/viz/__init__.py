@@ -28,6 +28,8 @@ _LAZY = {
     "Trace": "trace",
     "build_frames": "trace",
     "find_paths": "paths",
+    "GradientTable": "compare",
+    "compare_gradients": "compare",
 }
 
 __all__ = sorted(_LAZY)
