@@ -138,3 +138,20 @@ def test_text_table_shows_verdicts_not_machine_dependent_digits():
 def test_works_with_numpy_arrays_too():
     (row,) = viz.compare_gradients({"a": np.ones((2, 2))}, {"a": np.ones((2, 2))})
     assert row.ok
+
+
+def test_a_transposed_gradient_that_is_also_scaled_says_both():
+    X, W, b, dz = linear_example()
+    (row,) = viz.compare_gradients({"W": (X.T @ dz * 4).T}, {"W": W.grad})
+    assert row.note == "transposed, and yours.T is 4 × autograd's"
+
+
+def test_a_wrong_sign_is_named():
+    X, W, b, dz = linear_example()
+    (row,) = viz.compare_gradients({"W": -(X.T @ dz)}, {"W": W.grad})
+    assert row.note == "every entry is −1 × autograd's (wrong sign)"
+
+
+def test_an_unrecognised_difference_counts_the_wrong_entries():
+    (row,) = viz.compare_gradients({"a": np.array([1.0, 2.0, 3.0])}, {"a": np.array([1.0, 2.0, 4.0])})
+    assert row.note == "1 of 3 entries differ"

@@ -83,32 +83,48 @@ def _same(a, b, tolerance):
     return a.shape == b.shape and (a.size == 0 or float(np.max(np.abs(a - b))) <= tolerance)
 
 
+def constant_factor(hand, auto, tolerance=TOLERANCE):
+    """The number ``c`` with ``hand == c * auto`` (to ``tolerance``), or ``None`` when there is none."""
+    big = np.abs(auto) > 1e-12
+    if hand.shape != auto.shape or not big.any():
+        return None
+    factor = float(np.median(hand[big] / auto[big]))
+    if factor != 0 and np.allclose(hand, factor * auto, rtol=1e-9, atol=tolerance):
+        return factor
+    return None
+
+
+def _times(factor):
+    if abs(factor + 1) < 1e-9:
+        return "−1 × autograd's (wrong sign)"
+    return f"{_format.number(factor, 4)} × autograd's"
+
+
 def diagnose(hand, auto, tolerance=TOLERANCE) -> str:
     """What a mismatch between ``hand`` and ``auto`` (numpy arrays) looks like, in words; ``""`` when
     nothing familiar is recognised (or when they match)."""
     if _same(hand, auto, tolerance):
         return ""
-    if hand.ndim == 2 and hand.shape == auto.shape[::-1] and _same(hand.T, auto, tolerance):
-        return "transposed: yours is autograd's .T"
+    if hand.ndim == 2 and hand.shape != auto.shape and hand.shape == auto.shape[::-1]:
+        if _same(hand.T, auto, tolerance):
+            return "transposed: yours is autograd's .T"
+        factor = constant_factor(hand.T, auto, tolerance)
+        if factor is not None:
+            return f"transposed, and yours.T is {_times(factor)}"
     if hand.shape != auto.shape:
         for dim in range(auto.ndim):
             for reduce, word in ((np.sum, "summed"), (np.mean, "averaged")):
                 reduced = reduce(auto, axis=dim)
                 if hand.shape == reduced.shape and _same(hand, reduced, tolerance):
                     return f"autograd's {word} over dim {dim}"
-            if hand.ndim == auto.ndim + 1 and hand.shape[1:] == auto.shape:
-                for reduce, word in ((np.sum, "summing"), (np.mean, "averaging")):
-                    if _same(reduce(hand, axis=0), auto, tolerance):
-                        return f"not reduced over the batch: {word} dim 0 of yours gives autograd's"
+        if hand.ndim == auto.ndim + 1 and hand.shape[1:] == auto.shape:
+            for reduce, word in ((np.sum, "summing"), (np.mean, "averaging")):
+                if _same(reduce(hand, axis=0), auto, tolerance):
+                    return f"not reduced over the batch: {word} dim 0 of yours gives autograd's"
         return f"shape {_format.shape(hand.shape)}, autograd's {_format.shape(auto.shape)}"
-    big = np.abs(auto) > 1e-12
-    if big.any():
-        ratios = hand[big] / auto[big]
-        factor = float(np.median(ratios))
-        if factor != 0 and np.allclose(hand, factor * auto, rtol=1e-9, atol=tolerance):
-            if abs(factor + 1) < 1e-9:
-                return "wrong sign: yours is −1 × autograd's"
-            return f"every entry is {_format.number(factor, 4)} × autograd's"
+    factor = constant_factor(hand, auto, tolerance)
+    if factor is not None:
+        return f"every entry is {_times(factor)}"
     wrong = int(np.sum(np.abs(hand - auto) > tolerance))
     return f"{wrong} of {auto.size} entries differ"
 
