@@ -93,8 +93,9 @@ def test_table_has_one_frame_per_row_plus_the_whole_table_and_opens_on_the_whole
     assert t.stack.selected_index == t.slider.value == t.play.value == 2
     assert not t.all_match
     assert repr(t) == "GradientTable(1 of 2 tensors match autograd within 1e-09)"
-    first = t.stack.children[0].value
-    assert "<code>dW = X.T @ dz</code>" in first and "not checked yet" in first  # row b still hidden
+    assert t.stack.children[0].value.count("not checked yet") == 2  # frame 0: no row shown yet
+    first = t.stack.children[1].value
+    assert "Row 1 of 2: <code>dW = X.T @ dz</code>" in first and first.count("not checked yet") == 1
     assert "1 of 2 tensors match" in t.stack.children[2].value
 
 

@@ -192,9 +192,9 @@ class GradientTable(widgets.VBox):
     ``GradientTable(hand, auto, formulas=None, tolerance=1e-9, presenter=None)``: ``hand`` and
     ``auto`` map names to gradients (see :func:`compare_gradients`); ``formulas`` maps names to the
     formula you used. Rows appear in the order of ``hand``. Display it as the last expression of a
-    cell. It opens on the whole table; slide to 0 (or press Play) to reveal one row at a time, each
-    with its formula. ``.rows`` holds the data, ``.all_match`` the overall verdict, ``.text()`` a
-    plain-text version.
+    cell. It opens on the whole table; slide to 0 and press Play (or step with the slider) to reveal
+    one row at a time, each with its formula; the slider's number is the number of rows shown.
+    ``.rows`` holds the data, ``.all_match`` the overall verdict, ``.text()`` a plain-text version.
     """
 
     def __init__(self, hand, auto, formulas=None, tolerance=TOLERANCE, presenter=None, interval=1500):
@@ -258,20 +258,21 @@ class GradientTable(widgets.VBox):
         )
 
     def frame_html(self, k):
-        """Frame ``k``: rows ``0..k`` revealed, row ``k`` current, its formula below; frame
-        ``len(rows)`` is the whole table with the overall verdict."""
+        """Frame ``k`` shows the first ``k`` rows, row ``k`` (counting from 1) as the current one with
+        its formula below; frame 0 shows none yet; the last frame, ``len(rows)``, also gives the
+        overall verdict. The slider's number is therefore the number of rows checked."""
         p, n = self._prefix, len(self.rows)
         head = (
             "<tr><th>tensor</th><th>your shape</th><th>autograd's shape</th><th>max |yours − autograd|</th>"
             "<th>relative error</th><th>verdict</th></tr>"
         )
         body = []
-        for i, r in enumerate(self.rows):
-            if k < n and i > k:
+        for i, r in enumerate(self.rows, start=1):
+            if i > k:
                 cells = [_esc(r.name), "?", "?", "?", "?", "not checked yet"]
                 body.append("<tr class='hidden'>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
                 continue
-            cls = ("ok" if r.ok else "bad") + (" current" if i == k else "")
+            cls = ("ok" if r.ok else "bad") + (" current" if i == k and k < n else "")
             verdict = _esc(r.verdict) + (f"<br><small>{_esc(r.note)}</small>" if r.note and not r.ok else "")
             body.append(
                 f"<tr class='{cls}' data-row='{_esc(r.name)}'><td>{_esc(r.name)}</td>"
@@ -281,10 +282,12 @@ class GradientTable(widgets.VBox):
             )
         table = f"<table class='{p}t'>{head}{''.join(body)}</table>"
         tol = _format.number(self.tolerance)
-        if k < n:
-            r = self.rows[k]
+        if k == 0:
+            panel = f"{n} tensors to check, in the order given (backward order: loss first). Press ▶."
+        elif k < n:
+            r = self.rows[k - 1]
             formula = f"<code>{_esc(r.formula)}</code> — " if r.formula else ""
-            panel = f"Row {k + 1} of {n}: {formula}{_esc(r.name)} {_esc(r.verdict)}"
+            panel = f"Row {k} of {n}: {formula}{_esc(r.name)} {_esc(r.verdict)}"
         else:
             good = sum(r.ok for r in self.rows)
             panel = f"{good} of {n} tensors match autograd within {tol} (largest absolute difference)."
