@@ -1,12 +1,18 @@
 """Lesson 13 in JupyterLab, in Chromium: the gradient tables render, step with the keyboard and Play.
 
-Screenshots go to ``test-artifacts/`` (capstone-table.png, capstone-table-row2.png,
-capstone-bugs.png, capstone-exercise.png).
+Also the offline export (page and slides from ``file://``, network blocked): the table steps with Play.
+Screenshots go to ``test-artifacts/`` (capstone-table.png, capstone-table-row2.png, capstone-bugs.png,
+capstone-trained.png, capstone-exercise.png, capstone-export-page.png, capstone-export-slides-bugs.png).
 """
 
+import subprocess
+import sys
+
 import nbformat
+import pytest
 
 from .harness import REPO
+from .test_export import Offline
 
 LESSON = REPO / "notebooks" / "13_capstone.ipynb"
 TABLE = ".mg-gradient-table"
@@ -14,6 +20,14 @@ TABLE = ".mg-gradient-table"
 TABLE_CELLS = [
     i for i, c in enumerate(nbformat.read(LESSON, as_version=4).cells) if "viz.GradientTable(" in c.source
 ]
+
+
+#: JS: the data-frame of the visible frame of the n-th table on the page.
+VISIBLE = (
+    "(n) => { const root = document.querySelectorAll('.mg-gradient-table')[n];"
+    " const f = [...root.querySelectorAll('.mg-table-frame')].find(el => el.offsetParent !== null);"
+    " return f ? Number(f.dataset.frame) : null; }"
+)
 
 
 def show_cell(page, index):
@@ -111,3 +125,67 @@ def test_untouched_exercise_runs_and_says_not_attempted(lab):
         assert f"… {gid}: not attempted yet" in output.inner_text()
         if gid == "l13_mlp":
             lab.screenshot("capstone-exercise")
+
+
+# --------------------------------------------------------------------------- exported pages, offline
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    subprocess.run(["bash", str(REPO / "scripts" / "setup_export.sh")], check=True, cwd=REPO, timeout=900)
+    out = tmp_path_factory.mktemp("site")
+    subprocess.run(
+        [sys.executable, str(REPO / "tools" / "export" / "export.py"), "--out", str(out), "13"],
+        check=True,
+        cwd=REPO,
+        timeout=300,
+    )
+    return out
+
+
+def test_exported_page_steps_the_table_offline(site, browser):
+    o = Offline(browser, {"width": 1300, "height": 1000})
+    try:
+        page = o.page
+        page.goto((site / "13_capstone.html").as_uri())
+        table = page.locator(TABLE).first
+        table.wait_for(state="visible")
+        assert page.locator(TABLE).count() == 3
+        assert visible_frame(page, 0) == 7
+        table.locator(".mg-step-slider .noUi-handle").focus()
+        page.keyboard.press("Home")
+        page.wait_for_function(f"() => document.querySelectorAll('{TABLE}')[0] && ({VISIBLE})(0) === 0")
+        table.locator(".mg-play button").first.click()  # Play, with no kernel: it reaches the end alone
+        page.wait_for_function(f"() => ({VISIBLE})(0) === 7", timeout=30_000)
+        assert "7 of 7 tensors match autograd" in table.inner_text()
+        table.scroll_into_view_if_needed()
+        o.screenshot("capstone-export-page")
+        o.check_nothing_blocked()
+        assert o.errors == [], o.errors
+    finally:
+        o.close()
+
+
+def test_exported_slides_show_the_table_offline(site, browser):
+    o = Offline(browser, {"width": 1280, "height": 800})
+    try:
+        page = o.page
+        page.goto((site / "13_capstone.slides.html").as_uri())
+        page.wait_for_function("() => window.Reveal && window.Reveal.isReady()")
+        page.evaluate(
+            """(sel) => {
+            const section = document.querySelectorAll(sel)[1].closest('section');
+            const i = Reveal.getIndices(section);
+            Reveal.slide(i.h, i.v, -1);
+            Reveal.navigateFragment(Infinity);
+        }""",
+            TABLE,
+        )
+        table = page.locator(f"section.present {TABLE}").first
+        table.wait_for(state="visible")
+        assert "every entry is 4 × autograd's" in table.inner_text()
+        o.screenshot("capstone-export-slides-bugs")
+        o.check_nothing_blocked()
+        assert o.errors == [], o.errors
+    finally:
+        o.close()
