@@ -36,6 +36,7 @@ NAMES = [
     "07_custom_functions",
     "09_matrix_calculus",
     "10_graph_lifetime",
+    "13_capstone",
 ]
 
 

@@ -33,6 +33,8 @@ _LAZY = {
     "UnbroadcastStepper": "broadcast",
     "align": "broadcast",
     "SavedTensorsStepper": "lifetime",
+    "GradientTable": "compare",
+    "compare_gradients": "compare",
 }
 
 __all__ = sorted(_LAZY)
