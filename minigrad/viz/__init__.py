@@ -28,6 +28,8 @@ _LAZY = {
     "Trace": "trace",
     "build_frames": "trace",
     "find_paths": "paths",
+    "VJPExplorer": "jacobian",
+    "JacobianRows": "jacobian",
 }
 
 __all__ = sorted(_LAZY)
