@@ -214,7 +214,8 @@ class VJPExplorer(_JacobianWidget):
             style={"button_width": "auto"},
         )
         self.choose.add_class("mg-vjp-presets")
-        widgets.jslink((self.choose, "index"), (self.stack, "selected_index"))
+        # in the browser, no kernel needed (kept, so tests can see what is linked to what)
+        self.links = [widgets.jslink((self.choose, "index"), (self.stack, "selected_index"))]
         px = style.sizes(presenter)["panel_px"]
         title = widgets.HTML(
             f'<div style="font-size:{px}px"><b>{_esc(y)}.backward(gradient=v)</b> adds '
@@ -346,8 +347,10 @@ class JacobianRows(_JacobianWidget):
         self.play = widgets.Play(value=0, min=0, max=m, step=1, interval=interval, show_repeat=False)
         self.slider.add_class("mg-step-slider")
         self.play.add_class("mg-play")
-        widgets.jslink((self.play, "value"), (self.slider, "value"))
-        widgets.jslink((self.slider, "value"), (self.stack, "selected_index"))
+        self.links = [
+            widgets.jslink((self.play, "value"), (self.slider, "value")),
+            widgets.jslink((self.slider, "value"), (self.stack, "selected_index")),
+        ]
         px = style.sizes(presenter)["panel_px"]
         title = widgets.HTML(
             f'<div style="font-size:{px}px"><b>The whole Jacobian, one backward call per row</b>: '
