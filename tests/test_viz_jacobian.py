@@ -53,7 +53,7 @@ def test_vjp_explorer_frame_shows_the_weighted_rows_and_the_engine_result():
     x, y = example()
     w = viz.VJPExplorer(y, x, vectors={"mixed": [1.0, 0.5, -1.0]}, names={"x": x, "y": y})
     frame = w.stack.children[0].value
-    assert "vᵀJ = 1·[3, 2] + 0.5·[4, 0] + -1·[0, 3] = [5, -1]" in frame
+    assert "vᵀJ = 1·[3, 2] + 0.5·[4, 0] − 1·[0, 3] = [5, -1]" in frame
     assert "engine: x.grad after y.backward(gradient=v) = [5, -1]   ✓ the same" in frame
     assert "x.grad has x&#x27;s shape (2,)" in frame or "x.grad has x's shape (2,)" in frame
 

@@ -281,9 +281,12 @@ class VJPExplorer(_JacobianWidget):
         table = f'<table class="mg-heat">{"".join(rows)}</table>'
         engine = self.engine[k]
         sum_text, engine_text = _format.agreeing(total, engine, float(np.max(np.abs(weighted))))
-        terms = " + ".join(
-            f"{_format.number(v[i], 4)}·{_format.array(J[i], 4)}" for i in range(m) if v[i] != 0
-        )
+        terms = ""
+        for i in range(m):
+            if v[i] != 0:
+                sign = ("− " if terms else "−") if v[i] < 0 else ("+ " if terms else "")
+                term = f"{_format.number(abs(v[i]), 4)}·{_format.array(J[i], 4)}"
+                terms += f"{' ' if terms else ''}{sign}{term}"
         arith = f"vᵀJ = {terms or '0'} = {sum_text}" if m <= 6 and n <= 6 else f"vᵀJ = {sum_text}"
         same = "✓ the same" if sum_text == engine_text else "≠ (differs!)"
         shape_line = (
