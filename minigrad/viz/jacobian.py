@@ -210,8 +210,17 @@ class VJPExplorer(_JacobianWidget):
         self.choose = widgets.ToggleButtons(
             options=[label for label, _ in self.presets],
             index=0,
-            description="v =",
+            description="",
             style={"button_width": "auto"},
+        )
+        pick = widgets.HBox(
+            [
+                widgets.HTML(
+                    f'<span style="font-size:{style.sizes(presenter)["panel_px"]}px"><b>v =</b></span>'
+                ),
+                self.choose,
+            ],
+            layout=widgets.Layout(align_items="center"),
         )
         self.choose.add_class("mg-vjp-presets")
         # in the browser, no kernel needed (kept, so tests can see what is linked to what)
@@ -222,7 +231,7 @@ class VJPExplorer(_JacobianWidget):
             f"<b>vᵀJ</b> to {_esc(x)}.grad: the rows of J = ∂{_esc(y)}/∂{_esc(x)} weighted by v and "
             f"summed — one vector shaped like {_esc(x)}, never J itself.</div>"
         )
-        super().__init__([title, self.choose, widgets.HTML(_legend(presenter)), self.stack])
+        super().__init__([title, pick, widgets.HTML(_legend(presenter)), self.stack])
         self.add_class("mg-vjp")
         if presenter:
             self.add_class("mg-presenter")
