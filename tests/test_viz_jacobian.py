@@ -163,3 +163,11 @@ def test_heat_colour_gets_stronger_with_size():
         return 3 * 255 - sum(int(colour[i : i + 2], 16) for i in (1, 3, 5))
 
     assert darkness(heat_colour(1.0, 4.0)) < darkness(heat_colour(2.0, 4.0)) < darkness(heat_colour(4.0, 4.0))
+
+
+def test_presenter_mode_is_larger():
+    x, y = example()
+    normal, big = viz.VJPExplorer(y, x, presenter=False), viz.VJPExplorer(y, x, presenter=True)
+    assert "font-size:14px" in normal.stack.children[0].value
+    assert "font-size:22px" in big.stack.children[0].value
+    assert "mg-presenter" in big._dom_classes and "mg-presenter" not in normal._dom_classes

@@ -147,8 +147,14 @@ def _legend(presenter):
     spans = "".join(
         f'<span style="margin-right:1.1em;white-space:nowrap">{swatch.format(c)}{t}</span>' for c, t in items
     )
+    controls = ""
+    if presenter:  # big controls too, for the back of the room
+        controls = (
+            f"<style>.mg-presenter .jupyter-button{{font-size:{px}px;height:2em}}"
+            f".mg-presenter .widget-label,.mg-presenter .widget-readout{{font-size:{px}px}}</style>"
+        )
     return (
-        f'<div class="mg-legend" style="font-size:{px}px">{spans}'
+        f'{controls}<div class="mg-legend" style="font-size:{px}px">{spans}'
         "<span>(stronger colour = larger size; every cell also shows its number)</span></div>"
     )
 

@@ -106,3 +106,54 @@ def test_lesson08_exported_page_works_offline(site, browser):
         assert o.errors == [], o.errors
     finally:
         o.close()
+
+
+@pytest.fixture(scope="module")
+def presenting08(tmp_path_factory):
+    from .conftest import _skip_or_fail, _skip_reason
+    from .test_slides import Presenting
+
+    reason = _skip_reason()
+    if reason:
+        _skip_or_fail(reason)
+    server = Presenting(tmp_path_factory.mktemp("present08"), lesson="08").start()
+    yield server
+    server.stop()
+
+
+def test_lesson08_presented_live_in_presenter_size(presenting08, browser):
+    """``make present LESSON=08``: on the heat map's slide the widget is in presenter size and its
+    preset buttons switch frames with real mouse clicks."""
+    from .harness import Lab
+    from .test_slides import ON_SCREEN, _advance
+
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, device_scale_factor=1)
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    try:
+        lab = Lab(presenting08, page)
+        lab.open(f"notebooks/{STEM}.ipynb")
+        page.wait_for_function("""() => { const nb = window.jupyterapp.shell.currentWidget.content;
+            return nb.model.cells.length > 1 && nb.widgets.length === nb.model.cells.length; }""")
+        page.locator(".jp-NotebookPanel-toolbar [data-jp-item-name='deck']").locator(
+            "button, jp-button"
+        ).first.click()
+        page.wait_for_selector("body[data-jp-deck-mode='presenting']", state="attached")
+        vjp_cell = page.evaluate("""() => window.jupyterapp.shell.currentWidget.content.widgets
+            .findIndex(c => c.model.type === 'code' && c.model.sharedModel.source.includes('VJPExplorer'))""")
+        for _ in range(60):
+            if vjp_cell in page.evaluate(ON_SCREEN):
+                break
+            _advance(page, "Space")
+        vjp = page.locator(".jp-deck-mod-visible .mg-vjp").first
+        vjp.wait_for(state="visible")
+        assert "mg-presenter" in vjp.get_attribute("class")
+        page.locator(".jp-deck-mod-visible .mg-vjp-presets button", has_text="ones").first.click()
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('.jp-deck-mod-visible .mg-vjp .mg-panel')].some("
+            "p => p.offsetParent !== null && p.dataset.label === 'ones')"
+        )
+        assert "= [7, 5]" in vjp.evaluate(VISIBLE_PANEL)
+        lab.screenshot("lesson08-slides-vjp")
+    finally:
+        context.close()
