@@ -35,6 +35,8 @@ _LAZY = {
     "SavedTensorsStepper": "lifetime",
     "GradientTable": "compare",
     "compare_gradients": "compare",
+    "VJPExplorer": "jacobian",
+    "JacobianRows": "jacobian",
 }
 
 __all__ = sorted(_LAZY)
