@@ -48,7 +48,10 @@ ADDRESS = re.compile(r"(?: object)? at 0x[0-9a-fA-F]+>")
 def normalise(text):
     """The text as PyTorch would print it if minigrad's printouts were right."""
     # IPython's pretty printer shows an object without a repr of its own as <Name at 0x…>
-    return ADDRESS.sub(" object>", text.replace("minigrad", "torch")).rstrip()
+    text = ADDRESS.sub(" object>", text.replace("minigrad", "torch"))
+    # manual_seed returns PyTorch's generator, shown when it ends a cell; minigrad's returns None (its
+    # random numbers come from numpy's generator: README, "Where minigrad knowingly differs")
+    return text.replace("<torch._C.Generator object>\n", "").rstrip()
 
 
 def printed(cell):
