@@ -34,6 +34,7 @@ NAMES = [
     "05_engine",
     "06_accumulation",
     "07_custom_functions",
+    "11_gradient_flow",
 ]
 
 
@@ -41,7 +42,7 @@ def read(path):
     return nbformat.read(path, as_version=4)
 
 
-def test_exactly_the_eight_lessons_have_solutions_and_exercises():
+def test_exactly_the_listed_lessons_have_solutions_and_exercises():
     assert sorted(p.stem for p in SOLUTIONS.glob("*.ipynb")) == NAMES
     assert sorted(p.stem for p in EXERCISES.glob("*.ipynb")) == NAMES
 
