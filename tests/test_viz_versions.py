@@ -93,7 +93,8 @@ def test_code_runs_for_real_in_the_given_namespace_and_prints_are_kept():
 def test_each_step_is_a_precomputed_frame_stepped_by_jslinked_play_and_slider():
     w = viz.VersionTimeline(SEED_FIX)
     assert len(w.stack.children) == len(w.steps) == 5
-    assert w.slider.max == 4 and w.stack.selected_index == 4
+    assert w.slider.max == 4 and w.stack.selected_index == 0 == w.slider.value  # before the first line
+    assert viz.VersionTimeline(SEED_FIX, start="end").stack.selected_index == 4
     pairs = {(lk.source, lk.target) for lk in w.links}
     assert pairs == {
         ((w.play, "value"), (w.slider, "value")),
@@ -131,3 +132,10 @@ def test_summary_text_is_deterministic():
 def test_code_that_does_not_parse_raises_a_syntax_error_before_running_anything(code):
     with pytest.raises(SyntaxError):
         run_timeline(code)
+
+
+def test_frames_before_the_error_do_not_give_away_where_the_run_stops():
+    w = viz.VersionTimeline(SEED_WRONG)  # stops at line 3 of 4
+    assert all("not run" not in frame.value for frame in w.stack.children[:-1])
+    assert all("after line 4" in frame.value for frame in w.stack.children[1:])  # every column, always
+    assert "not run" in w.stack.children[-1].value

@@ -243,10 +243,11 @@ class VersionTimeline(widgets.VBox):
     ``interval``: ms per step when playing.
     """
 
-    def __init__(self, code, namespace=None, presenter=None, interval=1500):
+    def __init__(self, code, namespace=None, presenter=None, interval=1500, start=0):
         presenter = style.presenter_mode(presenter)
         self._prefix = f"mgv{next(_instances)}_"
         self.lines, self.steps = run_timeline(code, namespace)
+        self.spans = [span for _, span, _ in _statements(code)[1]]  # every statement, run or not
         self.error = self.steps[-1].error
         last = len(self.steps) - 1
         run = last
@@ -255,14 +256,15 @@ class VersionTimeline(widgets.VBox):
             self._summary = f"VersionTimeline({run} statements run; line {line} raised {self.error[0]})"
         else:
             self._summary = f"VersionTimeline({run} statements run, no error)"
+        first = last if start == "end" else max(0, min(int(start), last))
         css = self._css(presenter)
         self.stack = widgets.Stack(
             [widgets.HTML(css + self._frame_html(s)) for s in self.steps],
-            selected_index=last,
+            selected_index=first,
             layout=widgets.Layout(width="100%"),
         )
         self.slider = widgets.IntSlider(
-            value=last,
+            value=first,
             min=0,
             max=last,
             description="lines run",
@@ -272,7 +274,7 @@ class VersionTimeline(widgets.VBox):
             layout=widgets.Layout(width="50%"),
         )
         self.play = widgets.Play(
-            value=last, min=0, max=last, step=1, interval=interval, description="play", show_repeat=False
+            value=first, min=0, max=last, step=1, interval=interval, description="play", show_repeat=False
         )
         self.slider.add_class("mg-step-slider")
         self.play.add_class("mg-play")
@@ -324,7 +326,7 @@ class VersionTimeline(widgets.VBox):
                     mark, cls = "▶ just ran", "now"
             elif n <= ran_upto:
                 mark, cls = "✓ ran", ""
-            elif self.error is not None and n > self.steps[-1].lines[1]:
+            elif self.error is not None and step is self.steps[-1] and n > step.lines[1]:
                 mark, cls = "not run", "todo"
             else:
                 mark, cls = "", "todo"
@@ -335,26 +337,28 @@ class VersionTimeline(widgets.VBox):
         return f'<table class="mg-code"><tr><th>line</th><th></th><th>code</th></tr>{"".join(rows)}</table>'
 
     def _version_table(self, step):
-        names = list(self.steps[-1].versions)  # every tensor the run named, in order
+        names = list(step.versions)  # the tensors named so far, in order of appearance
         header = "".join(
-            f"<th>after line {s.lines[0]}</th>"
-            if s.lines[0] == s.lines[1]
-            else f"<th>after lines {s.lines[0]}–{s.lines[1]}</th>"
-            for s in self.steps[1:]
+            f"<th>after line {a}</th>" if a == b else f"<th>after lines {a}–{b}</th>" for a, b in self.spans
         )
+        final = step is self.steps[-1]
         rows = []
         for name in names:
             cells = []
-            for s in self.steps[1:]:
-                if s.index > step.index:
+            for k in range(1, len(self.spans) + 1):
+                if k >= len(self.steps) and final:  # the run stopped before this statement
+                    cells.append('<td class="todo">not run</td>')
+                    continue
+                if k > step.index:
                     cells.append('<td class="todo">·</td>')
                     continue
+                s = self.steps[k]
                 if name not in s.versions:
                     cells.append('<td class="todo">–</td>')
                     continue
                 v = s.versions[name]
-                before = self.steps[s.index - 1].versions.get(name)
-                if name not in self.steps[s.index - 1].versions:
+                before = self.steps[k - 1].versions.get(name)
+                if name not in self.steps[k - 1].versions:
                     cells.append(f"<td>{_esc(v)} (new)</td>")
                 elif isinstance(v, int) and isinstance(before, int) and v != before:
                     cells.append(f'<td class="bumped">{v} (+{v - before})</td>')
