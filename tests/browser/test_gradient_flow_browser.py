@@ -85,11 +85,17 @@ def test_lesson_timelines_render_and_step_from_the_keyboard(lab):
     lab.screenshot("l11-lab-seed-fix-step3")
 
     timeline = _timeline(page, "x.add_(1)", source="x.add_(1)\ny.backward()")
-    assert "a leaf Variable that requires grad" in timeline.first.inner_text()
+    timeline.first.locator(".mg-step-slider .noUi-handle").focus()
+    page.keyboard.press("End")
+    frame = timeline.first.locator(".mg-frame[data-step='3']")
+    frame.wait_for(state="visible")
+    assert "a leaf Variable that requires grad" in frame.inner_text() and "not run" in frame.inner_text()
     timeline.first.scroll_into_view_if_needed()
     lab.screenshot("l11-lab-seed-wrong")
 
     sigmoid = _timeline(page, "s = a.sigmoid()")
+    sigmoid.locator(".mg-step-slider .noUi-handle").focus()
+    page.keyboard.press("End")
     assert "which is output 0 of Sigmoid" in sigmoid.locator(".mg-frame[data-step='6']").inner_text()
     sigmoid.scroll_into_view_if_needed()
     lab.screenshot("l11-lab-sigmoid")
