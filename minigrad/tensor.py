@@ -372,7 +372,10 @@ class Tensor:
 
     @property
     def _version(self):
-        """How many times this tensor's storage was changed in place."""
+        """How many times this tensor's storage was changed in place. (Inference tensors keep no
+        count, as in PyTorch: that is part of what ``inference_mode`` saves.)"""
+        if self._is_inference:
+            raise RuntimeError("Inference tensors do not track version counter.")
         counter = self._version_counter
         return 0 if counter is None else counter.value
 

@@ -2,8 +2,10 @@
 
 With ``minigrad.autograd.set_detect_anomaly(True)`` (or ``with minigrad.autograd.detect_anomaly():``)
 every node remembers where its forward operation was called, and the engine checks each gradient a
-node produces: a NaN raises a RuntimeError naming the node and showing that forward line.
-It costs time, so it is off by default.
+node produces: a NaN raises a RuntimeError naming the node. Whenever a node's backward fails (a NaN,
+a tensor modified in place, ...) a warning first shows the traceback of that node's forward call,
+as PyTorch's does ("Error detected in SqrtBackward0. Traceback of forward call that caused the
+error: ..."). It costs time, so it is off by default.
 """
 
 from .. import _warnings
@@ -51,3 +53,16 @@ class detect_anomaly:
     def __exit__(self, *exc):
         _state.update(self._previous)
         return False
+
+
+def warn_forward_call(node):
+    """Warn with the traceback of the forward call that made ``node`` (recorded while anomaly mode
+    was on), in PyTorch's words: the engine calls this when ``node``'s backward fails."""
+    trace = node._forward_trace
+    if trace:
+        frames = "".join(
+            f'  File "{f.filename}", line {f.lineno}, in {f.name}\n    {f.line}\n' for f in trace
+        )
+        _warnings.warn(
+            f"Error detected in {node.name()}. Traceback of forward call that caused the error:\n{frames}"
+        )

@@ -487,10 +487,16 @@ class GraphTask:
                     results = (None,) * len(node.needs_input_grad)
                 elif first is not None and first._known_zero and _only_known_zeros(node, grads):
                     results = _zeros_for_inputs(node)  # (what the formulas would give, nan-free)
+                elif anomaly["enabled"]:
+                    try:
+                        results = node.call_backward(grads)
+                        if anomaly["check_nan"]:
+                            _check_nan(node, results)
+                    except Exception:  # any error in this node's backward: name its forward line
+                        anomaly_mode.warn_forward_call(node)
+                        raise
                 else:
                     results = node.call_backward(grads)
-                    if anomaly["enabled"] and anomaly["check_nan"]:
-                        _check_nan(node, results)
                 if node._has_hooks and node._post_hooks:
                     results = self.run_post_hooks(node, results, grads, step, report)
                 if not retain_graph:
@@ -695,19 +701,12 @@ def _check_tensor_hook_result(hook, before, replaced):
 
 def _check_nan(node, results):
     """Anomaly mode: raise if a gradient ``node`` computed (``results``, one per argument of its
-    forward) contains NaN, naming the node and the line of its forward call."""
+    forward) contains NaN, naming the node (the warning of ``report_forward_call_on_error`` names
+    the line of its forward call)."""
     for i, (_, _, arg_index, _, _) in enumerate(node._edges):
         g = results[arg_index]
         if isinstance(g, function.Tensor) and g.dtype.is_floating_point and np.isnan(g._data).any():
-            message = f"Function '{node.name()}' returned nan values in its {i}th output."
-            if node._forward_trace:
-                frame = node._forward_trace[-1]
-                message += (
-                    "\nTraceback of forward call that caused the error:\n"
-                    f'  File "{frame.filename}", line {frame.lineno}, in {frame.name}\n'
-                    f"    {frame.line}"
-                )
-            raise RuntimeError(message)
+            raise RuntimeError(f"Function '{node.name()}' returned nan values in its {i}th output.")
 
 
 def run_backward(roots, grad_roots, **options):

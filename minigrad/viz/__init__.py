@@ -37,6 +37,7 @@ _LAZY = {
     "compare_gradients": "compare",
     "VJPExplorer": "jacobian",
     "JacobianRows": "jacobian",
+    "VersionTimeline": "versions",
 }
 
 __all__ = sorted(_LAZY)

@@ -7133,3 +7133,48 @@ def create_graph_accumulation_trap(t):
         "same_tensor": x.grad is dy_dx,
         "grad_fn_name": name(x.grad.grad_fn),
     }
+def _forward_frames(caught):
+    """The frames of this file in anomaly mode's "Traceback of forward call" warnings (the paths of
+    the library's own frames differ between PyTorch and minigrad): its first line, then
+    ``[function, code]`` per frame (no line numbers: cases added above would move them)."""
+    import os
+    import re
+
+    out = []
+    for w in caught:
+        text = str(w.message).split(" (Triggered internally")[0]
+        frames = re.findall(r'  File "([^"]+)", line (\d+), in (\S+)\n    (.*)\n', text)
+        mine = [[fn, code] for path, _, fn, code in frames if os.path.basename(path) == "cases.py"]
+        out.append([text.split("\n")[0], mine])
+    return out
+
+
+@case
+def anomaly_mode_warns_with_the_forward_call_behind_a_failing_backward(t):
+    """Lesson 11: the error says which node failed; a warning before it shows where that node's
+    forward op was called (for NaN gradients, and for any other error, e.g. a tensor modified in
+    place, with check_nan=False). Inference tensors keep no version counter."""
+
+    def forward(x):
+        return x.sqrt()
+
+    result = {}
+    for check_nan in (True, False):
+        x = t.tensor([4.0, 0.0], requires_grad=True)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            with t.autograd.set_detect_anomaly(True, check_nan=check_nan):
+                y = forward(x)
+                loss = (y * x).sum()  # at x = 0: 0 * sqrt'(0) = 0 * inf = nan
+                if not check_nan:
+                    x.detach().mul_(2)  # and now x, which y * x saved, is modified in place
+                error = raises(loss.backward)
+        result[f"check_nan={check_nan}"] = {
+            "error": error,
+            "warnings": _forward_frames(caught),
+            "x_grad": x.grad,
+        }
+    with t.inference_mode():
+        inference = t.ones(2) * 2
+    result["version_of_an_inference_tensor"] = raises(lambda: inference._version)
+    return result
