@@ -6,6 +6,8 @@
     viz.draw(L, view="backward" | "values", show_grads=False, names=None, presenter=None)
     viz.BackwardStepper(L, gradient=None, names=None, presenter=None)   # step through L.backward()
     viz.PathExplorer(L, a, names=None, presenter=None)                 # ∂L/∂a as a sum over paths
+    viz.GraphExplorer(L, names=None, presenter=None)                   # pick a node: next_functions, saved
+    viz.describe(x=x, y=y); viz.walk(L.grad_fn); viz.event_table(L, names)   # text tables (tables.py)
 
 ``names`` labels tensors: pass ``locals()`` (or a dict name → tensor). Nothing here changes any
 ``.grad``: the stepper and the path explorer run the real engine as a *dry run* (see
@@ -14,8 +16,11 @@
 Modules: :mod:`~minigrad.viz.graph` (the graph as data), :mod:`~minigrad.viz.trace` (the stepper's
 frames from the engine's events), :mod:`~minigrad.viz.paths` (paths and their products),
 :mod:`~minigrad.viz.local` (local derivatives), :mod:`~minigrad.viz.render` (Graphviz drawings),
-:mod:`~minigrad.viz.widgets` (ipywidgets). ``graphviz`` and ``ipywidgets`` are imported only when a
-drawing or a widget is made, so ``import minigrad`` stays light.
+:mod:`~minigrad.viz.widgets` (ipywidgets), :mod:`~minigrad.viz.controls` (frame controls that need no
+kernel, for any widget of precomputed frames), :mod:`~minigrad.viz.explorer` (the graph explorer),
+:mod:`~minigrad.viz.panels` (buttons switching HTML panels), :mod:`~minigrad.viz.tables` (text
+tables). ``graphviz`` and ``ipywidgets`` are imported only when a drawing or a widget is made, so
+``import minigrad`` stays light.
 """
 
 _LAZY = {
@@ -28,6 +33,15 @@ _LAZY = {
     "Trace": "trace",
     "build_frames": "trace",
     "find_paths": "paths",
+    "FrameControls": "controls",
+    "GraphExplorer": "explorer",
+    "Panels": "panels",
+    "describe": "tables",
+    "grad_row": "tables",
+    "walk": "tables",
+    "event_table": "tables",
+    "first_warning": "tables",
+    "grad_quietly": "tables",
 }
 
 __all__ = sorted(_LAZY)

@@ -20,8 +20,8 @@ selected one (``button.mod-active``): the first (⏮), the one just before the s
 just after it (▶) and the last (⏭), each in a fixed column of a grid (▶ never moves under the mouse),
 with its icon drawn by CSS. Clicking ▶ on frame *k* selects option *k + 1*: the index becomes *k + 1*,
 the link moves the slider, the slider moves the Stack — all in the browser. A button with nothing to do
-(◀ on the first frame) is absent, and its empty grey place reads as a disabled button. This needs CSS ``:has()`` (Chromium 105, Safari 15.4,
-Firefox 121 and later).
+(◀ on the first frame) is absent, and its empty grey place reads as a disabled button. This needs
+CSS ``:has()`` (Chromium 105, Safari 15.4, Firefox 121 and later).
 
 The state cost is one short label per frame (``"0"``, ``"1"``, …).
 

@@ -1,9 +1,10 @@
 """The two widgets: :class:`BackwardStepper` and :class:`PathExplorer`.
 
 Both precompute everything in Python when they are made, then step in the browser alone: the graph is
-drawn once (so the layout never moves), each frame is a small piece of HTML (a ``<style>`` that colours
-the graph, and the panel text) in an ipywidgets ``Stack``, and the controls (:class:`~.controls.FrameControls`:
-⏮ ◀ ▶ ⏭, Play, the frame slider, the frame box) are ``jslink``-ed to the Stack's ``selected_index``.
+drawn once (so the layout never moves), each frame is a small piece of HTML (a ``<style>`` that
+colours the graph, and the panel text) in an ipywidgets ``Stack``, and the controls
+(:class:`~.controls.FrameControls`: ⏮ ◀ ▶ ⏭, Play, the frame slider, the frame box) are
+``jslink``-ed to the Stack's ``selected_index``.
 None of them needs the kernel: they are instant on stage and keep working in exported HTML.
 
 Keyboard: click the slider's handle (or Tab to it), then ← → move one frame, Home/End jump to the
