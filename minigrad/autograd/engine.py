@@ -11,8 +11,10 @@ really happens. The algorithm is PyTorch's, without the threads:
 2. **Seed the input buffers.** Each node has an *input buffer* with one slot per output of its forward
    op. The root's slot gets the starting gradient (``1`` for a scalar loss).
 3. **Run ready nodes.** A *ready queue* holds nodes whose dependencies are all in; the one created last
-   runs first (PyTorch's order; ``AccumulateGrad`` nodes before all others). (When a step makes
-   just one node ready and the queue is empty, that node would come straight back out: it runs
+   runs first, ``AccumulateGrad`` nodes before all others (PyTorch's order). The queue is PyTorch's
+   own: a binary heap (C++'s ``std::priority_queue``, see :class:`ReadyQueue`), so ``AccumulateGrad``
+   nodes, which all have the same priority, come out in the order that heap gives them. (When a step
+   makes just one node ready and the queue is empty, that node would come straight back out: it runs
    next without going in — unless the steps are reported, so that the queue shown is complete.)
    Running a node:
    tensor hooks may replace its incoming gradient; its ``backward`` turns the gradient of its outputs
@@ -29,7 +31,6 @@ counts, input buffers) as it is after that step.
 """
 
 import gc
-import heapq
 
 import numpy as np
 
@@ -168,7 +169,8 @@ NodeSkipped = _event(
     "NodeSkipped",
     "skip",
     "step node",
-    "The node is not on a path to the requested ``inputs``, so it does not run.",
+    "The node is not on a path to the requested ``inputs``: it would be ready now (reported in the "
+    "step of the node that sent it its last gradient), but it never joins the ready queue.",
 )
 GradSent = _event(
     "GradSent",
@@ -252,6 +254,87 @@ def _reaches(root_nodes, targets):
     return reach
 
 
+# --- the ready queue ------------------------------------------------------------------------------
+#: The priority of every ``AccumulateGrad`` node: PyTorch gives them all the largest sequence number
+#: (UINT64_MAX), so that a leaf's gradient is stored as soon as it is complete.
+ACCUMULATE_GRAD_PRIORITY = 2**64 - 1
+
+
+def priority(node):
+    """A node's place in the ready queue: higher runs first. Its sequence number (nodes created later
+    run earlier), or ``ACCUMULATE_GRAD_PRIORITY`` for an ``AccumulateGrad`` node."""
+    return ACCUMULATE_GRAD_PRIORITY if type(node) is AccumulateGrad else node._sequence_nr
+
+
+class ReadyQueue:
+    """The nodes ready to run: PyTorch's ``ReadyQueue``, a ``std::priority_queue`` (a binary max-heap)
+    ordered by :func:`priority`. Equal priorities (``AccumulateGrad`` nodes) leave in the order the
+    heap's own moves give them, neither first-in-first-out nor last-in-first-out; to give the same
+    order as PyTorch, ``push`` and ``pop`` make exactly the moves of C++'s ``push_heap`` and
+    ``pop_heap`` (libstdc++'s, which PyTorch's Linux builds use). (Python's ``heapq`` moves
+    differently, so its ties come out in another order.)"""
+
+    __slots__ = ("heap",)
+
+    def __init__(self):
+        self.heap = []  # (priority, node) pairs, in heap order
+
+    def __len__(self):
+        return len(self.heap)
+
+    def push(self, node):
+        """``push_heap``: the new entry rises while its parent has a lower priority."""
+        heap = self.heap
+        key = priority(node)
+        hole = len(heap)
+        heap.append(None)
+        while hole:
+            parent = (hole - 1) >> 1
+            if heap[parent][0] < key:
+                heap[hole] = heap[parent]
+                hole = parent
+            else:
+                break
+        heap[hole] = (key, node)
+
+    def pop(self):
+        """``pop_heap``: take the top; the hole it leaves sinks along the larger children (the right
+        one on a tie) to the bottom, and the last entry rises from there to its place."""
+        heap = self.heap
+        top = heap[0]
+        last = heap.pop()
+        n = len(heap)
+        if n == 0:
+            return top[1]
+        hole = child = 0
+        while child < (n - 1) >> 1:
+            child = 2 * (child + 1)
+            if heap[child][0] < heap[child - 1][0]:
+                child -= 1
+            heap[hole] = heap[child]
+            hole = child
+        if n & 1 == 0 and child == (n - 2) >> 1:
+            child = 2 * (child + 1)
+            heap[hole] = heap[child - 1]
+            hole = child - 1
+        key = last[0]
+        while hole:
+            parent = (hole - 1) >> 1
+            if heap[parent][0] < key:
+                heap[hole] = heap[parent]
+                hole = parent
+            else:
+                break
+        heap[hole] = last
+        return top[1]
+
+    def in_order(self):
+        """The waiting nodes in the order they will run (a copy is emptied; the queue is unchanged)."""
+        copy = ReadyQueue()
+        copy.heap = list(self.heap)
+        return tuple(copy.pop() for _ in range(len(copy.heap)))
+
+
 # --- the engine -----------------------------------------------------------------------------------
 class GraphTask:
     """The bookkeeping of one backward pass (PyTorch's name for it): input buffers, dependency
@@ -274,10 +357,13 @@ class GraphTask:
     def __init__(self, roots, grad_roots, inputs, accumulate_grad, retain_graph, snapshots):
         root_nodes = list(dict.fromkeys(node for node, _ in roots))
         self.dependencies = count_dependencies(root_nodes)
+        # PyTorch sends the root gradients along one edge each, in order: a root node is ready once
+        # its last edge has delivered, so roots join the queue in the order of their last edge
+        push_order = list(reversed(dict.fromkeys(node for node, _ in reversed(roots))))
         # node -> its input buffer: one summed gradient per output of its forward op (``_n_outputs``
         # slots; an AccumulateGrad node has one, for its leaf)
         self.buffers = {}
-        self.ready = []  # heap of (priority, sequence number, node)
+        self.ready = ReadyQueue()
         self.captures = {}  # node -> [(slot, input index)] for autograd.grad
         self.captured = [None] * (len(inputs) if inputs is not None else 0)
         self.needed = None  # with inputs=: the nodes on a path to them; None means all
@@ -288,8 +374,8 @@ class GraphTask:
         self.steps = 0
         if inputs is not None:
             targets = {node for node, _ in inputs}
-            if accumulate_grad:
-                run_targets = {n for n in targets if isinstance(n, AccumulateGrad)}
+            if accumulate_grad:  # (the grad_fn of a non-leaf input runs too, as in PyTorch)
+                run_targets = targets
             else:
                 run_targets = set()
                 for i, (node, nr) in enumerate(inputs):
@@ -302,9 +388,12 @@ class GraphTask:
                 buf = self.buffers[node] = [None] * node._n_outputs
             if g is not None:
                 self.add_to_buffer(node, buf, nr, g)
-        for node in root_nodes:
+        for node in push_order:
             if self.dependencies.get(node, 0) == 0:
-                self.push_ready(node)
+                if self.should_run(node):
+                    self.push_ready(node)
+                else:
+                    del self.buffers[node]
 
     def add_to_buffer(self, node, buf, slot, grad):
         """Sum ``grad`` into slot ``slot`` of ``buf``, ``node``'s input buffer (this is where forks
@@ -330,14 +419,20 @@ class GraphTask:
                 owned.setdefault(node, set()).add(slot)
 
     def push_ready(self, node):
-        heapq.heappush(self.ready, (-node._priority, -node._sequence_nr, node))
+        self.ready.push(node)
+
+    def should_run(self, node):
+        """With ``inputs``, only the nodes on a path to them and those whose gradient is captured
+        join the ready queue (PyTorch's ``should_execute``); the others never run, not even their
+        hooks."""
+        return self.needed is None or node in self.needed or node in self.captures
 
     def state(self):
         """A copy of the bookkeeping for an event, or None without ``snapshots``."""
         if not self.snapshots:
             return None
         return EngineState(
-            tuple(n for _, _, n in sorted(self.ready)),
+            self.ready.in_order(),
             {n: c for n, c in self.dependencies.items() if c > 0 or n in self.buffers},
             {n: tuple(b) for n, b in self.buffers.items()},
         )
@@ -353,13 +448,13 @@ class GraphTask:
         ready, buffers, dependencies = self.ready, self.buffers, self.dependencies
         owned, captures, needed = self.owned_sums, self.captures, self.needed
         retain_graph, anomaly = self.retain_graph, anomaly_mode._state
-        heappop, push_ready = heapq.heappop, self.push_ready
+        pop, push_ready = self.ready.pop, self.ready.push
         Tensor = function.Tensor  # noqa: N806  (minigrad.Tensor: set once minigrad.tensor is loaded)
         report = events.append if events is not None else None
         step = 0
         next_node = None  # a node that became ready alone: it runs next, skipping the queue
         while next_node is not None or ready:
-            node = next_node if next_node is not None else heappop(ready)[2]
+            node = next_node if next_node is not None else pop()
             next_node = None
             step += 1
             grads = buffers.pop(node)
@@ -370,14 +465,14 @@ class GraphTask:
 
             # 1. hooks on the tensors this node produced (they may replace the gradient), and
             # 2. autograd.grad: take the gradient of a requested input
+            runs = needed is None or node in needed  # (else it is here for autograd.grad's capture)
             if node._has_hooks:
-                self.run_hooks(node, grads, step, report)
+                self.run_hooks(node, grads, step, report, runs)
             if captures:
                 self.capture(node, grads, step, report)
 
-            if needed is not None and node not in needed:
-                if report:
-                    report(NodeSkipped(step, node, self.state()))
+            if not runs:
+                pass
             elif type(node) is AccumulateGrad:
                 # 3. a leaf: add into .grad
                 if grads[0] is not None:
@@ -423,19 +518,24 @@ class GraphTask:
                     elif g is not None:
                         self.add_to_buffer(child, buf, nr, g)
                     left = dependencies[child] = dependencies[child] - 1
-                    if left == 0:
-                        if next_node is None and not ready and not report:
-                            # the only node ready: it would come straight out of the queue, so it
-                            # runs next without going in (when steps are watched, it goes in, to
-                            # be seen there)
-                            next_node = child
-                        else:
+                    skip = left == 0 and needed is not None and not self.should_run(child)
+                    if left == 0 and not skip:
+                        if ready or report:  # (when steps are watched, every node goes in)
                             push_ready(child)
+                        elif next_node is None:
+                            # the only node ready: it would come straight out of the queue, so it
+                            # runs next without going in
+                            next_node = child
+                        else:  # a second one: both go in, in the order they became ready
+                            push_ready(next_node)
+                            push_ready(child)
+                            next_node = None
                     if report:
                         report(GradSent(step, node, edge, child, nr, g, buf[nr], left, self.state()))
-                if next_node is not None and ready:  # others became ready too: the queue orders them
-                    push_ready(next_node)
-                    next_node = None
+                    if skip:
+                        del buffers[child]
+                        if report:
+                            report(NodeSkipped(step, child, self.state()))
                 if report:
                     report(BufferFreed(step, node, self.state()))
             if report:
@@ -443,9 +543,9 @@ class GraphTask:
                 yield
         self.steps = step
 
-    def run_hooks(self, node, grads, step, report):
-        """Step 1: the tensor hooks and ``retain_grad`` of the tensors ``node`` produced, then the
-        node's own pre-hooks (``grad_fn.register_prehook``)."""
+    def run_hooks(self, node, grads, step, report, runs=True):
+        """Step 1: the tensor hooks and ``retain_grad`` of the tensors ``node`` produced, then, if the
+        node ``runs``, its own pre-hooks (``grad_fn.register_prehook``)."""
         for nr, hooks in node._tensor_pre_hooks.items():
             for _, hook in list(hooks):
                 if grads[nr] is None:
@@ -465,7 +565,7 @@ class GraphTask:
                     tensor._retained_grad_add(grads[nr])
                 if report:
                     report(HookFired(step, node, nr, "retain_grad", grads[nr], grads[nr], self.state()))
-        for _, hook in list(node._pre_hooks):  # then the node's own (PyTorch's order)
+        for _, hook in list(node._pre_hooks if runs else ()):  # then the node's own (PyTorch's order)
             replaced = hook(tuple(grads))
             if replaced is not None:
                 replaced = _check_node_hook_results(hook, replaced, len(grads))

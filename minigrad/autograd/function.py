@@ -25,7 +25,6 @@ Leaves that require grad end in an ``AccumulateGrad`` node, which adds what arri
 import functools
 import inspect
 import itertools
-import math
 import re
 import traceback
 import weakref
@@ -96,8 +95,6 @@ class Node:
     outputs the input was (``None`` where the input needs no gradient).
     """
 
-    #: Nodes created later run earlier when several are ready (PyTorch's order).
-    _priority = 0
     # Class-level defaults, shared until a node needs its own (graphs have many nodes; most have
     # no hooks, so creating a node sets only its sequence number).
     next_functions = ()
@@ -171,8 +168,6 @@ class AccumulateGrad(Node):
     *accumulate* across ``backward()`` calls until you zero them). With ``create_graph=True`` the sum
     is taken out of place, so that ``.grad`` keeps its own ``grad_fn``.
     """
-
-    _priority = math.inf  # a leaf's gradient is stored as soon as it is complete
 
     def __init__(self, variable):
         super().__init__()

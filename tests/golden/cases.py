@@ -6968,3 +6968,150 @@ def var_backward_without_degrees_of_freedom(t):
         warnings.simplefilter("ignore")
         (g,) = t.autograd.grad(x.var(correction=2) * w, x, create_graph=True)
     return {"cases": out, "gradient_keeps_its_graph": [g.detach(), g.requires_grad]}
+
+
+# --------------------------------------------------------------------------------------
+# The engine's order: which node runs when several are ready
+# --------------------------------------------------------------------------------------
+# PyTorch's ready queue is a std::priority_queue (a binary heap) ordered by sequence number;
+# every AccumulateGrad has the same one (UINT64_MAX), so ready leaves leave in the heap's own
+# order of ties. Each case logs the hooks in the order they fire.
+
+
+def _logged(log, name, tensor):
+    tensor.register_hook(lambda g: log.append(name))
+    return tensor
+
+
+@case
+def engine_order_two_leaves_created_a_then_b(t):
+    log = []
+    a = _logged(log, "a", t.tensor(2.0, requires_grad=True))
+    b = _logged(log, "b", t.tensor(3.0, requires_grad=True))
+    ((a * b + 1) ** 2).backward()
+    return {"order": log}
+
+
+@case
+def engine_order_two_leaves_created_b_then_a(t):
+    log = []
+    b = _logged(log, "b", t.tensor(3.0, requires_grad=True))
+    a = _logged(log, "a", t.tensor(2.0, requires_grad=True))
+    ((a * b + 1) ** 2).backward()
+    return {"order": log}
+
+
+@case
+def engine_order_chain_of_products(t):
+    log = []
+    xs = [_logged(log, i, t.tensor(float(i + 1), requires_grad=True)) for i in range(9)]
+    y = xs[0] * xs[1]
+    for x in xs[2:]:
+        y = y * x
+    y.backward()
+    return {"order": log}
+
+
+@case
+def engine_order_fork_with_non_leaf_hooks(t):
+    log = []
+    a = _logged(log, "a", t.tensor(2.0, requires_grad=True))
+    b = _logged(log, "b", t.tensor(3.0, requires_grad=True))
+    u = _logged(log, "u", a * b)
+    v = _logged(log, "v", u.exp())
+    w = _logged(log, "w", u.sin())
+    (v + w * a).backward()
+    return {"order": log}
+
+
+@case
+def engine_order_leaves_used_several_times(t):
+    log = []
+    a, b, c = (_logged(log, n, t.tensor(v, requires_grad=True)) for n, v in zip("abc", (2.0, 3.0, 5.0)))
+    (a * b + b * c + c * a + a).backward()
+    return {"order": log, "grads": [a.grad, b.grad, c.grad]}
+
+
+@case
+def engine_order_several_outputs_with_grad_tensors(t):
+    log = []
+    a, b, c = (_logged(log, n, t.tensor(v, requires_grad=True)) for n, v in zip("abc", (2.0, 3.0, 1.0)))
+    t.autograd.backward([a * b, b * c, c + a], [t.tensor(1.0), t.tensor(2.0), t.tensor(3.0)])
+    return {"order": log, "grads": [a.grad, b.grad, c.grad]}
+
+
+@case
+def engine_order_leaves_as_roots_repeated(t):
+    """Roots join the queue when their last root edge has delivered (PyTorch's GraphRoot sends
+    along its edges in order)."""
+    log = []
+    a, b, c = (_logged(log, n, t.tensor(v, requires_grad=True)) for n, v in zip("abc", (2.0, 3.0, 1.0)))
+    t.autograd.backward([a, b, c, a], [t.tensor(1.0), t.tensor(2.0), t.tensor(3.0), t.tensor(4.0)])
+    return {"order": log, "grads": [a.grad, b.grad, c.grad]}
+
+
+@case
+def engine_order_with_retain_grad(t):
+    log = []
+    a = _logged(log, "a", t.tensor(2.0, requires_grad=True))
+    b = _logged(log, "b", t.tensor(3.0, requires_grad=True))
+    u = a * b
+    u.retain_grad()
+    _logged(log, "u", u)
+    (u * u + a).backward()
+    return {"order": log, "u_grad": u.grad}
+
+
+@case
+def engine_order_autograd_grad_with_inputs(t):
+    """Only nodes on a path to ``inputs`` (and captured ones) enter the queue: b's hook never fires."""
+    log = []
+    a, b, c = (_logged(log, n, t.tensor(v, requires_grad=True)) for n, v in zip("abc", (2.0, 3.0, 5.0)))
+    u = _logged(log, "u", a * b)
+    v = _logged(log, "v", b * c)
+    grads = t.autograd.grad(u * v, inputs=[c, a])
+    return {"order": log, "grads": list(grads)}
+
+
+@case
+def engine_order_backward_with_inputs(t):
+    log = []
+    a, b, c = (_logged(log, n, t.tensor(v, requires_grad=True)) for n, v in zip("abc", (2.0, 3.0, 5.0)))
+    u = _logged(log, "u", a * b)
+    v = _logged(log, "v", b * c)
+    (u * v).backward(inputs=[c, a])
+    return {"order": log, "grads": [a.grad, b.grad, c.grad]}
+
+
+@case
+def engine_order_many_leaves_ready_at_once(t):
+    """Twelve AccumulateGrad nodes become ready in one step: the heap's order of ties decides."""
+    log = []
+    xs = [_logged(log, i, t.tensor(float(i + 1), requires_grad=True)) for i in range(12)]
+    t.stack(xs).sum().backward()
+    return {"order": log}
+
+
+@case
+def engine_order_many_leaves_ready_over_several_steps(t):
+    log = []
+    xs = [_logged(log, i, t.tensor(float(i + 1), requires_grad=True)) for i in range(12)]
+    total = xs[0] * xs[3]
+    for i in range(1, 12):
+        total = total + xs[i] * xs[(i * 5 + 3) % 12]
+    total.backward()
+    return {"order": log}
+
+
+@case
+def engine_order_of_node_hooks(t):
+    log = []
+    a = t.tensor(2.0, requires_grad=True)
+    b = t.tensor(3.0, requires_grad=True)
+    u, v, w = a.exp(), b.exp(), a.sin()
+    for name, x in (("u", u), ("v", v), ("w", w)):
+        x.grad_fn.register_hook(lambda gi, go, name=name: log.append(name))
+    for name, x in (("a", a), ("b", b)):
+        x.register_post_accumulate_grad_hook(lambda p, name=name: log.append(name + " stored"))
+    (u + v + w).backward()
+    return {"order": log}
