@@ -229,6 +229,7 @@ def test_exported_page_frame_buttons_step_offline(site, offline):
     # on the first frame there is nothing to go back to: ⏮ and ◀ are absent, ▶ and ⏭ are there
     assert stepper.locator(NAV["back"]).count() == 0
     assert stepper.locator(NAV["first"]).count() == 0
+
     def next_place():  # relative to the stepper (clicking scrolls the page)
         button, root = stepper.locator(NAV["next"]).bounding_box(), stepper.bounding_box()
         return button["x"] - root["x"], button["y"] - root["y"], button["width"]

@@ -49,7 +49,9 @@ def test_lesson_05_stepper_steps_with_the_next_button(lab):
     for k in (1, 2, 3):
         stepper.locator(".mg-nav .mod-active + .widget-toggle-button").click()
         stepper.locator(f".mg-panel[data-frame='{k}']").wait_for(state="visible")
-    assert "[frame 3/10] Step 2: run AddBackward0" in stepper.locator(".mg-panel[data-frame='3']").inner_text()
+    assert (
+        "[frame 3/10] Step 2: run AddBackward0" in stepper.locator(".mg-panel[data-frame='3']").inner_text()
+    )
     stepper.scroll_into_view_if_needed()
     lab.screenshot("lesson05-stepper")
 
