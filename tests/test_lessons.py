@@ -134,3 +134,13 @@ def test_runs_within_the_time_budget(path):
     seconds = time.perf_counter() - start
     record_time(path.name, seconds)
     assert seconds <= BUDGET_SECONDS, f"{path.name} took {seconds:.1f} s (budget {BUDGET_SECONDS:.0f} s)"
+
+
+TOUR = NOTEBOOKS / "tour.ipynb"
+
+
+def test_every_tour_cell_has_slide_metadata():
+    """The tour (notebooks/tour.ipynb) is presented as slides too: every cell needs a slide type."""
+    nb = read(TOUR)
+    missing = [i for i, cell in enumerate(nb.cells) if slide_type(cell) not in SLIDE_TYPES]
+    assert not missing, f"tour cells without a valid metadata.slideshow.slide_type: {missing}"

@@ -6,7 +6,13 @@
     viz.draw(L, view="backward" | "values", show_grads=False, names=None, presenter=None)
     viz.BackwardStepper(L, gradient=None, names=None, presenter=None)   # step through L.backward()
     viz.PathExplorer(L, a, names=None, presenter=None)                 # ∂L/∂a as a sum over paths
-    viz.SavedTensorsStepper(L, names=None)     # runs L.backward(), showing saved tensors being freed
+    viz.GraphExplorer(L, names=None, presenter=None)                   # pick a node: next_functions, saved
+    viz.describe(x=x, y=y); viz.walk(L.grad_fn); viz.event_table(L, names)   # text tables (tables.py)
+    viz.VJPExplorer(y, x); viz.JacobianRows(f, x)                      # lesson 08: vᵀJ, J row by row
+    viz.ShapeAligner(pairs); viz.UnbroadcastStepper(Y, dY)             # lesson 09: broadcasting's backward
+    viz.SavedTensorsStepper(L, names=None)     # lesson 10: runs L.backward(), saved tensors being freed
+    viz.VersionTimeline(code)                                          # lesson 11: versions, line by line
+    viz.GradientTable(mine, autograd)                                  # lesson 13: by hand vs autograd
 
 ``names`` labels tensors: pass ``locals()`` (or a dict name → tensor). Nothing here but
 ``SavedTensorsStepper`` (a real backward) changes any ``.grad``: the stepper and the path
@@ -15,8 +21,12 @@ explorer run the real engine as a *dry run* (see ``docs/widgets.md``).
 Modules: :mod:`~minigrad.viz.graph` (the graph as data), :mod:`~minigrad.viz.trace` (the stepper's
 frames from the engine's events), :mod:`~minigrad.viz.paths` (paths and their products),
 :mod:`~minigrad.viz.local` (local derivatives), :mod:`~minigrad.viz.render` (Graphviz drawings),
-:mod:`~minigrad.viz.widgets` (ipywidgets). ``graphviz`` and ``ipywidgets`` are imported only when a
-drawing or a widget is made, so ``import minigrad`` stays light.
+:mod:`~minigrad.viz.widgets` (ipywidgets), :mod:`~minigrad.viz.controls` (frame controls that need no
+kernel, for any widget of precomputed frames), :mod:`~minigrad.viz.explorer` (the graph explorer),
+:mod:`~minigrad.viz.panels` (buttons switching HTML panels), :mod:`~minigrad.viz.tables` (text
+tables), and one module per later lesson's widget (``jacobian``, ``broadcast``, ``lifetime``,
+``versions``, ``compare``). ``graphviz`` and ``ipywidgets`` are imported only when a drawing or a widget is made, so
+``import minigrad`` stays light.
 """
 
 _LAZY = {
@@ -38,6 +48,15 @@ _LAZY = {
     "VJPExplorer": "jacobian",
     "JacobianRows": "jacobian",
     "VersionTimeline": "versions",
+    "FrameControls": "controls",
+    "GraphExplorer": "explorer",
+    "Panels": "panels",
+    "describe": "tables",
+    "grad_row": "tables",
+    "walk": "tables",
+    "event_table": "tables",
+    "first_warning": "tables",
+    "grad_quietly": "tables",
 }
 
 __all__ = sorted(_LAZY)

@@ -1,14 +1,14 @@
 """The two widgets: :class:`BackwardStepper` and :class:`PathExplorer`.
 
 Both precompute everything in Python when they are made, then step in the browser alone: the graph is
-drawn once (so the layout never moves), each step is a small HTML frame (a ``<style>`` that colours the
-graph, and the panel text) in an ipywidgets ``Stack``, and the controls are ``jslink``-ed to the Stack's
-``selected_index``. Sliding, Play, the step box and the keyboard need no kernel: they are instant on
-stage and keep working in exported HTML. (The ⏮ ◀ ▶ ⏭ buttons are ordinary buttons and do use the
-kernel; the slider, the step box and the keyboard do the same without it.)
+drawn once (so the layout never moves), each frame is a small piece of HTML (a ``<style>`` that
+colours the graph, and the panel text) in an ipywidgets ``Stack``, and the controls
+(:class:`~.controls.FrameControls`: ⏮ ◀ ▶ ⏭, Play, the frame slider, the frame box) are
+``jslink``-ed to the Stack's ``selected_index``.
+None of them needs the kernel: they are instant on stage and keep working in exported HTML.
 
-Keyboard: click the slider's handle (or Tab to it), then ← → step, Home/End jump to the first/last
-step; in the step box, ↑ ↓ step.
+Keyboard: click the slider's handle (or Tab to it), then ← → move one frame, Home/End jump to the
+first/last frame; in the frame box, ↑ ↓.
 
 Neither widget changes any ``.grad``: see :mod:`minigrad.viz.trace` and ``docs/widgets.md``.
 """
@@ -22,6 +22,7 @@ import numpy as np
 import minigrad
 
 from . import _format, style
+from .controls import FrameControls
 from .graph import Graph
 from .paths import MAX_PATHS, engine_gradient, find_paths
 from .render import INSTALL_HINT, backward_dot, has_dot, text_graph
@@ -103,8 +104,10 @@ class BackwardStepper(_GraphWidget):
     Shows the backward graph with the node running now (vermillion), the nodes that have run (grey)
     and the edges that have carried their gradient (blue, labelled with it); below, the step's
     chain-rule arithmetic in numbers, each leaf's gradient so far, and the engine's state (ready
-    queue, dependency counts, input buffers). Controls: ⏮ ◀ ▶ ⏭, Play with a speed slider, a step
-    slider and a step box (keyboard: see :mod:`minigrad.viz.widgets`).
+    queue, dependency counts, input buffers). One frame per event of the engine; the engine's *steps*
+    (one node run each) are numbered in the frames' titles. Controls: ⏮ ◀ ▶ ⏭, Play with a speed
+    slider, a frame slider and a frame box, all working without the kernel
+    (:class:`~.controls.FrameControls`; keyboard: see :mod:`minigrad.viz.widgets`).
 
     **.grad**: never changed. The frames come from a dry run of the engine (``accumulate_grad=False``,
     ``retain_graph=True``); ``.grad`` of retained tensors is restored; the last frame shows what
@@ -126,7 +129,7 @@ class BackwardStepper(_GraphWidget):
         self._nodes_by_id = {node.id: node for node in graph.nodes}
         n = len(self.frames)
         self._summary = (
-            f"BackwardStepper({graph.output.symbol}.backward(): {n} steps, {len(graph.nodes)} nodes)"
+            f"BackwardStepper({graph.output.symbol}.backward(): {n} frames, {len(graph.nodes)} nodes)"
         )
         self.graph_view = widgets.HTML(
             self._graph_html(graph, presenter, self.trace.edge_grads), layout=widgets.Layout(width="100%")
@@ -137,58 +140,11 @@ class BackwardStepper(_GraphWidget):
             selected_index=0,
             layout=widgets.Layout(width="100%"),
         )
-        last = n - 1
-        self.slider = widgets.IntSlider(
-            value=0,
-            min=0,
-            max=last,
-            description="step",
-            readout=True,
-            continuous_update=True,
-            layout=widgets.Layout(width="45%"),
-        )
-        self.play = widgets.Play(
-            value=0, min=0, max=last, step=1, interval=interval, description="play", show_repeat=False
-        )
-        self.speed = widgets.IntSlider(
-            value=interval,
-            min=100,
-            max=3000,
-            step=100,
-            description="ms/step",
-            readout=True,
-            layout=widgets.Layout(width="25%"),
-        )
-        self.step_box = widgets.BoundedIntText(
-            value=0, min=0, max=last, description="", layout=widgets.Layout(width="5em")
-        )
-        for w, cls in (
-            (self.slider, "mg-step-slider"),
-            (self.play, "mg-play"),
-            (self.speed, "mg-speed"),
-            (self.step_box, "mg-step-box"),
-        ):
-            w.add_class(cls)
-        widgets.jslink((self.play, "value"), (self.slider, "value"))
-        widgets.jslink((self.slider, "value"), (self.stack, "selected_index"))
-        widgets.jslink((self.slider, "value"), (self.step_box, "value"))
-        widgets.jslink((self.speed, "value"), (self.play, "interval"))
-        buttons = []
-        for icon, tip, where in (
-            ("fast-backward", "first step", lambda v: 0),
-            ("step-backward", "back", lambda v: max(0, v - 1)),
-            ("step-forward", "next", lambda v: min(last, v + 1)),
-            ("fast-forward", "last step", lambda v: last),
-        ):
-            b = widgets.Button(description="", icon=icon, tooltip=tip, layout=widgets.Layout(width="3.2em"))
-            b.add_class("mg-" + tip.split()[0])
-            b.on_click(lambda _, where=where: setattr(self.slider, "value", where(self.slider.value)))
-            buttons.append(b)
-        self.buttons = buttons
-        controls = widgets.HBox(
-            [*buttons, self.play, self.slider, self.step_box, self.speed],
-            layout=widgets.Layout(flex_flow="row wrap", align_items="center"),
-        )
+        self.controls = FrameControls(n, interval=interval)
+        self.controls.link(self.stack)
+        self.slider, self.play, self.speed = self.controls.slider, self.controls.play, self.controls.speed
+        self.step_box, self.buttons = self.controls.frame_box, self.controls.buttons
+        controls = self.controls
         legend = widgets.HTML(self._legend(presenter))
         super().__init__([self.graph_view, legend, controls, self.stack])
         self.add_class("mg-stepper")
@@ -216,7 +172,9 @@ class BackwardStepper(_GraphWidget):
             r = f".{self._prefix}root"
             controls = (
                 f"<style>{r} .jupyter-button{{font-size:{px}px;height:2em}}"
-                f"{r} .widget-label,{r} .widget-readout,{r} .widget-text input{{font-size:{px}px}}</style>"
+                f"{r} .widget-label,{r} .widget-readout,{r} .widget-text input{{font-size:{px}px}}"
+                f"{r} .mg-nav .widget-toggle-button{{height:{2 * px}px}}"
+                f"{r} .mg-nav .widget-toggle-button::before{{font-size:{px}px}}</style>"
             )
         return f'{controls}<div class="mg-legend" style="font-size:{px}px">{spans}</div>'
 
@@ -270,7 +228,7 @@ class BackwardStepper(_GraphWidget):
         total = len(self.frames) - 1
         return (
             self._frame_css(frame, presenter) + f'<div class="{self._prefix}panel mg-panel" {attrs}>'
-            f'<div class="mg-title">[{frame.index}/{total}] {_esc(frame.title)}</div>{arith}'
+            f'<div class="mg-title">[frame {frame.index}/{total}] {_esc(frame.title)}</div>{arith}'
             f'<table><tr><th colspan="2">gradients so far (what .grad will be)</th></tr>{grads}</table>'
             f"<table>{state}</table></div>"
         )

@@ -206,3 +206,54 @@ def test_exported_slides_step_offline(site, offline):
     assert page.locator("script[type='module']").count() == 0  # no mermaid import
     o.check_nothing_blocked()
     assert o.errors == [], o.errors
+
+
+#: The four frame buttons of minigrad.viz.controls, found as a learner sees them (by their place).
+NAV = {
+    "first": ".mg-nav .widget-toggle-button:first-child:not(.mod-active)",
+    "back": ".mg-nav .widget-toggle-button:has(+ .mod-active)",
+    "next": ".mg-nav .mod-active + .widget-toggle-button",
+    "last": ".mg-nav .widget-toggle-button:last-child:not(.mod-active)",
+}
+
+
+def test_exported_page_frame_buttons_step_offline(site, offline):
+    """⏮ ◀ ▶ ⏭ with real mouse clicks and no kernel: three clicks on ▶ show frame 3, and so on."""
+    o = offline({"width": 1300, "height": 1000})
+    page = o.page
+    page.goto((site / f"{STEM}.html").as_uri())
+    stepper = page.locator(".mg-stepper").first
+    stepper.wait_for(state="visible")
+    shown = f"() => ({VISIBLE_FRAME})(document.querySelector('.mg-stepper'))"
+    assert page.evaluate(shown) == "0"
+    # on the first frame there is nothing to go back to: ⏮ and ◀ are absent, ▶ and ⏭ are there
+    assert stepper.locator(NAV["back"]).count() == 0
+    assert stepper.locator(NAV["first"]).count() == 0
+
+    def next_place():  # relative to the stepper (clicking scrolls the page)
+        button, root = stepper.locator(NAV["next"]).bounding_box(), stepper.bounding_box()
+        return button["x"] - root["x"], button["y"] - root["y"], button["width"]
+
+    place = next_place()
+    for k in (1, 2, 3):
+        stepper.locator(NAV["next"]).click()
+        page.wait_for_function(f"() => ({shown})() === '{k}'")
+    # ▶ stays where it was, so a teacher can keep clicking the same spot
+    assert next_place() == place
+    stepper.locator(NAV["back"]).click()
+    page.wait_for_function(f"() => ({shown})() === '2'")
+    # the slider and the frame box follow the buttons (they are all linked in the browser)
+    assert stepper.locator(".mg-step-slider .widget-readout").inner_text().strip() == "2"
+    assert stepper.locator(".mg-step-box input").input_value() == "2"
+    stepper.locator(NAV["last"]).click()
+    done = stepper.locator(".mg-panel[data-kind='done']")
+    done.wait_for(state="visible")
+    assert stepper.locator(NAV["next"]).count() == 0 and stepper.locator(NAV["last"]).count() == 0
+    stepper.locator(NAV["first"]).click()
+    page.wait_for_function(f"() => ({shown})() === '0'")
+    stepper.locator(NAV["next"]).click()
+    page.wait_for_function(f"() => ({shown})() === '1'")
+    stepper.scroll_into_view_if_needed()
+    o.screenshot("export-page-buttons")
+    o.check_nothing_blocked()
+    assert o.errors == [], o.errors

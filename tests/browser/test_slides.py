@@ -4,8 +4,8 @@ The script starts JupyterLab on a copy of the lesson with every cell already run
 browser opens the lesson, checks that nothing needs running (first cell active, every code cell has
 run, the stepper is live and in presenter size), starts the slideshow with the notebook toolbar's deck
 button, advances a slide and a fragment with the keyboard, walks to the stepper's slide, and clicks
-Play with a real mouse click: the stepper's highlighted node changes. A kernel-backed button (next
-step) works too. The JupyterLab settings are the ones ``scripts/setup.sh`` writes into the virtual
+Play with a real mouse click: the stepper's highlighted node changes. The next-frame button (▶) works
+too. The JupyterLab settings are the ones ``scripts/setup.sh`` writes into the virtual
 environment (``showCodeCellPrompt``: without it an invisible overlay swallows the click on Play).
 
 Screenshots: ``test-artifacts/slides-title.png`` (first slide), ``slides-fragment.png`` (second slide
@@ -201,9 +201,9 @@ def test_present_lesson_05_with_a_live_stepper(presenting, page):
     now = stepper.evaluate(HIGHLIGHTED)
     assert now["frame"] > 0 and now["node"] != first["node"] and now["fill"] == VERMILLION_TINT, now
 
-    # a kernel-backed button works too: the stepper is live in the warm kernel
+    # the next-frame button (▶, minigrad.viz.controls: linked in the browser) works on a slide too
     frame = stepper.evaluate(HIGHLIGHTED)["frame"]
-    stepper.locator(".mg-next").click()
+    stepper.locator(".mg-nav .mod-active + .widget-toggle-button").click()
     page.wait_for_function(
         f"(f) => ({HIGHLIGHTED})(document.querySelector('.jp-deck-mod-visible .mg-stepper')).frame === f + 1",
         arg=frame,

@@ -61,9 +61,9 @@ def test_stepper_steps_plays_and_shows_the_chain_rule(lab):
         ".find(c => /^mgs\\d+_root$/.test(c)).replace('root', '')"
     )
 
-    # Next, six times (these buttons go through the kernel), to MulBackward0 sending ∂L/∂a.
+    # ▶ (next frame), six times, to MulBackward0 sending ∂L/∂a (minigrad.viz.controls: no kernel needed).
     for k in range(1, 7):
-        page.click(".mg-stepper .mg-next")
+        page.click(".mg-stepper .mg-nav .mod-active + .widget-toggle-button")
         _panel(page, k)
     panel = _panel(page, 6)
     assert panel.get_attribute("data-node") == "MulBackward0"
