@@ -7115,6 +7115,8 @@ def engine_order_of_node_hooks(t):
         x.register_post_accumulate_grad_hook(lambda p, name=name: log.append(name + " stored"))
     (u + v + w).backward()
     return {"order": log}
+
+
 @case
 def create_graph_accumulation_trap(t):
     # lesson 10's graded trap: backward(create_graph=True), then x.grad.backward() adds the second
@@ -7133,6 +7135,8 @@ def create_graph_accumulation_trap(t):
         "same_tensor": x.grad is dy_dx,
         "grad_fn_name": name(x.grad.grad_fn),
     }
+
+
 def _forward_frames(caught):
     """The frames of this file in anomaly mode's "Traceback of forward call" warnings (the paths of
     the library's own frames differ between PyTorch and minigrad): its first line, then
