@@ -28,6 +28,7 @@ _LAZY = {
     "Trace": "trace",
     "build_frames": "trace",
     "find_paths": "paths",
+    "LiveTraining": "training",
 }
 
 __all__ = sorted(_LAZY)
