@@ -34,6 +34,7 @@ NAMES = [
     "05_engine",
     "06_accumulation",
     "07_custom_functions",
+    "12_training_loops",
 ]
 
 
