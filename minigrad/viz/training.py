@@ -10,8 +10,8 @@
 
 The figure is shown once and then *updated in place* (an IPython display handle): in JupyterLab
 the curve grows while the loop runs, and what stays in the notebook is the last picture. It is a
-PNG, so a notebook checked with nbval stays deterministic (nbval compares the figure's text form,
-``<Figure size ... with 2 Axes>``, the same at every update, and skips the pixels).
+PNG, so a notebook checked with nbval stays deterministic (nbval skips the pixels and compares
+only the picture's text form, ``<IPython.core.display.Image object>``, the same at every update).
 
 It needs only numbers, never tensors, so a loop written for PyTorch can use it unchanged.
 matplotlib and IPython are imported when a view is made, not with ``minigrad.viz``.
@@ -88,12 +88,19 @@ class LiveTraining:
         self._show()
 
     def _show(self):
-        from IPython.display import display
+        """One PNG per redraw, drawn once (IPython's own figure display draws twice, to trim the
+        margins); shown the first time, then replacing itself through the display handle."""
+        import io
 
+        from IPython.display import Image, display
+
+        buffer = io.BytesIO()
+        self.fig.savefig(buffer, format="png")
+        picture = Image(data=buffer.getvalue(), format="png")
         if self._handle is None:
-            self._handle = display(self.fig, display_id=True)
+            self._handle = display(picture, display_id=True)
         else:
-            self._handle.update(self.fig)
+            self._handle.update(picture)
 
     def close(self) -> None:
         """Finish: the last picture stays (drawn now if the last step did not redraw)."""
