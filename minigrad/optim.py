@@ -291,8 +291,10 @@ class Adam(Optimizer):
                 m, v = state["exp_avg"], state["exp_avg_sq"]
                 m.add_(grad - m, alpha=1 - beta1)  # m + (1 − β₁)(g − m) = β₁m + (1 − β₁)g
                 v.mul_(beta2).add_((1 - beta2) * grad * grad)
-                if group["amsgrad"]:
-                    v = state["max_exp_avg_sq"].copy_(state["max_exp_avg_sq"].maximum(v))
+                if group["amsgrad"]:  # divide by the largest v seen so far instead
+                    v_max = state["max_exp_avg_sq"]
+                    v_max.copy_(v_max.maximum(v))
+                    v = v_max
 
                 step_size = lr / (1 - beta1**t)
                 denominator = _bias_corrected_denominator(v, beta2, t, group["eps"])
