@@ -12,6 +12,7 @@
     viz.ShapeAligner(pairs); viz.UnbroadcastStepper(Y, dY)             # lesson 09: broadcasting's backward
     viz.SavedTensorsStepper(L, names=None)     # lesson 10: runs L.backward(), saved tensors being freed
     viz.VersionTimeline(code)                                          # lesson 11: versions, line by line
+    viz.LiveTraining(steps)                                            # lesson 12: the loss curve, live
     viz.GradientTable(mine, autograd)                                  # lesson 13: by hand vs autograd
 
 ``names`` labels tensors: pass ``locals()`` (or a dict name → tensor). Nothing here but
@@ -25,7 +26,7 @@ frames from the engine's events), :mod:`~minigrad.viz.paths` (paths and their pr
 kernel, for any widget of precomputed frames), :mod:`~minigrad.viz.explorer` (the graph explorer),
 :mod:`~minigrad.viz.panels` (buttons switching HTML panels), :mod:`~minigrad.viz.tables` (text
 tables), and one module per later lesson's widget (``jacobian``, ``broadcast``, ``lifetime``,
-``versions``, ``compare``). ``graphviz`` and ``ipywidgets`` are imported only when a drawing or a
+``versions``, ``training``, ``compare``). ``graphviz`` and ``ipywidgets`` are imported only when a drawing or a
 widget is made, so ``import minigrad`` stays light.
 """
 
@@ -57,6 +58,7 @@ _LAZY = {
     "event_table": "tables",
     "first_warning": "tables",
     "grad_quietly": "tables",
+    "LiveTraining": "training",
 }
 
 __all__ = sorted(_LAZY)

@@ -7182,3 +7182,167 @@ def anomaly_mode_warns_with_the_forward_call_behind_a_failing_backward(t):
         inference = t.ones(2) * 2
     result["version_of_an_inference_tensor"] = raises(lambda: inference._version)
     return result
+
+
+# ======================================================================================
+# Optimizers beyond SGD: Adam, AdamW, RMSprop, step for step (lesson 12)
+# ======================================================================================
+
+
+def _optimizer_steps(t, make_optimizer, dtype_name, steps=6):
+    """Train ``_small_model`` with the optimizer ``make_optimizer(model)`` builds; record the loss
+    and every parameter after every step, and the optimizer's state for the first weight."""
+    dtype = getattr(t, dtype_name)
+    x = t.tensor([[0.5, -1.0], [1.5, 0.25], [-0.5, 2.0]], dtype=dtype)
+    y = t.tensor([[1.0], [-1.0], [0.5]], dtype=dtype)
+    model = _small_model(t).to(dtype)
+    opt = make_optimizer(model)
+    losses, params = [], []
+    for _ in range(steps):
+        opt.zero_grad()
+        loss = t.nn.functional.mse_loss(model(x), y)
+        loss.backward()
+        opt.step()
+        losses.append(loss.item())
+        params.append([p.detach().clone() for p in model.parameters()])
+    state = opt.state[model[0].weight]
+    return {"losses": losses, "params": params, "state": {k: state[k] for k in sorted(state)}}
+
+
+ADAM_VARIANTS = {
+    "plain": {},
+    "amsgrad": {"amsgrad": True},
+    "weight_decay": {"weight_decay": 0.1},
+    "decoupled_weight_decay": {"weight_decay": 0.1, "decoupled_weight_decay": True},
+    "maximize_amsgrad": {"maximize": True, "amsgrad": True},
+    "betas_eps": {"betas": (0.5, 0.9), "eps": 1e-3, "amsgrad": True},
+    "weight_decay_amsgrad": {"weight_decay": 0.3, "amsgrad": True},
+    "foreach": {"foreach": True},
+    "fused": {"fused": True, "weight_decay": 0.1},
+}
+
+
+@case
+def adam_variants_step_by_step(t):
+    results = {}
+    for dtype in ("float32", "float64"):
+        for name, options in ADAM_VARIANTS.items():
+            results[f"{dtype}_{name}"] = _optimizer_steps(
+                t, lambda model, o=options: t.optim.Adam(model.parameters(), lr=0.07, **o), dtype
+            )
+    return results
+
+
+ADAMW_VARIANTS = {
+    "default_decay": {},
+    "strong_decay_amsgrad": {"weight_decay": 0.5, "amsgrad": True},
+    "maximize": {"maximize": True},
+    "no_decay": {"weight_decay": 0},
+}
+
+
+@case
+def adamw_variants_step_by_step(t):
+    results = {}
+    for dtype in ("float32", "float64"):
+        for name, options in ADAMW_VARIANTS.items():
+            results[f"{dtype}_{name}"] = _optimizer_steps(
+                t, lambda model, o=options: t.optim.AdamW(model.parameters(), lr=0.07, **o), dtype
+            )
+    return results
+
+
+RMSPROP_VARIANTS = {
+    "plain": {},
+    "momentum": {"momentum": 0.9},
+    "centered": {"centered": True},
+    "centered_momentum": {"centered": True, "momentum": 0.5},
+    "weight_decay": {"weight_decay": 0.1, "momentum": 0.5},
+    "maximize": {"maximize": True, "centered": True},
+    "alpha_eps": {"alpha": 0.9, "eps": 1e-3},
+    "foreach": {"foreach": True, "momentum": 0.9},
+}
+
+
+@case
+def rmsprop_variants_step_by_step(t):
+    results = {}
+    for dtype in ("float32", "float64"):
+        for name, options in RMSPROP_VARIANTS.items():
+            results[f"{dtype}_{name}"] = _optimizer_steps(
+                t, lambda model, o=options: t.optim.RMSprop(model.parameters(), lr=0.004, **o), dtype
+            )
+    return results
+
+
+@case
+def adam_and_rmsprop_parameter_groups_and_missing_gradients(t):
+    def groups(model):
+        return [{"params": model[0].parameters()}, {"params": model[2].parameters(), "lr": 0.01}]
+
+    def frozen_first_layer(make):
+        def build(model):
+            model[0].weight.requires_grad_(False)  # no gradient: the optimizer skips it, no state
+            return make(model)
+
+        return build
+
+    def run(make):  # (learning rates that do not land a parameter on 0, where only rounding noise is left)
+        return _optimizer_steps(t, make, "float32", steps=3)
+
+    adam_frozen = run(frozen_first_layer(lambda m: t.optim.Adam(m.parameters(), lr=0.07)))
+    return {
+        "adam_groups": run(lambda m: t.optim.Adam(groups(m), lr=0.07, amsgrad=True)),
+        "adamw_groups": run(lambda m: t.optim.AdamW(groups(m), lr=0.07, weight_decay=0.2)),
+        "rmsprop_groups": run(lambda m: t.optim.RMSprop(groups(m), lr=0.03, momentum=0.9, centered=True)),
+        "adam_frozen_params": adam_frozen["params"],
+        "adam_frozen_state": adam_frozen["state"],
+    }
+
+
+@case
+def adam_adamw_rmsprop_reprs_defaults_and_errors(t):
+    model = _small_model(t)
+    O = t.optim
+
+    def opt(cls, **kw):
+        return lambda: cls(model.parameters(), **kw)
+
+    def step_raises(cls, **kw):
+        def run():
+            o = cls(model.parameters(), **kw)
+            t.nn.functional.mse_loss(model(t.ones(1, 2)), t.ones(1, 1)).backward()
+            o.step()
+
+        return raises(run)
+
+    return {
+        "adam": repr(O.Adam(model.parameters())),
+        "adamw": repr(O.AdamW(model.parameters())),
+        "rmsprop": repr(O.RMSprop(model.parameters())),
+        "adam_groups": repr(
+            O.Adam([{"params": model[0].parameters()}, {"params": model[2].parameters(), "lr": 1}])
+        ),
+        "adam_keys": sorted(O.Adam(model.parameters()).param_groups[0]),
+        "rmsprop_keys": sorted(O.RMSprop(model.parameters()).param_groups[0]),
+        "adam_negative_lr": raises(opt(O.Adam, lr=-1)),
+        "adam_negative_eps": raises(opt(O.Adam, eps=-1e-8)),
+        "adam_beta1_one": raises(opt(O.Adam, betas=(1.0, 0.999))),
+        "adam_beta0_negative": raises(opt(O.Adam, betas=(-0.5, 0.999))),
+        "adam_beta2_one": raises(opt(O.Adam, betas=(0.9, 1.0))),
+        "adam_beta_int": raises(opt(O.Adam, betas=(0, 0.999))),
+        "adam_negative_weight_decay": raises(opt(O.Adam, weight_decay=-0.1)),
+        "adam_fused_and_foreach": raises(opt(O.Adam, fused=True, foreach=True)),
+        "adamw_fused_and_foreach": raises(opt(O.AdamW, fused=True, foreach=True)),
+        "adamw_negative_lr": raises(opt(O.AdamW, lr=-0.5)),
+        "adamw_beta2": raises(opt(O.AdamW, betas=(0.9, 2.0))),
+        "rmsprop_negative_lr": raises(opt(O.RMSprop, lr=-1)),
+        "rmsprop_negative_eps": raises(opt(O.RMSprop, eps=-1)),
+        "rmsprop_negative_momentum": raises(opt(O.RMSprop, momentum=-0.9)),
+        "rmsprop_negative_weight_decay": raises(opt(O.RMSprop, weight_decay=-1)),
+        "rmsprop_negative_alpha": raises(opt(O.RMSprop, alpha=-0.5)),
+        "adam_empty": raises(lambda: O.Adam([])),
+        "rmsprop_a_tensor": raises(lambda: O.RMSprop(model[0].weight)),
+        "adam_capturable_step_on_cpu": step_raises(O.Adam, capturable=True),
+        "rmsprop_capturable_step_on_cpu": step_raises(O.RMSprop, capturable=True),
+    }
