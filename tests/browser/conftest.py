@@ -6,6 +6,10 @@
   module, so that Playwright's event loop never leaks into other tests).
 - ``lab`` (function): a fresh page with a :class:`harness.Lab` helper; on failure a screenshot named
   after the test is saved in ``test-artifacts/``.
+- ``exported`` (session): ``exported("09")`` is a folder holding ``make export`` of lesson 09; each
+  lesson is exported once per session, whichever test modules ask for it.
+- ``offline`` (function): ``offline(viewport)`` opens a :class:`harness.Offline` page (every request
+  that is not a local file aborted and recorded), closed after the test.
 
 Every test in this folder is marked ``browser`` automatically; the whole folder is skipped with a clear
 reason when Playwright or Chromium is missing.
@@ -17,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from .harness import CHROMIUM, CHROMIUM_ARGS, JupyterServer, Lab
+from .harness import CHROMIUM, CHROMIUM_ARGS, JupyterServer, Lab, Offline, export_lessons
 
 
 def pytest_collection_modifyitems(config, items):
@@ -80,6 +84,32 @@ def lab(request, jupyter_server, browser):
     if failed is not None and failed.failed:
         helper.screenshot(f"FAILED-{request.node.name}")
     context.close()
+
+
+@pytest.fixture(scope="session")
+def exported(tmp_path_factory):
+    root = tmp_path_factory.mktemp("site")
+    sites = {}
+
+    def export(lesson):
+        if lesson not in sites:
+            sites[lesson] = export_lessons(root / lesson, lesson)
+        return sites[lesson]
+
+    return export
+
+
+@pytest.fixture
+def offline(browser):
+    pages = []
+
+    def make(viewport):
+        pages.append(Offline(browser, viewport))
+        return pages[-1]
+
+    yield make
+    for p in pages:
+        p.close()
 
 
 @pytest.hookimpl(hookwrapper=True, tryfirst=True)

@@ -187,3 +187,42 @@ class Lab:
         path = ARTIFACTS / f"{name}.png"
         self.page.screenshot(path=str(path), **options)
         return path
+
+
+def export_lessons(out, *lessons):
+    """``make export`` of some lessons into ``out`` (``scripts/setup_export.sh`` first; it is idempotent)."""
+    subprocess.run(["bash", str(REPO / "scripts" / "setup_export.sh")], check=True, cwd=REPO, timeout=900)
+    command = [sys.executable, str(REPO / "tools" / "export" / "export.py"), "--out", str(out), *lessons]
+    subprocess.run(command, check=True, cwd=REPO, timeout=300)
+    return out
+
+
+class Offline:
+    """A page in a fresh browser context where every non-``file:`` request is aborted and recorded."""
+
+    def __init__(self, browser, viewport):
+        self.context = browser.new_context(viewport=viewport, device_scale_factor=1)
+        self.blocked, self.failed, self.errors = [], [], []
+        self.context.route("**/*", self._route)
+        self.page = self.context.new_page()
+        self.page.set_default_timeout(30_000)
+        self.page.on("requestfailed", lambda r: r.url.startswith("file:") and self.failed.append(r.url))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+    def _route(self, route):
+        if route.request.url.startswith(("file:", "data:", "blob:")):
+            route.continue_()
+        else:
+            self.blocked.append(route.request.url)
+            route.abort()
+
+    def check_nothing_blocked(self):
+        assert self.blocked == [], f"requests to the network: {self.blocked}"
+        assert self.failed == [], f"local files that failed to load: {self.failed}"
+
+    def screenshot(self, name):
+        ARTIFACTS.mkdir(exist_ok=True)
+        self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+
+    def close(self):
+        self.context.close()

@@ -3,13 +3,9 @@ the shape aligner's buttons and the unbroadcast stepper's slider and Play step w
 Screenshots: ``test-artifacts/export09-aligner.png``, ``export09-unbroadcast.png``.
 """
 
-import subprocess
-import sys
-
 import pytest
 
-from .harness import REPO
-from .test_export import Offline
+from .harness import Offline
 
 STEM = "09_matrix_calculus"
 VISIBLE_FRAME = """(root) => {
@@ -19,16 +15,8 @@ VISIBLE_FRAME = """(root) => {
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    subprocess.run(["bash", str(REPO / "scripts" / "setup_export.sh")], check=True, cwd=REPO, timeout=900)
-    out = tmp_path_factory.mktemp("site09")
-    subprocess.run(
-        [sys.executable, str(REPO / "tools" / "export" / "export.py"), "--out", str(out), "09"],
-        check=True,
-        cwd=REPO,
-        timeout=300,
-    )
-    return out
+def site(exported):
+    return exported("09")
 
 
 def test_exported_lesson_09_widgets_step_offline(site, browser):

@@ -5,14 +5,10 @@ Screenshots go to ``test-artifacts/`` (capstone-table.png, capstone-table-row2.p
 capstone-trained.png, capstone-exercise.png, capstone-export-page.png, capstone-export-slides-bugs.png).
 """
 
-import subprocess
-import sys
-
 import nbformat
 import pytest
 
-from .harness import REPO
-from .test_export import Offline
+from .harness import REPO, Offline
 
 LESSON = REPO / "notebooks" / "13_capstone.ipynb"
 TABLE = ".mg-gradient-table"
@@ -131,16 +127,8 @@ def test_untouched_exercise_runs_and_says_not_attempted(lab):
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    subprocess.run(["bash", str(REPO / "scripts" / "setup_export.sh")], check=True, cwd=REPO, timeout=900)
-    out = tmp_path_factory.mktemp("site")
-    subprocess.run(
-        [sys.executable, str(REPO / "tools" / "export" / "export.py"), "--out", str(out), "13"],
-        check=True,
-        cwd=REPO,
-        timeout=300,
-    )
-    return out
+def site(exported):
+    return exported("13")
 
 
 def test_exported_page_steps_the_table_offline(site, browser):

@@ -8,12 +8,7 @@ Set-up: ``scripts/setup_export.sh`` (idempotent; installs the pinned npm package
 Screenshots: ``test-artifacts/export-page.png``, ``export-slides-stepper.png``.
 """
 
-import subprocess
-import sys
-
 import pytest
-
-from .harness import ARTIFACTS, REPO
 
 LESSON = "05"
 STEM = "05_engine"
@@ -33,60 +28,8 @@ VERMILLION_TINT = "rgb(244, 214, 191)"  # minigrad.viz.style: the node running n
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    subprocess.run(["bash", str(REPO / "scripts" / "setup_export.sh")], check=True, cwd=REPO, timeout=900)
-    out = tmp_path_factory.mktemp("site")
-    subprocess.run(
-        [sys.executable, str(REPO / "tools" / "export" / "export.py"), "--out", str(out), LESSON],
-        check=True,
-        cwd=REPO,
-        timeout=300,
-    )
-    return out
-
-
-class Offline:
-    """A page in a fresh browser context where every non-``file:`` request is aborted and recorded."""
-
-    def __init__(self, browser, viewport):
-        self.context = browser.new_context(viewport=viewport, device_scale_factor=1)
-        self.blocked, self.failed, self.errors = [], [], []
-        self.context.route("**/*", self._route)
-        self.page = self.context.new_page()
-        self.page.set_default_timeout(30_000)
-        self.page.on("requestfailed", lambda r: r.url.startswith("file:") and self.failed.append(r.url))
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-
-    def _route(self, route):
-        if route.request.url.startswith(("file:", "data:", "blob:")):
-            route.continue_()
-        else:
-            self.blocked.append(route.request.url)
-            route.abort()
-
-    def check_nothing_blocked(self):
-        assert self.blocked == [], f"requests to the network: {self.blocked}"
-        assert self.failed == [], f"local files that failed to load: {self.failed}"
-
-    def screenshot(self, name):
-        ARTIFACTS.mkdir(exist_ok=True)
-        self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
-
-    def close(self):
-        self.context.close()
-
-
-@pytest.fixture
-def offline(browser):
-    pages = []
-
-    def make(viewport):
-        pages.append(Offline(browser, viewport))
-        return pages[-1]
-
-    yield make
-    for p in pages:
-        p.close()
+def site(exported):
+    return exported(LESSON)
 
 
 def _wait_math(page):
@@ -234,6 +177,11 @@ def test_exported_page_frame_buttons_step_offline(site, offline):
         button, root = stepper.locator(NAV["next"]).bounding_box(), stepper.bounding_box()
         return button["x"] - root["x"], button["y"] - root["y"], button["width"]
 
+    # measure once the page has its fonts and has laid itself out (the drawing's labels shift it)
+    page.evaluate("""async () => {
+        await document.fonts.ready;
+        await new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
+    }""")
     place = next_place()
     for k in (1, 2, 3):
         stepper.locator(NAV["next"]).click()

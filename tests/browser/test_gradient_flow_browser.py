@@ -3,13 +3,9 @@ from the keyboard (no kernel); in the exported page (``file://``, network blocke
 step them too. Screenshots: ``test-artifacts/l11-lab-seed-fix-*.png``, ``l11-lab-sigmoid.png``,
 ``l11-export-*.png``."""
 
-import subprocess
-import sys
-
 import pytest
 
-from .harness import REPO
-from .test_export import Offline
+from .harness import REPO, Offline
 
 LESSON = REPO / "notebooks" / "11_gradient_flow.ipynb"
 #: The step shown now by the n-th timeline (only the selected Stack child is rendered).
@@ -103,16 +99,8 @@ def test_lesson_timelines_render_and_step_from_the_keyboard(lab):
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    subprocess.run(["bash", str(REPO / "scripts" / "setup_export.sh")], check=True, cwd=REPO, timeout=900)
-    out = tmp_path_factory.mktemp("site")
-    subprocess.run(
-        [sys.executable, str(REPO / "tools" / "export" / "export.py"), "--out", str(out), "11"],
-        check=True,
-        cwd=REPO,
-        timeout=300,
-    )
-    return out
+def site(exported):
+    return exported("11")
 
 
 def test_exported_page_steps_the_timelines_offline(site, browser):

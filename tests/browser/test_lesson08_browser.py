@@ -7,13 +7,9 @@ Screenshots: ``test-artifacts/lesson08-vjp.png``, ``lesson08-rows.png``, ``lesso
 ``lesson08-export-rows.png``.
 """
 
-import subprocess
-import sys
-
 import pytest
 
-from .harness import ARTIFACTS, REPO
-from .test_export import Offline
+from .harness import ARTIFACTS, REPO, Offline
 
 STEM = "08_vector_jacobian"
 VISIBLE_PANEL = """(root) => {
@@ -80,16 +76,8 @@ def test_lesson08_widgets_in_jupyterlab(lab):
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    subprocess.run(["bash", str(REPO / "scripts" / "setup_export.sh")], check=True, cwd=REPO, timeout=900)
-    out = tmp_path_factory.mktemp("site")
-    subprocess.run(
-        [sys.executable, str(REPO / "tools" / "export" / "export.py"), "--out", str(out), "08"],
-        check=True,
-        cwd=REPO,
-        timeout=300,
-    )
-    return out
+def site(exported):
+    return exported("08")
 
 
 def test_lesson08_exported_page_works_offline(site, browser):

@@ -5,7 +5,6 @@ Screenshots: ``test-artifacts/lesson04-explorer.png``, ``lesson05-stepper.png``.
 """
 
 from .harness import REPO
-from .test_export import offline  # noqa: F401, F811  (fixture: a page with the network blocked)
 
 
 def test_lesson_04_graph_explorer_shows_the_picked_node(lab):
@@ -56,19 +55,10 @@ def test_lesson_05_stepper_steps_with_the_next_button(lab):
     lab.screenshot("lesson05-stepper")
 
 
-def test_exported_lesson_04_explorer_picks_nodes_offline(tmp_path, offline):  # noqa: F811
+def test_exported_lesson_04_explorer_picks_nodes_offline(exported, offline):
     """The graph explorer in the exported page (``file://``, no kernel, no network): picking a node
     shows its panel. Screenshot: ``test-artifacts/export-04-explorer.png``."""
-    import subprocess
-    import sys
-
-    subprocess.run(["bash", str(REPO / "scripts" / "setup_export.sh")], check=True, cwd=REPO, timeout=900)
-    subprocess.run(
-        [sys.executable, str(REPO / "tools" / "export" / "export.py"), "--out", str(tmp_path), "04"],
-        check=True,
-        cwd=REPO,
-        timeout=300,
-    )
+    tmp_path = exported("04")
     o = offline({"width": 1300, "height": 1000})
     page = o.page
     page.goto((tmp_path / "04_leaf_tensors.html").as_uri())

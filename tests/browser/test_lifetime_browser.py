@@ -4,13 +4,9 @@ in the drawing. Screenshots: ``test-artifacts/lifetime-export-first.png``, ``lif
 ``lifetime-export-done.png``.
 """
 
-import subprocess
-import sys
-
 import pytest
 
-from .harness import REPO
-from .test_export import Offline
+from .harness import Offline
 
 STEM = "10_graph_lifetime"
 VISIBLE = """(root) => {
@@ -27,16 +23,8 @@ FREED_FILL = "rgb(242, 242, 242)"  # style.TINT[GREY]
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    subprocess.run(["bash", str(REPO / "scripts" / "setup_export.sh")], check=True, cwd=REPO, timeout=900)
-    out = tmp_path_factory.mktemp("site")
-    subprocess.run(
-        [sys.executable, str(REPO / "tools" / "export" / "export.py"), "--out", str(out), "10"],
-        check=True,
-        cwd=REPO,
-        timeout=300,
-    )
-    return out
+def site(exported):
+    return exported("10")
 
 
 def test_saved_tensors_grey_out_offline(site, browser):
