@@ -144,3 +144,29 @@ def test_every_tour_cell_has_slide_metadata():
     nb = read(TOUR)
     missing = [i for i, cell in enumerate(nb.cells) if slide_type(cell) not in SLIDE_TYPES]
     assert not missing, f"tour cells without a valid metadata.slideshow.slide_type: {missing}"
+
+
+MARKDOWN_LINK = re.compile(r"\]\(([^)#\s]+)")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [pytest.param(p, id=f"{p.parent.name}/{p.stem}") for p in sorted(ROOT.glob("[ens]*/*.ipynb"))],
+)
+def test_every_relative_link_resolves(path):
+    """Links between lessons, exercises, solutions and docs point at files that exist."""
+    broken = []
+    for cell in read(path).cells:
+        if cell.cell_type == "markdown":
+            for target in MARKDOWN_LINK.findall(cell.source):
+                if "://" not in target and not (path.parent / target).exists():
+                    broken.append(target)
+    assert broken == [], f"links to missing files: {broken}"
+
+
+@pytest.mark.parametrize("path", lesson_params()[:-1])
+def test_links_to_the_next_lesson(path):
+    number = int(path.name[:2])
+    (following,) = NOTEBOOKS.glob(f"{number + 1:02d}_*.ipynb")
+    markdown = "\n".join(cell.source for cell in read(path).cells if cell.cell_type == "markdown")
+    assert f"({following.name})" in markdown, f"no link to the next lesson, {following.name}"
