@@ -12,12 +12,17 @@ import back. Where to read next:
 ``import minigrad`` imports only numpy; drawing and widgets live in :mod:`minigrad.viz`.
 """
 
-from . import autograd, nn, optim, return_types  # noqa: E402  (after Tensor: they build on it)
+from . import (
+    _tensor_ops,  # noqa: F401  (the method table: operators and autograd methods of Tensor)
+    autograd,
+    nn,
+    optim,
+    return_types,
+)
 from ._dtypes import bool, double, dtype, float, float32, float64, int64, long  # noqa: A004
 from ._factories import (
     arange,
     as_tensor,
-    cat,
     empty,
     eye,
     from_numpy,
@@ -33,12 +38,11 @@ from ._factories import (
     randint,
     randn,
     randperm,
-    stack,
     tensor,
-    where,
     zeros,
     zeros_like,
 )
+from .autograd import functional  # noqa: F401  (jacobian, hessian: built on the ops)
 from .autograd.grad_mode import (
     enable_grad,
     inference_mode,
@@ -47,6 +51,8 @@ from .autograd.grad_mode import (
     no_grad,
     set_grad_enabled,
 )
+from .ops.elementwise import where
+from .ops.shape import cat, stack
 from .tensor import Size, Tensor
 
 __version__ = "0.1.0"

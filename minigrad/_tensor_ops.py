@@ -1,21 +1,17 @@
-"""The operators and methods of ``Tensor``: thin wrappers that pick the ``Function`` from
-:mod:`minigrad.ops` and call its ``apply``. In-place methods (``add_``, ``+=``, ...) are here too."""
+"""The method table of ``Tensor``, the top layer: thin wrappers that pick the ``Function`` from
+:mod:`minigrad.ops` and call its ``apply``, and the autograd methods (``backward``, ``register_hook``,
+``retain_grad``), which call :mod:`minigrad.autograd`. :mod:`minigrad.tensor` defines the class
+with its state; this module adds the methods when ``minigrad`` is imported, as PyTorch's
+``torch/_tensor.py`` does on top of its C++ ``TensorBase``. In-place methods (``add_``, ``+=``,
+...) are here too."""
 
 import builtins
 import operator
 
 import numpy as np
 
-from . import _dtypes, _warnings, return_types
-from .autograd import grad_mode
-from .autograd.function import _bump_version
-from .ops import arithmetic as ar
-from .ops import division as dv
-from .ops import elementwise as el
-from .ops import linalg, reductions, softmax
-from .ops import shape as shape_ops
-from .tensor import (
-    Tensor,
+from . import _dtypes, _factories, _warnings, autograd, return_types
+from ._arguments import (
     _as_size,
     _no_sizes_error,
     _normalize_dim,
@@ -23,6 +19,60 @@ from .tensor import (
     _size_args,
     _wrap_number,
 )
+from ._grad_state import grad_state
+from .autograd import hooks
+from .autograd.function import gradient_edge
+from .ops import arithmetic as ar
+from .ops import division as dv
+from .ops import elementwise as el
+from .ops import linalg, reductions, softmax
+from .ops import shape as shape_ops
+from .tensor import Size, Tensor, _bump_version
+
+
+# --- making one: Tensor(data) --------------------------------------------------------------------
+def _init(self, data=(), dtype=None, requires_grad=False):
+    """``minigrad.Tensor([1, 2])`` is float32, as ``torch.Tensor([1, 2])``; prefer minigrad.tensor()."""
+    t = _factories.tensor(data, dtype=dtype or _dtypes.float32, requires_grad=requires_grad)
+    self.__dict__.update(t.__dict__)  # take over the new tensor's fields
+
+
+Tensor.__init__ = _init
+
+
+def to(self, dtype):
+    """A copy converted to ``dtype`` (differentiable: the gradient is converted back)."""
+    if isinstance(dtype, str):  # to("cpu"): there is only one device
+        return self
+    if dtype is self._dtype:
+        return self
+    return el.ToCopy.apply(self, dtype)
+
+
+Tensor.to = to
+
+
+def size(self, dim=None):
+    if dim is None:
+        return Size(self._data.shape)
+    return self._data.shape[_normalize_dim_of_shaped(dim, self._data.ndim)]
+
+
+Tensor.size = size
+
+
+# --- autograd: backward and hooks (see minigrad.autograd) ------------------------------------------
+def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+    """Compute the gradient of this tensor with respect to the graph's leaves and add it into
+    their ``.grad``. See :func:`minigrad.autograd.backward`."""
+    autograd.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+
+
+Tensor.backward = backward
+Tensor.register_hook = hooks.register_hook
+Tensor.register_post_accumulate_grad_hook = hooks.register_post_accumulate_grad_hook
+Tensor.retain_grad = hooks.retain_grad
+Tensor._gradient_edge = gradient_edge
 
 # --- arithmetic -----------------------------------------------------------------------------------
 
@@ -884,7 +934,7 @@ def _inplace(self, compute, *others):
     """Do an operation in place, the way PyTorch does: compute the result out of place (from a copy
     of ``self`` that keeps its place in the graph), write it into ``self``'s storage, bump the version
     counter, and make the new node ``self``'s ``grad_fn``."""
-    recording = grad_mode._state["enabled"]
+    recording = grad_state["enabled"]
     if recording and self._requires_grad and self._grad_fn is None:
         raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
     if self._known_zero:  # (sgn's known-zero gradient, as PyTorch's ZeroTensor)
@@ -892,7 +942,7 @@ def _inplace(self, compute, *others):
             "ZeroTensors are immutable. Please use the materialized zero tensor obtained using .clone() "
             "if you want a mutable tensor."
         )
-    if self._is_inference and not grad_mode._state["inference"]:
+    if self._is_inference and not grad_state["inference"]:
         raise RuntimeError(
             "Inplace update to inference tensor outside InferenceMode is not allowed."
             "You can make a clone to get a normal tensor before doing inplace update."
@@ -1008,8 +1058,6 @@ Tensor.zero_, Tensor.fill_, Tensor.copy_ = zero_, fill_, copy_
 # --- new tensors like this one ----------------------------------------------------------------------
 def _new_like(self, factory_name, *args, dtype=None, requires_grad=False):
     """``x.new_zeros(2, 3)`` and the like: a new tensor of x's dtype unless told otherwise."""
-    from . import _factories  # (it imports this module's Tensor first)
-
     if not args:
         raise _no_sizes_error("new_" + factory_name, "size")
     factory = getattr(_factories, factory_name)

@@ -1,20 +1,26 @@
-"""``Tensor``: a numpy array plus what autograd needs to know about it.
+"""``Tensor``: a numpy array plus what autograd needs to know about it — the bottom layer of minigrad.
 
 A tensor carries its numbers (``.data``), whether gradients should flow to it (``requires_grad``),
 where it came from (``grad_fn``: the backward-graph node of the operation that produced it, ``None``
-for a *leaf*), and, after ``backward()``, its gradient (``.grad``, kept only for leaves unless you call
-``retain_grad()``). Every operator below (``+``, ``*``, ``exp``, ``sum``, ...) calls a ``Function``
-from :mod:`minigrad.ops`, which computes the value and records the graph.
+for a *leaf*), its gradient after ``backward()`` (``.grad``, kept only for leaves unless you call
+``retain_grad()``), and a *version counter* that counts in-place changes (autograd uses it to refuse
+a gradient computed from numbers that were changed after they were saved).
+
+This file imports nothing else of minigrad's but dtypes, printing and the grad-mode flags. The
+layers above it give the tensor its behaviour, as PyTorch's Python ``torch/_tensor.py`` does on top
+of its C++ ``TensorBase``: :mod:`minigrad.autograd` records graphs and runs backward, and the method
+table :mod:`minigrad._tensor_ops` adds the operators (``+``, ``*``, ``exp``, ``sum``, ...; each picks
+a ``Function`` from :mod:`minigrad.ops`) and the autograd methods (``backward``, ``register_hook``,
+``retain_grad``): ``x.backward()`` calls ``minigrad.autograd.backward(x)``, as ``torch.Tensor.backward``
+calls ``torch.autograd.backward``.
 """
 
-import math
-import weakref
+from __future__ import annotations
 
 import numpy as np
 
-from . import _dtypes, _printing, _warnings, autograd
-from .autograd import grad_mode
-from .autograd.function import AccumulateGrad, _add_hook, _version_counter_of
+from . import _dtypes, _printing, _warnings
+from ._grad_state import grad_state
 
 
 class Size(tuple):
@@ -39,135 +45,32 @@ _NON_LEAF_GRAD_WARNING = (
 )
 
 
-_wrapped_cache = {}
+class VersionCounter:
+    """Counts in-place changes to a tensor's storage; shared by the tensor, its views and detach().
+    (It starts at the class's 0; the first ``value += 1`` gives the counter its own value.)"""
+
+    value = 0
 
 
-def _wrap_number(value, like):
-    """Turn a Python number into a 0-d tensor flagged as a *wrapped number* (for type promotion).
-    Small pools of these are reused: they never require grad and nothing modifies them."""
-    if isinstance(value, Tensor):
-        return value
-    key = (type(value), value)
-    if value == 0 and type(value) is float:  # (0.0 == -0.0, one dict key: but not the same number)
-        key = (float, value, math.copysign(1.0, value))
-    cached = _wrapped_cache.get(key)
-    if cached is not None and cached._version_counter is None:  # (never modified in place)
-        return cached
-    if isinstance(value, bool):
-        dtype = _dtypes.bool
-    elif isinstance(value, int):
-        dtype = _dtypes.int64
-    elif isinstance(value, float):
-        dtype = _dtypes.float64
-    else:
-        if isinstance(value, np.ndarray | np.generic):
-            return Tensor._make(np.asarray(value), _dtypes.from_numpy_dtype(value.dtype))
-        raise TypeError(f"unsupported operand type: '{type(value).__name__}'")
-    t = Tensor._make(np.asarray(value, dtype=dtype.numpy), dtype)
-    t._wrapped_number = True
-    if len(_wrapped_cache) < 1024 and value == value:  # (NaN is not a usable key)
-        _wrapped_cache[key] = t
-    return t
+def _version_counter_of(tensor: Tensor) -> VersionCounter:
+    """``tensor``'s version counter, made now if it has none yet. Most results of operations are
+    never changed in place, viewed or saved as an output, so a tensor starts without one (at
+    version 0) and gets it only when something needs to share or move it."""
+    counter = tensor._version_counter
+    if counter is None:
+        counter = tensor._version_counter = VersionCounter()
+    return counter
 
 
-def _normalize_dim(dim, ndim):
-    n = max(ndim, 1)
-    if not -n <= dim < n:
-        raise IndexError(
-            f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})"
-        )
-    return dim % n
+def _bump_version(tensor: Tensor) -> None:
+    """Record one in-place change of ``tensor``'s storage (seen by its views and saved copies)."""
+    _version_counter_of(tensor).value += 1
 
 
-def _normalize_dim_of_shaped(dim, ndim):
-    """``_normalize_dim`` for what needs a real dimension (``size(0)``, ``unbind``): a 0-dim tensor
-    has none, PyTorch's IndexError says so."""
-    if not ndim:
-        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
-    return _normalize_dim(dim, ndim)
-
-
-def _as_size(value):
-    """One size as an int, or None when it is not one: Python and numpy integers, and an integer
-    tensor of one element (``x.shape[0]`` of another tensor often arrives that way); not bools."""
-    if isinstance(value, bool | np.bool_):
-        return None
-    if isinstance(value, int | np.integer):
-        return int(value)
-    if isinstance(value, Tensor) and not value._dtype.is_floating_point and value._data.size == 1:
-        return int(value._data.reshape(()))
-    return None
-
-
-_RANDOM_SIGNATURES = (
-    " * (tuple of ints size, *, minigrad.Generator generator, Tensor out = None, minigrad.dtype dtype "
-    "= None, minigrad.layout layout = None, minigrad.device device = None, bool pin_memory = False, "
-    "bool requires_grad = False)\n"
-    " * (tuple of ints size, *, Tensor out = None, minigrad.dtype dtype = None, minigrad.layout layout "
-    "= None, minigrad.device device = None, bool pin_memory = False, bool requires_grad = False)\n"
-)
-
-
-def _no_sizes_error(fn, name):
-    """PyTorch's TypeError for ``zeros()``, ``x.permute()`` and the like: the sizes are required."""
-    if fn in ("randn", "rand"):
-        return TypeError(
-            f"{fn}() received an invalid combination of arguments - got (), but expected one of:\n"
-            + _RANDOM_SIGNATURES
-        )
-    if fn == "view":
-        return TypeError(
-            "view() received an invalid combination of arguments - got (), but expected one of:\n"
-            " * (minigrad.dtype dtype)\n * (tuple of ints size)\n"
-        )
-    return TypeError(f'{fn}() missing 1 required positional arguments: "{name}"')
-
-
-def _size_args(args, fn, name="size", single_sequence_message=False):
-    """The sizes of ``fn(2, 3)`` or ``fn((2, 3))`` as a tuple of ints, with PyTorch's TypeErrors for
-    anything else (``ones(2.5)`` must not quietly become ``ones(2)``). ``name`` is the argument's
-    name in those messages; ``single_sequence_message``: the wording of the few functions (reshape,
-    full) whose message for a bad element of one tuple differs."""
-
-    def kind(value):
-        return type(value).__name__
-
-    if not args:
-        raise _no_sizes_error(fn, name)
-    if len(args) == 1 and isinstance(args[0], tuple | list):
-        sizes = tuple(args[0])
-        for k, v in enumerate(sizes):
-            if _as_size(v) is None:
-                if single_sequence_message:
-                    raise TypeError(
-                        f"{fn}(): argument '{name}' (position 1) must be tuple of ints, but found element "
-                        f"of type {kind(v)} at pos {k}"
-                    )
-                raise TypeError(
-                    f"{fn}(): argument '{name}' failed to unpack the object at pos {k + 1} with error "
-                    f'"type must be tuple of ints,but got {kind(v)}"'
-                )
-        return tuple(_as_size(v) for v in sizes)
-    for k, v in enumerate(args):
-        if _as_size(v) is None:
-            if len(args) == 1:
-                raise TypeError(
-                    f"{fn}(): argument '{name}' (position 1) must be tuple of ints, not {kind(v)}"
-                )
-            if k == 0:
-                raise TypeError(f"{fn}() takes 1 positional argument but {len(args)} were given")
-            raise TypeError(
-                f"{fn}(): argument '{name}' failed to unpack the object at pos {k + 1} with error "
-                f'"type must be tuple of ints,but got {kind(v)}"'
-            )
-    return tuple(_as_size(v) for v in args)
-
-
-_grad_mode_state = grad_mode._state
 _new_object = object.__new__
 
 
-def _new_tensor(array, dtype=None):
+def _new_tensor(array: np.ndarray, dtype: _dtypes.dtype | None = None) -> Tensor:
     """A new leaf tensor wrapping ``array`` (no copy): what every operation returns its result in
     (``out`` in :mod:`minigrad.ops`). ``dtype`` defaults to the array's; an array of another type
     is converted. Inside ``inference_mode`` it is an inference tensor. (Its version counter is
@@ -181,7 +84,7 @@ def _new_tensor(array, dtype=None):
     t = _new_object(Tensor)
     t._data = array
     t._dtype = dtype
-    if _grad_mode_state["inference"]:
+    if grad_state["inference"]:
         t._is_inference = True
     return t
 
@@ -204,17 +107,10 @@ class Tensor:
     _wrapped_number = False
     _version_counter = None  # made when first needed (see _version_counter_of)
     _returned_as_is_by = None  # the name of a custom Function that returned this input as is
-    _known_zero = False  # a gradient known to be all zeros (see ops._util.known_zeros)
+    _known_zero = False  # a gradient known to be all zeros (see autograd.known_zeros)
 
     __array_ufunc__ = None  # numpy defers to our operators: np.float64(2) * t is a Tensor
     __hash__ = object.__hash__  # identity: == is elementwise, as in PyTorch
-
-    def __init__(self, data=(), dtype=None, requires_grad=False):
-        # ``minigrad.Tensor([1, 2])`` is float32, as ``torch.Tensor([1, 2])``; prefer minigrad.tensor().
-        from ._factories import tensor
-
-        t = tensor(data, dtype=dtype or _dtypes.float32, requires_grad=requires_grad)
-        self.__dict__.update(t.__dict__)  # take over the new tensor's fields
 
     _make = staticmethod(_new_tensor)  # Tensor._make(array, dtype): see _new_tensor
 
@@ -259,11 +155,6 @@ class Tensor:
     def shape(self):
         return Size(self._data.shape)
 
-    def size(self, dim=None):
-        if dim is None:
-            return Size(self._data.shape)
-        return self._data.shape[_normalize_dim_of_shaped(dim, self._data.ndim)]
-
     @property
     def ndim(self):
         return self._data.ndim
@@ -281,7 +172,7 @@ class Tensor:
         return "cpu"
 
     def _is_zerotensor(self):
-        """PyTorch's test for its "ZeroTensor": here, the known zeros of ``ops._util.known_zeros``
+        """PyTorch's test for its "ZeroTensor": here, the known zeros of ``autograd.known_zeros``
         (the zero gradient of ``sgn``, as autograd.grad or a hook may hand it to you)."""
         return self._known_zero
 
@@ -324,7 +215,7 @@ class Tensor:
             )
         if requires_grad and not self._dtype.is_floating_point:
             raise RuntimeError("only Tensors of floating point dtype can require gradients")
-        if requires_grad and self._is_inference and not grad_mode._state["inference"]:
+        if requires_grad and self._is_inference and not grad_state["inference"]:
             raise RuntimeError(
                 "Setting requires_grad=True on inference tensor outside InferenceMode is not allowed."
             )
@@ -382,20 +273,7 @@ class Tensor:
     def is_inference(self):
         return self._is_inference
 
-    # --- graph plumbing ---------------------------------------------------------------------
-    def _gradient_edge(self):
-        """Where gradients for this tensor go: ``(grad_fn, output_nr)``, or ``(AccumulateGrad, 0)``
-        for a leaf that requires grad, or ``(None, 0)``."""
-        if self._grad_fn is not None:
-            return (self._grad_fn, self._output_nr)
-        if not self._requires_grad:
-            return (None, 0)
-        acc = self._grad_accumulator() if self._grad_accumulator is not None else None
-        if acc is None:
-            acc = AccumulateGrad(self)
-            self._grad_accumulator = weakref.ref(acc)
-        return (acc, 0)
-
+    # --- views -------------------------------------------------------------------------------
     def _check_view_is_current(self):
         if (
             self._base is not None
@@ -408,46 +286,6 @@ class Tensor:
                 "rebuild a view's history. Take the view again after the in-place "
                 "operation."
             )
-
-    def retain_grad(self):
-        """Keep this non-leaf's gradient in ``.grad`` during backward (leaves keep theirs anyway)."""
-        if not self._requires_grad:
-            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
-        if self.is_leaf or self._retains_grad:
-            return None
-        self._grad_fn._add_retain_grad(self._output_nr, self)
-        self._retains_grad = True
-        return None
-
-    def _retained_grad_add(self, grad):
-        self._grad = grad.clone() if self._grad is None else self._grad + grad
-
-    def register_hook(self, hook):
-        """Call ``hook(grad)`` when this tensor's gradient is computed; if it returns a tensor, that
-        replaces the gradient. Returns a handle whose ``remove()`` unregisters it."""
-        if not self._requires_grad:
-            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
-        if self._grad_fn is not None:
-            return self._grad_fn._register_tensor_hook(self._output_nr, hook)
-        if self._leaf_hooks is None:
-            self._leaf_hooks = []
-        return _add_hook(self._leaf_hooks, hook)
-
-    def register_post_accumulate_grad_hook(self, hook):
-        """Call ``hook(tensor)`` each time backward has added into this leaf's ``.grad`` (not in
-        ``autograd.grad``, which stores nothing). The hook must return None. Returns a handle."""
-        if not self._requires_grad:
-            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
-        if self._grad_fn is not None:
-            raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
-        if self._post_accumulate_hooks is None:
-            self._post_accumulate_hooks = []
-        return _add_hook(self._post_accumulate_hooks, hook)
-
-    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
-        """Compute the gradient of this tensor with respect to the graph's leaves and add it into
-        their ``.grad``. See :func:`minigrad.autograd.backward`."""
-        autograd.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
     def detach(self):
         """The same numbers (shared storage and version counter), cut off from the graph."""
@@ -523,16 +361,6 @@ class Tensor:
             raise TypeError("unsupported format string passed to Tensor.__format__")
         return repr(self)
 
-    def to(self, dtype):
-        """A copy converted to ``dtype`` (differentiable: the gradient is converted back)."""
-        if isinstance(dtype, str):  # to("cpu"): there is only one device
-            return self
-        if dtype is self._dtype:
-            return self
-        from .ops.elementwise import ToCopy
-
-        return ToCopy.apply(self, dtype)
-
     def float(self):
         return self.to(_dtypes.float32)
 
@@ -566,9 +394,3 @@ class Tensor:
         if dtype is None:
             return f"minigrad.{self._dtype.legacy_name}"
         return self.to(dtype)
-
-
-from .autograd import function as _function  # noqa: E402
-
-_function.Tensor = Tensor
-from . import _tensor_ops  # noqa: E402,F401  (adds the operators and methods to Tensor)

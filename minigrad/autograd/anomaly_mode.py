@@ -6,7 +6,10 @@ node produces: a NaN raises a RuntimeError naming the node and showing that forw
 It costs time, so it is off by default.
 """
 
+import numpy as np
+
 from .. import _warnings
+from ..tensor import Tensor
 
 _state = {"enabled": False, "check_nan": True}
 
@@ -51,3 +54,21 @@ class detect_anomaly:
     def __exit__(self, *exc):
         _state.update(self._previous)
         return False
+
+
+def check_nan(node, results) -> None:
+    """The engine's check after a node ran, in anomaly mode: raise if a gradient ``node`` computed
+    (``results``, one per argument of its forward) contains NaN, naming the node and the line of
+    its forward call (which the node remembered when it was recorded, see ``Function.apply``)."""
+    for i, (_, _, arg_index, _, _) in enumerate(node._edges):
+        g = results[arg_index]
+        if isinstance(g, Tensor) and g._dtype.is_floating_point and np.isnan(g._data).any():
+            message = f"Function '{node.name()}' returned nan values in its {i}th output."
+            if node._forward_trace:
+                frame = node._forward_trace[-1]
+                message += (
+                    "\nTraceback of forward call that caused the error:\n"
+                    f'  File "{frame.filename}", line {frame.lineno}, in {frame.name}\n'
+                    f"    {frame.line}"
+                )
+            raise RuntimeError(message)

@@ -12,7 +12,8 @@ saved tensors off the GPU (minigrad has only the CPU: the tensors stay as they a
     y.sum().backward()       # unpack(...) runs here
 """
 
-from .function import Node, _saved_tensors_hooks
+from .function import Node
+from .saved_tensors import _saved_tensors_hooks
 
 __all__ = ["Node", "saved_tensors_hooks", "save_on_cpu"]
 

@@ -3,8 +3,8 @@
 import numpy as np
 
 from .. import _dtypes
+from .._arguments import _wrap_number
 from ..autograd.function import Function
-from ..tensor import _wrap_number
 from ._util import float_result, out, promoted, sum_to_shape, zeros
 
 

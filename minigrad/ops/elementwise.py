@@ -4,8 +4,9 @@ so each backward is ``grad * f′(x)``, elementwise."""
 import numpy as np
 
 from .. import _dtypes
+from .._arguments import _wrap_number
 from ..autograd.function import Function
-from ..tensor import Tensor, _wrap_number
+from ..tensor import Tensor
 from ._util import (
     check_broadcastable,
     float_result,

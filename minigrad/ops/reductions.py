@@ -6,8 +6,8 @@ import math
 import numpy as np
 
 from .. import _dtypes, _warnings
+from .._arguments import _normalize_dim
 from ..autograd.function import Function
-from ..tensor import _normalize_dim
 from ._util import out, wide, zeros
 from .arithmetic import DivScalar, MulScalar
 from .elementwise import MaskedFillTensor, where

@@ -3,7 +3,9 @@ back the same way (reshape back, transpose back, put the picked elements back in
 
 import numpy as np
 
+from .._arguments import _normalize_dim
 from ..autograd.function import Function
+from ..tensor import Tensor
 from ._util import out, sum_to_shape, zeros
 
 
@@ -662,3 +664,19 @@ class Triu(Function):
     @staticmethod
     def backward(ctx, grad):
         return Triu.apply(grad, ctx.k), None
+
+
+# --- minigrad.stack and minigrad.cat ---------------------------------------------------------------
+def stack(tensors, dim=0):
+    if tensors:
+        dim = _normalize_dim(dim, tensors[0].ndim + 1)  # (the new dimension can be the last)
+    return Stack.apply(dim, *tensors)
+
+
+def cat(tensors, dim=0):
+    for i, t in enumerate(tensors):
+        if isinstance(t, Tensor) and not t._data.ndim:
+            raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
+    if tensors:
+        dim = _normalize_dim(dim, tensors[0].ndim)
+    return Cat.apply(dim, *tensors)

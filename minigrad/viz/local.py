@@ -14,7 +14,7 @@ the panels then show the vector–Jacobian product that ``backward`` computes in
 import numpy as np
 
 from ..autograd import grad_mode
-from ..autograd.function import _quietly
+from ..autograd.grad_mode import _quietly
 from ..tensor import Tensor
 
 #: Nodes whose output element j depends only on element j of each (broadcast) input.

@@ -18,7 +18,7 @@ import numpy as np
 
 from .. import _factories
 from ..autograd import engine, grad_mode
-from ..autograd.function import _quietly
+from ..autograd.grad_mode import _quietly
 from . import _format
 from .local import local_derivatives
 
