@@ -61,6 +61,142 @@ def size(self, dim=None):
 Tensor.size = size
 
 
+# --- conversions: to Python numbers, lists, numpy, other dtypes -----------------------------------
+# --- conversion --------------------------------------------------------------------------
+def _item(self):
+    if self._data.size != 1:
+        raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted to Scalar")
+    return self._data.reshape(()).item()
+
+
+def _tolist(self):
+    return self._data.tolist()
+
+
+def _numpy(self):
+    if self._requires_grad:
+        raise RuntimeError(
+            "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead."
+        )
+    return self._data
+
+
+def __array__(self, dtype=None, copy=None):
+    array = self.numpy()
+    return array.astype(dtype) if dtype is not None else array
+
+
+def __float__(self):
+    return float(self._one_number())
+
+
+def __int__(self):
+    return int(self._one_number())
+
+
+def _one_number(self):
+    if self._data.size != 1:
+        raise ValueError("only one element tensors can be converted to Python scalars")
+    return self.item()
+
+
+def __index__(self):
+    if self._dtype.is_floating_point or self._data.size != 1:
+        raise TypeError("only integer tensors of a single element can be converted to an index")
+    return int(self.item())
+
+
+def __bool__(self):
+    if self._data.size != 1:
+        raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+    return bool(self.item())
+
+
+def __len__(self):
+    if self.ndim == 0:
+        raise TypeError("len() of a 0-d tensor")
+    return self._data.shape[0]
+
+
+def __iter__(self):
+    if self.ndim == 0:
+        raise TypeError("iteration over a 0-d tensor")
+    return (self[i] for i in range(self._data.shape[0]))
+
+
+def __format__(self, spec):
+    if self.ndim == 0:  # as PyTorch: f"{torch.tensor(4.0)}" is '4.0'
+        return format(self.item(), spec)
+    if spec:
+        raise TypeError("unsupported format string passed to Tensor.__format__")
+    return repr(self)
+
+
+def _float(self):
+    return self.to(_dtypes.float32)
+
+
+def _double(self):
+    return self.to(_dtypes.float64)
+
+
+def _long(self):
+    return self.to(_dtypes.int64)
+
+
+def _bool(self):
+    return self.to(_dtypes.bool)
+
+
+def _missing_dtype(self, name):
+    raise TypeError(
+        f"minigrad has no {name} dtype: its dtypes are float32 (the default), float64, int64 and "
+        "bool (use .float(), .double(), .long() or .bool())"
+    )
+
+
+def _int(self):
+    """PyTorch's int32: not in minigrad (a clear error rather than another dtype)."""
+    _missing_dtype(self, "int32")
+
+
+def _half(self):
+    """PyTorch's float16: not in minigrad."""
+    _missing_dtype(self, "float16")
+
+
+def _cpu(self):
+    return self
+
+
+def _type(self, dtype=None):
+    if dtype is None:
+        return f"minigrad.{self._dtype.legacy_name}"
+    return self.to(dtype)
+
+
+Tensor.item = _item
+Tensor.tolist = _tolist
+Tensor.numpy = _numpy
+Tensor.__array__ = __array__
+Tensor.__float__ = __float__
+Tensor.__int__ = __int__
+Tensor._one_number = _one_number
+Tensor.__index__ = __index__
+Tensor.__bool__ = __bool__
+Tensor.__len__ = __len__
+Tensor.__iter__ = __iter__
+Tensor.__format__ = __format__
+Tensor.float = _float
+Tensor.double = _double
+Tensor.long = _long
+Tensor.bool = _bool
+Tensor.int = _int
+Tensor.half = _half
+Tensor.cpu = _cpu
+Tensor.type = _type
+
+
 # --- autograd: backward and hooks (see minigrad.autograd) ------------------------------------------
 def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
     """Compute the gradient of this tensor with respect to the graph's leaves and add it into

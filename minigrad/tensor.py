@@ -29,7 +29,7 @@ class Size(tuple):
     def __repr__(self):
         return f"minigrad.Size({list(self)})"
 
-    def numel(self):
+    def numel(self) -> int:
         n = 1
         for s in self:
             n *= s
@@ -130,14 +130,14 @@ class Tensor:
 
     # --- what a tensor is ------------------------------------------------------------------
     @property
-    def data(self):
+    def data(self) -> Tensor:
         """The numbers, as a tensor that shares storage but is cut off from the graph.
         Changes through ``.data`` are invisible to autograd (its version counter is separate):
         prefer ``detach()`` or ``with minigrad.no_grad():``."""
         return Tensor._make(self._data, self._dtype)
 
     @data.setter
-    def data(self, value):
+    def data(self, value: Tensor) -> None:
         if not isinstance(value, Tensor):
             raise TypeError(f"Variable data has to be a tensor, but got {type(value).__name__}")
         if self._requires_grad and not value._dtype.is_floating_point:
@@ -148,27 +148,27 @@ class Tensor:
         self._dtype = value._dtype
 
     @property
-    def dtype(self):
+    def dtype(self) -> _dtypes.dtype:
         return self._dtype
 
     @property
-    def shape(self):
+    def shape(self) -> Size:
         return Size(self._data.shape)
 
     @property
-    def ndim(self):
+    def ndim(self) -> int:
         return self._data.ndim
 
-    def dim(self):
+    def dim(self) -> int:
         return self._data.ndim
 
-    def numel(self):
+    def numel(self) -> int:
         return int(self._data.size)
 
     nelement = numel
 
     @property
-    def device(self):
+    def device(self) -> str:
         return "cpu"
 
     def _is_zerotensor(self):
@@ -177,22 +177,22 @@ class Tensor:
         return self._known_zero
 
     @property
-    def is_leaf(self):
+    def is_leaf(self) -> bool:
         """True for tensors no operation produced while recording: those you made yourself, and
         every tensor that does not require grad."""
         return self._grad_fn is None
 
     @property
-    def grad_fn(self):
+    def grad_fn(self):  # -> minigrad.autograd.function.Node | None
         """The backward-graph node that produced this tensor, or None for a leaf."""
         return self._grad_fn
 
     @property
-    def requires_grad(self):
+    def requires_grad(self) -> bool:
         return self._requires_grad
 
     @requires_grad.setter
-    def requires_grad(self, value):
+    def requires_grad(self, value: bool) -> None:
         if not self.is_leaf:
             hint = (
                 ""
@@ -205,7 +205,7 @@ class Tensor:
             raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
         self._requires_grad = bool(value)
 
-    def requires_grad_(self, requires_grad=True):
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         """Switch gradient tracking on (or off) for this leaf, in place; returns self."""
         if not self.is_leaf and not requires_grad:
             raise RuntimeError(
@@ -224,7 +224,7 @@ class Tensor:
         return self
 
     @property
-    def grad(self):
+    def grad(self) -> Tensor | None:
         """The gradient accumulated by backward(); None until then, and always None on a non-leaf
         unless you called ``retain_grad()`` on it (reading it then warns, as PyTorch does)."""
         if self._grad_fn is not None and not self._retains_grad and self._grad is None:
@@ -232,7 +232,7 @@ class Tensor:
         return self._grad
 
     @grad.setter
-    def grad(self, value):
+    def grad(self, value: Tensor | None) -> None:
         if value is not None:
             if not isinstance(value, Tensor):
                 raise TypeError(
@@ -254,11 +254,11 @@ class Tensor:
         self._grad = value
 
     @property
-    def retains_grad(self):
+    def retains_grad(self) -> bool:
         return self._retains_grad
 
     @property
-    def output_nr(self):
+    def output_nr(self) -> int:
         return self._output_nr
 
     @property
@@ -267,10 +267,10 @@ class Tensor:
         counter = self._version_counter
         return 0 if counter is None else counter.value
 
-    def is_floating_point(self):
+    def is_floating_point(self) -> bool:
         return self._dtype.is_floating_point
 
-    def is_inference(self):
+    def is_inference(self) -> bool:
         return self._is_inference
 
     # --- views -------------------------------------------------------------------------------
@@ -287,110 +287,18 @@ class Tensor:
                 "operation."
             )
 
-    def detach(self):
+    def detach(self) -> Tensor:
         """The same numbers (shared storage and version counter), cut off from the graph."""
         t = Tensor._make(self._data, self._dtype)
         t._version_counter = _version_counter_of(self)
         return t
 
-    def detach_(self):
+    def detach_(self) -> Tensor:
         if self._base is not None:
             raise RuntimeError("Can't detach views in-place. Use detach() instead.")
         self._grad_fn = None
         self._requires_grad = False
         return self
 
-    # --- conversion --------------------------------------------------------------------------
-    def item(self):
-        if self._data.size != 1:
-            raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted to Scalar")
-        return self._data.reshape(()).item()
-
-    def tolist(self):
-        return self._data.tolist()
-
-    def numpy(self):
-        if self._requires_grad:
-            raise RuntimeError(
-                "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead."
-            )
-        return self._data
-
-    def __array__(self, dtype=None, copy=None):
-        array = self.numpy()
-        return array.astype(dtype) if dtype is not None else array
-
-    def __float__(self):
-        return float(self._one_number())
-
-    def __int__(self):
-        return int(self._one_number())
-
-    def _one_number(self):
-        if self._data.size != 1:
-            raise ValueError("only one element tensors can be converted to Python scalars")
-        return self.item()
-
-    def __index__(self):
-        if self._dtype.is_floating_point or self._data.size != 1:
-            raise TypeError("only integer tensors of a single element can be converted to an index")
-        return int(self.item())
-
-    def __bool__(self):
-        if self._data.size != 1:
-            raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
-        return bool(self.item())
-
-    def __len__(self):
-        if self.ndim == 0:
-            raise TypeError("len() of a 0-d tensor")
-        return self._data.shape[0]
-
-    def __iter__(self):
-        if self.ndim == 0:
-            raise TypeError("iteration over a 0-d tensor")
-        return (self[i] for i in range(self._data.shape[0]))
-
     def __repr__(self):
         return _printing.tensor_repr(self)
-
-    def __format__(self, spec):
-        if self.ndim == 0:  # as PyTorch: f"{torch.tensor(4.0)}" is '4.0'
-            return format(self.item(), spec)
-        if spec:
-            raise TypeError("unsupported format string passed to Tensor.__format__")
-        return repr(self)
-
-    def float(self):
-        return self.to(_dtypes.float32)
-
-    def double(self):
-        return self.to(_dtypes.float64)
-
-    def long(self):
-        return self.to(_dtypes.int64)
-
-    def bool(self):
-        return self.to(_dtypes.bool)
-
-    def _missing_dtype(self, name):
-        raise TypeError(
-            f"minigrad has no {name} dtype: its dtypes are float32 (the default), float64, int64 and "
-            "bool (use .float(), .double(), .long() or .bool())"
-        )
-
-    def int(self):
-        """PyTorch's int32: not in minigrad (a clear error rather than another dtype)."""
-        self._missing_dtype("int32")
-
-    def half(self):
-        """PyTorch's float16: not in minigrad."""
-        self._missing_dtype("float16")
-
-    def cpu(self):
-        return self
-
-    def type(self, dtype=None):
-        if dtype is None:
-            return f"minigrad.{self._dtype.legacy_name}"
-        return self.to(dtype)

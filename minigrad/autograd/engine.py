@@ -1,54 +1,36 @@
-"""The backward engine: PyTorch's algorithm, one iterative walk over the graph, without the threads.
+"""The backward engine: PyTorch's algorithm, one iterative walk over the graph, without threads.
 
-``loss.backward()`` and ``autograd.grad()`` hand the engine the graph's *roots* (edges
-``(node, input_nr)``, see :func:`~minigrad.autograd.function.gradient_edge`) and the gradients to
-start with. Then:
+``loss.backward()`` and ``autograd.grad()`` (:mod:`~minigrad.autograd.entry_points`) give it the
+graph's *roots* — ``(node, input_nr)`` edges — and the gradients to start from. Then:
 
-1. **Count dependencies.** Walk the graph from the roots once (with a stack, not recursion) and
-   count, for every node, how many edges point into it: it may run only when all have delivered.
-2. **Seed the input buffers.** A node's *input buffer* has one slot per output of its forward op;
-   each root's slot gets its starting gradient (``1`` for a scalar loss).
-3. **Pop the ready queue.** It holds the nodes whose dependencies are all in; the one created last
-   runs first, ``AccumulateGrad`` nodes before all others (:mod:`~minigrad.autograd.ready_queue`).
-4. **Run the node.** Its ``call_backward`` turns the gradients of its outputs into gradients of
-   its inputs, one per argument of its forward (the chain rule); unless ``retain_graph``, its
-   saved tensors are freed.
-5. **Send along each edge.** Each gradient is *added* into the next node's buffer — at a fork
-   (``x * x``, a tensor used twice) the contributions are summed — and that node's dependency
-   count drops by one; at zero it joins the ready queue.
-6. **Accumulate into leaves.** An ``AccumulateGrad`` node adds what arrives into ``leaf.grad``.
+1. **Count dependencies**: walk the graph once (a stack, not recursion) and count the edges that
+   point into each node; a node may run only when all of them have delivered.
+2. **Seed the input buffers**: a node's buffer has one slot per output of its forward op; each
+   root's slot gets its starting gradient (``1`` for a scalar loss).
+3. **Pop the ready queue**: it holds the nodes whose dependencies are all in; the one created
+   last runs first, ``AccumulateGrad`` before all others (:mod:`~minigrad.autograd.ready_queue`).
+4. **Run the node**: ``call_backward`` turns the gradients of its outputs into gradients of its
+   inputs (the chain rule); unless ``retain_graph``, its saved tensors are freed.
+5. **Send along each edge**: each gradient is *added* into the next node's buffer — at a fork
+   (``x * x``) contributions sum — and that node's count drops by one; at zero it is ready.
+6. **Accumulate into leaves**: an ``AccumulateGrad`` node adds what arrives into ``leaf.grad``.
 
-Every step is also an *event* (:mod:`~minigrad.autograd.events`): :func:`iter_backward` yields
-them, and the stepping widgets show them. ``backward()`` runs the same walk without making events
-(:func:`run_backward`). The node's side of the contract is :class:`~minigrad.autograd.function.Node`.
-
-PyTorch's other rules enter the walk as one guarded call each, and live in modules named for
-them: ``hooks`` (tensor and node hooks, ``retain_grad``), ``validate_outputs`` (a gradient must fit
-its input), ``known_zeros`` (PyTorch's ZeroTensor), ``anomaly_mode`` (NaN checks), ``exec_info``
-(``inputs=``: which nodes run), ``saved_tensors`` (freed graphs, in-place changes) and
-``grad_mode`` (the modes a step runs in).
+Each step is also an *event* (:mod:`~minigrad.autograd.events`): :func:`iter_backward` yields them
+for the stepping widgets; ``backward()`` runs the same walk without making any. What the engine
+needs from a node is named in :class:`~minigrad.autograd.function.Node`. PyTorch's other rules
+enter as one guarded call each, from modules named for them: ``hooks``, ``validate_outputs``,
+``known_zeros``, ``anomaly_mode``, ``exec_info`` (``inputs=``), ``saved_tensors``, ``grad_mode``.
 """
 
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterator
 
 from ..tensor import Tensor
-from . import anomaly_mode, exec_info, hooks, known_zeros
-from .events import *  # noqa: F403  (the event classes: engine.GradSent and so on)
-from .events import (
-    BufferFreed,
-    EngineState,
-    GradAccumulated,
-    GradCaptured,
-    GradSent,
-    GraphTaskFinished,
-    GraphTaskStarted,
-    NodeSkipped,
-    NodeStarted,
-    SavedTensorsFreed,
-)
-from .function import AccumulateGrad, Node, _add_in_place, _all_none
+from . import anomaly_mode, events, exec_info, hooks, input_buffer, known_zeros
+from .events import *  # noqa: F403  (re-exported: engine.GradSent and the other events)
+from .function import AccumulateGrad, Node, _all_none
 from .grad_mode import _run_in_modes
 from .ready_queue import ReadyQueue
 from .validate_outputs import validate_grad
@@ -86,7 +68,7 @@ class GraphTask:
         self.ready = ReadyQueue()
         self.accumulate_grad, self.retain_graph, self.snapshots = accumulate_grad, retain_graph, snapshots
         self.report = report  # events.append, or None: nobody watches
-        self.owned_sums = None  # node -> slots whose sum this engine made (see add_to_buffer)
+        self.owned_sums = None  # node -> slots it may add to in place (see input_buffer)
         self.needed, self.captures = None, {}  # with inputs=: see exec_info
         self.captured = [None] * (len(inputs) if inputs is not None else 0)
         self.steps = 0
@@ -95,33 +77,12 @@ class GraphTask:
         for (node, nr), g in zip(roots, grad_roots):  # step 2
             buf = self.buffers.setdefault(node, [None] * node._n_outputs)
             if g is not None:
-                self.add_to_buffer(node, buf, nr, g)
+                input_buffer.add(buf, node, nr, g, self.owned_sums)
         # PyTorch sends the root gradients along one edge each, in order: a root is ready once its
         # last edge has delivered, so roots join the queue in the order of their last edge
         for node in reversed(dict.fromkeys(node for node, _ in reversed(roots))):
             if self.dependencies.get(node, 0) == 0:
                 self.ready.push(node) if self.should_run(node) else self.skip(node)
-
-    def add_to_buffer(self, node, buf, slot, grad):
-        """Sum ``grad`` into slot ``slot`` of ``buf``, ``node``'s input buffer (where forks add up)."""
-        old, owned = buf[slot], self.owned_sums
-        if old is None:
-            buf[slot] = grad
-        elif old._known_zero and grad._known_zero and known_zeros.sum_of_known_zeros(old, grad):
-            pass
-        elif (
-            owned is not None
-            and slot in owned.get(node, ())
-            and old._dtype is grad._dtype
-            and old._data.shape == grad._data.shape
-        ):
-            # a sum this engine made itself, that nobody has seen: add in place, as PyTorch's
-            # input buffers do (a leaf used 10,000 times gets 10,000 additions, not copies)
-            _add_in_place(old._data, grad._data)
-        else:
-            buf[slot] = old + grad
-            if owned is not None:
-                owned.setdefault(node, set()).add(slot)
 
     def should_run(self, node):
         """Only nodes on a path to ``inputs``, or captured, join the ready queue (see exec_info)."""
@@ -131,13 +92,17 @@ class GraphTask:
         """A node that is ready but must not run: it never joins the queue."""
         del self.buffers[node]
         if self.report:
-            self.report(NodeSkipped(self.steps, node, self.state()))
+            self.emit(events.NodeSkipped, node)
+
+    def emit(self, event, *fields):
+        """Report an event of this step (called only when ``report``: someone watches)."""
+        self.report(event(self.steps, *fields, self.state()))
 
     def state(self):
         """A copy of the bookkeeping for an event, or None without ``snapshots``."""
         if not self.snapshots:
             return None
-        return EngineState(
+        return events.EngineState(
             self.ready.in_order(),
             {n: c for n, c in self.dependencies.items() if c > 0 or n in self.buffers},
             {n: tuple(b) for n, b in self.buffers.items()},
@@ -156,10 +121,10 @@ class GraphTask:
             if self.owned_sums:  # the buffer leaves the engine's hands: no more in-place sums
                 self.owned_sums.pop(node, None)
             if report:
-                report(NodeStarted(self.steps, node, tuple(grads), self.state()))
+                self.emit(events.NodeStarted, node, tuple(grads))
             runs = self.needed is None or node in self.needed  # (else only captured)
             if node._has_hooks:
-                hooks.run_pre_hooks(self, node, grads, self.steps, runs)
+                hooks.run_pre_hooks(self, node, grads, runs)
             if self.captures:
                 self.capture(node, grads)
             if not runs:
@@ -168,7 +133,7 @@ class GraphTask:
                 if grads[0] is not None:
                     self.accumulate(node, grads[0])
                 if node._has_hooks and node._post_hooks:
-                    hooks.run_post_hooks(self, node, (), grads, self.steps)
+                    hooks.run_post_hooks(self, node, (), grads)
             else:
                 results = self.run_node(node, grads, anomaly)  # step 4
                 self.send(node, results, buffers, dependencies)  # step 5
@@ -186,12 +151,12 @@ class GraphTask:
             if anomaly["enabled"] and anomaly["check_nan"]:
                 anomaly_mode.check_nan(node, results)
         if node._has_hooks and node._post_hooks:
-            results = hooks.run_post_hooks(self, node, results, grads, self.steps)
+            results = hooks.run_post_hooks(self, node, results, grads)
         if not self.retain_graph:
             if node._saved:
                 node._release_saved()
             if self.report:
-                self.report(SavedTensorsFreed(self.steps, node, self.state()))
+                self.emit(events.SavedTensorsFreed, node)
         return results
 
     def send(self, node, results, buffers, dependencies):
@@ -209,24 +174,24 @@ class GraphTask:
                 buf = buffers[child] = [None] * child._n_outputs
                 buf[nr] = g
             elif g is not None:
-                self.add_to_buffer(child, buf, nr, g)
+                input_buffer.add(buf, child, nr, g, self.owned_sums)
             left = dependencies[child] = dependencies[child] - 1
             skip = left == 0 and not self.should_run(child)
             if left == 0 and not skip:
                 self.ready.push(child)
             if report:
-                report(GradSent(self.steps, node, edge, child, nr, g, buf[nr], left, self.state()))
+                self.emit(events.GradSent, node, edge, child, nr, g, buf[nr], left)
             if skip:
                 self.skip(child)
         if report:
-            report(BufferFreed(self.steps, node, self.state()))
+            self.emit(events.BufferFreed, node)
 
     def capture(self, node, grads):
         """``autograd.grad`` takes the gradients of the inputs it asked for."""
         for nr, index in self.captures.get(node, ()):
             self.captured[index] = grads[nr]
             if self.report:
-                self.report(GradCaptured(self.steps, node, index, grads[nr], self.state()))
+                self.emit(events.GradCaptured, node, index, grads[nr])
 
     def accumulate(self, node, grad):
         """Step 6: add ``grad`` into the leaf's ``.grad`` (a dry run only says what the sum would be)."""
@@ -237,46 +202,43 @@ class GraphTask:
             total = grad.detach() if old is None else old.detach() + grad.detach()
         if self.report:
             stored = self.accumulate_grad
-            self.report(GradAccumulated(self.steps, node, node.variable, grad, total, stored, self.state()))
+            self.emit(events.GradAccumulated, node, node.variable, grad, total, stored)
         if node.variable._post_accumulate_hooks and self.accumulate_grad:
-            hooks.run_post_accumulate_hooks(self, node, self.steps)
+            hooks.run_post_accumulate_hooks(self, node)
 
 
-def iter_backward(roots, grad_roots, *, retain_graph=False, create_graph=False, inputs=None,
-                  accumulate_grad=True, snapshots=False, report=True):  # fmt: skip
+def iter_backward(roots: list[tuple[Node, int]], grad_roots: list, *, retain_graph: bool = False,
+                  create_graph: bool = False, inputs: list | None = None, accumulate_grad: bool = True,
+                  snapshots: bool = False, report: bool = True) -> Iterator[events.Event]:  # fmt: skip
     """Walk the graph backward from ``roots``, yielding one event per step (see the module docstring).
 
     ``roots`` are ``(node, input_nr)`` edges, ``grad_roots`` the gradients to start with. ``inputs``
-    are edges too: with ``accumulate_grad=True`` only those leaves accumulate (``backward(inputs=...)``);
-    with False their gradients are captured and returned in the final event (``autograd.grad``).
-    ``accumulate_grad=False`` without ``inputs`` is a dry run: the events say what would be added
-    to each ``.grad``. ``snapshots=True`` puts a copy of the engine's state on every event. With
-    ``report=False`` the walk is the same but only the final event is yielded.
-
-    Each step runs in the engine's modes (grad mode on only with ``create_graph``, so that the
-    backward formulas are recorded; numpy's inf/nan warnings off); the events are yielded after
-    it, so that code reading them runs in the caller's own modes.
-    """
-    events = []
-    report = events.append if report else None
+    are edges too: with ``accumulate_grad=True`` only those leaves accumulate (``backward(inputs=)``);
+    with False their gradients are captured and returned in the final event (``autograd.grad``);
+    without ``inputs`` it is a dry run: the events say what would be added to each ``.grad``.
+    ``snapshots=True`` puts a copy of the engine's state on every event; with ``report=False``
+    only the final event is yielded. Each step runs in the engine's modes (grad mode on only with
+    ``create_graph``), its events are yielded after it, in the caller's modes."""
+    pending = []
+    report = pending.append if report else None
     task = GraphTask(roots, grad_roots, inputs, accumulate_grad, retain_graph, snapshots, report)
     if not report:  # nobody watches: switch modes once, and walk to the end
         if not create_graph:  # (with it, each sum is part of the new graph: none is in place)
             task.owned_sums = {}
         _run_in_modes(create_graph, next, task.walk(), None)
     else:
-        yield GraphTaskStarted(tuple((n, nr, g) for (n, nr), g in zip(roots, grad_roots)),
+        yield events.GraphTaskStarted(tuple((n, nr, g) for (n, nr), g in zip(roots, grad_roots)),
                                dict(task.dependencies), task.state())  # fmt: skip
-        yield from events
-        events.clear()
+        yield from pending
+        pending.clear()
         walk = task.walk()
         while _run_in_modes(create_graph, next, walk, False) is not False:
-            yield from events
-            events.clear()
-    yield GraphTaskFinished(task.steps, tuple(task.captured), task.state())
+            yield from pending
+            pending.clear()
+    yield events.GraphTaskFinished(task.steps, tuple(task.captured), task.state())
 
 
-def run_backward(roots, grad_roots, **options) -> list:
+def run_backward(roots: list[tuple[Node, int]], grad_roots: list, **options) -> list:
     """Run the engine to the end and return the captured gradients (for ``autograd.grad``).
 
     Python's cycle collector is paused meanwhile: minigrad's graphs contain no reference cycles

@@ -10,6 +10,8 @@ and hand them to :func:`minigrad.autograd.engine.run_backward`:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from .. import _warnings
@@ -66,7 +68,13 @@ def _root_edges(outputs):
     return edges
 
 
-def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
+def backward(
+    tensors: Tensor | Sequence[Tensor],
+    grad_tensors: Tensor | Sequence[Tensor | None] | None = None,
+    retain_graph: bool | None = None,
+    create_graph: bool = False,
+    inputs: Tensor | Sequence[Tensor] | None = None,
+) -> None:
     """Add the gradients of ``tensors`` (weighted by ``grad_tensors``) into the ``.grad`` of the
     leaves they depend on — or only of ``inputs``, when given.
 
@@ -104,15 +112,15 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
 
 
 def grad(
-    outputs,
-    inputs,
-    grad_outputs=None,
-    retain_graph=None,
-    create_graph=False,
-    allow_unused=None,
-    materialize_grads=False,
-    only_inputs=True,
-):
+    outputs: Tensor | Sequence[Tensor],
+    inputs: Tensor | Sequence[Tensor],
+    grad_outputs: Tensor | Sequence[Tensor | None] | None = None,
+    retain_graph: bool | None = None,
+    create_graph: bool = False,
+    allow_unused: bool | None = None,
+    materialize_grads: bool = False,
+    only_inputs: bool = True,
+) -> tuple[Tensor | None, ...]:
     """Return the gradients of ``outputs`` with respect to ``inputs`` as a tuple, without touching
     any ``.grad``. An input the outputs do not depend on raises, unless ``allow_unused=True`` (then
     its gradient is None, or zeros with ``materialize_grads=True``)."""

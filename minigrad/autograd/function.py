@@ -1,4 +1,4 @@
-"""The backward graph's building blocks: ``Function``, its nodes, ``AccumulateGrad``, saved tensors.
+"""The backward graph's building blocks: ``Function``, its nodes, ``AccumulateGrad``.
 
 Every differentiable operation in minigrad is a ``Function`` subclass with two static methods, exactly as
 you write your own in the custom-Function lesson::
@@ -29,15 +29,17 @@ import inspect
 import itertools
 import traceback
 import weakref
+from collections.abc import Callable
 from types import MappingProxyType
 
 import numpy as np
 
 from ..tensor import Tensor, _bump_version, _new_tensor
 from . import anomaly_mode, grad_mode
-from .grad_mode import _IGNORE_ALL, _errstate_var, _run_in_modes
+from .custom_function import _check_dirty, _custom_node_repr, _forward_then_setup_context, _no_setup_context
+from .grad_mode import _IGNORE_ALL, _errstate_var, _marked_inference, _no_graph_context, _run_in_modes
 from .grad_mode import _state as _grad_state
-from .hooks import add_hook
+from .hooks import RemovableHandle, add_hook
 from .saved_tensors import FREED_MESSAGE, _contains, save
 from .validate_outputs import validate_grad
 
@@ -52,6 +54,18 @@ class Node:
     ``next_functions`` is a tuple with one ``(node, input_nr)`` pair per tensor input of the forward
     operation: the node that will receive the gradient for that input, and which of that node's
     outputs the input was (``None`` where the input needs no gradient).
+
+    **The engine's contract with a node** — all that :mod:`~minigrad.autograd.engine` reads:
+
+    - ``next_functions``, and ``_edges``: per tensor input ``(next node, input_nr, index of the
+      forward argument, shape, dtype)``, what the gradient is sent to and must fit;
+    - ``_n_outputs``: the slots of its input buffer; ``sequence_nr``: its place in the ready queue;
+    - ``call_backward(grads)``: gradients of the outputs in, one gradient per forward argument out
+      (:class:`BackwardNode`); an :class:`AccumulateGrad` has ``accumulate(grad)`` instead;
+    - ``needs_input_grad``, ``_saved`` and ``_release_saved()`` (freed after it ran);
+    - ``_has_hooks``: one flag that says whether :mod:`~minigrad.autograd.hooks` has work here.
+
+    The rules' modules read a few more fields, each named where it is set below.
     """
 
     # Class-level defaults, shared until a node needs its own (graphs have many nodes; most have
@@ -73,12 +87,37 @@ class Node:
         self._sequence_nr = next(_sequence_counter)
 
     @property
-    def metadata(self):
+    def sequence_nr(self) -> int:
+        """The order nodes were made in (PyTorch's ``_sequence_nr()``): of two ready nodes, the later
+        one runs first."""
+        return self._sequence_nr
+
+    @property
+    def output_meta(self) -> tuple:
+        """``(shape, dtype)`` of each output of the forward op (dtype None for a non-tensor)."""
+        return self._output_meta
+
+    @property
+    def input_meta(self) -> tuple:
+        """``(shape, dtype)`` of each tensor input: the gradients sent to them must fit these."""
+        return self._input_meta
+
+    @property
+    def released(self) -> bool:
+        """True once backward freed the saved tensors (without ``retain_graph``)."""
+        return self._released
+
+    def retained_tensors(self) -> dict:
+        """output_nr -> the tensor that called ``retain_grad()`` on that output (if still alive)."""
+        return {nr: ref() for nr, ref in self._retain_grad_refs.items() if ref() is not None}
+
+    @property
+    def metadata(self) -> dict:
         if "_metadata" not in self.__dict__:
             self._metadata = {}
         return self._metadata
 
-    def name(self):
+    def name(self) -> str:
         """The node's class name, e.g. ``MulBackward0``."""
         return type(self).__name__
 
@@ -87,7 +126,7 @@ class Node:
         # notebook outputs are the same in every run. (The class name: name() may add a namespace.)
         return f"<{type(self).__name__} object>"
 
-    def register_prehook(self, fn):
+    def register_prehook(self, fn: Callable) -> RemovableHandle:
         """Call ``fn(grad_outputs)`` before this node runs (after the hooks of the tensors it made);
         a tuple it returns replaces ``grad_outputs``. Returns a handle with ``.remove()``."""
         if not self._pre_hooks:
@@ -95,7 +134,7 @@ class Node:
         self._has_hooks = True
         return add_hook(self._pre_hooks, fn)
 
-    def register_hook(self, fn):
+    def register_hook(self, fn: Callable) -> RemovableHandle:
         """Call ``fn(grad_inputs, grad_outputs)`` after this node has run: ``grad_inputs`` has one
         gradient per ``next_functions`` edge (None where the input needs none); a tuple it returns
         replaces them. Returns a handle with ``.remove()``."""
@@ -155,7 +194,7 @@ class AccumulateGrad(Node):
     def name(self):
         return "minigrad::autograd::AccumulateGrad"  # PyTorch: 'torch::autograd::AccumulateGrad'
 
-    def accumulate(self, grad):
+    def accumulate(self, grad: Tensor) -> Tensor:
         """Add ``grad`` into ``variable.grad``; returns the new ``.grad``."""
         var = self.variable
         create_graph = grad_mode._state["enabled"]  # (the engine turns it on for create_graph)
@@ -215,13 +254,13 @@ class BackwardNode(Node):
     _other_arg_positions = ()  # forward argument index of each argument that is not a tensor
 
     # --- the ctx API used inside forward and backward -------------------------------------------
-    def save_for_backward(self, *tensors):
+    def save_for_backward(self, *tensors: Tensor | None) -> None:
         """Keep tensors for ``backward``. Use this (not ``ctx.x = x``) for tensors: it lets minigrad
         free them after backward and detect in-place changes made to them in between."""
         self._to_save = tensors
 
     @property
-    def saved_tensors(self):
+    def saved_tensors(self) -> tuple[Tensor | None, ...]:
         """The tensors given to ``save_for_backward``, checked and unpacked."""
         if self._released:
             raise RuntimeError(FREED_MESSAGE)
@@ -230,7 +269,7 @@ class BackwardNode(Node):
             unpacked.append(None if saved is None else saved.unpack(self))
         return tuple(unpacked)
 
-    def mark_non_differentiable(self, *tensors):
+    def mark_non_differentiable(self, *tensors: Tensor) -> None:
         """Declare outputs that have no gradient (e.g. the indices returned by ``max``)."""
         self._non_differentiable = tensors
 
@@ -244,14 +283,28 @@ class BackwardNode(Node):
         saved = self._saved[index] if index < len(self._saved) else None
         return None if saved is None else saved.unpack(self)
 
-    def mark_dirty(self, *tensors):
+    def mark_dirty(self, *tensors: Tensor) -> None:
         """Declare inputs that ``forward`` modified in place (and returns): they become outputs of
         this node, with a new version, instead of copies."""
         self._dirty = tensors
 
-    def set_materialize_grads(self, value):
+    def set_materialize_grads(self, value: bool) -> None:
         """With True (the default), ``backward`` receives zeros instead of None for unused outputs."""
         self._materialize_grads = bool(value)
+
+    def saved_values(self) -> list:
+        """What the node saved, read without unpacking it (which may raise): one
+        ``(tensor, output_nr, numbers)`` per saved tensor that still has the version it was saved
+        at; ``tensor`` is None for the node's own output (kept as numbers only). For drawing a
+        graph, which must not change or break it."""
+        values = []
+        for saved in self._saved:
+            if saved is None or saved.current_version != saved.saved_version:
+                continue
+            tensor = saved.tensor
+            numbers = getattr(saved, "data", None) if tensor is None else tensor._data
+            values.append((tensor, getattr(saved, "output_nr", 0), numbers))
+        return values
 
     def _release_saved(self):
         """Free the saved tensors (backward without ``retain_graph`` does, for nodes that saved
@@ -266,7 +319,7 @@ class BackwardNode(Node):
         return tuple((shape, dtype) for _, _, _, shape, dtype in self._edges)
 
     # --- what the engine calls --------------------------------------------------------------
-    def call_backward(self, grad_outputs):
+    def call_backward(self, grad_outputs: list[Tensor | None]) -> tuple[Tensor | None, ...]:
         """Run the Function's ``backward`` for the gradients of its outputs (one per output; None
         for an output that got none) and return what it returned: a tuple with one gradient per
         argument of ``forward``, checked for its length and for None at non-tensor arguments.
@@ -299,7 +352,7 @@ class BackwardNode(Node):
                     )
         return result
 
-    def apply(self, grad_outputs):
+    def apply(self, grad_outputs: list[Tensor | None]) -> list[Tensor | None]:
         """:meth:`call_backward`, then one gradient per edge in ``next_functions``, checked against
         its input's shape and dtype (None for an input that needs no gradient)."""
         result = self.call_backward(grad_outputs)
@@ -336,43 +389,6 @@ def _any_none(items):
         if item is None:
             return True
     return False
-
-
-class _NoGraphContext:
-    """The ``ctx`` a forward gets when nothing will be recorded: saving is a no-op."""
-
-    needs_input_grad = ()
-
-    def save_for_backward(self, *tensors):
-        pass
-
-    def mark_non_differentiable(self, *tensors):
-        pass
-
-    def mark_dirty(self, *tensors):
-        pass
-
-    def set_materialize_grads(self, value):
-        pass
-
-
-def _no_graph_context(n_args):
-    """A ``_NoGraphContext`` for a call with ``n_args`` arguments (``needs_input_grad``: n × False)."""
-    ctx = _NoGraphContext()
-    ctx.needs_input_grad = _NO_GRADS[n_args] if n_args < len(_NO_GRADS) else (False,) * n_args
-    return ctx
-
-
-_NO_GRADS = [(False,) * n for n in range(8)]  # made once: one op after another uses them
-
-
-def _custom_node_repr(node):
-    return f"<minigrad.autograd.function.{type(node).__name__} object>"
-
-
-def _no_setup_context(ctx, inputs, output):
-    """Function's default: forward itself receives ``ctx``."""
-    raise NotImplementedError("setup_context is not implemented.")
 
 
 class _FunctionMeta(type):
@@ -439,7 +455,7 @@ class Function(metaclass=_FunctionMeta):
         )
 
     @classmethod
-    def apply(cls, *args, **kwargs):
+    def apply(cls, *args, **kwargs):  # -> the forward's outputs
         """Run ``forward`` and, when any input requires grad, record a node for ``backward``."""
         state = _grad_state
         if state["enabled"]:
@@ -460,13 +476,6 @@ class Function(metaclass=_FunctionMeta):
         return _marked_inference(outputs) if state["inference"] else outputs
 
 
-def _forward_then_setup_context(cls, ctx, *args):
-    """The setup_context style: forward computes, then setup_context fills in ``ctx``."""
-    output = cls.forward(*args)
-    cls.setup_context(ctx, args, output)
-    return output
-
-
 def _apply_setup_context_style(cls, *args, **kwargs):
     """``apply`` of a Function with ``setup_context``: keyword arguments are bound to their places
     (and defaults filled in), as PyTorch does, then the same two ways as ``Function.apply``."""
@@ -481,14 +490,6 @@ def _apply_setup_context_style(cls, *args, **kwargs):
     ctx = _no_graph_context(len(args))
     outputs = _run_in_modes(False, _forward_then_setup_context, cls, ctx, *args)
     return _marked_inference(outputs) if state["inference"] else outputs
-
-
-def _marked_inference(outputs):
-    """Outputs made inside ``inference_mode`` are inference tensors (they can never join a graph)."""
-    for o in outputs if isinstance(outputs, tuple) else (outputs,):
-        if isinstance(o, Tensor):
-            o._is_inference = True
-    return outputs
 
 
 class DelayedError(Function):
@@ -510,7 +511,7 @@ class DelayedError(Function):
         )
 
 
-def once_differentiable(backward):
+def once_differentiable(backward: Callable) -> Callable:
     """Decorate a Function's ``backward`` that is not itself differentiable (it computes with
     numpy, say): it runs with recording off, and differentiating its result again
     (``create_graph=True`` and then backward) raises instead of giving a wrong second derivative."""
@@ -531,19 +532,6 @@ def once_differentiable(backward):
         return errors[0] if single else errors
 
     return wrapper
-
-
-def _check_dirty(tensor):
-    """An input that a Function changed in place (``ctx.mark_dirty``) takes the node as its history:
-    not allowed for a leaf that requires grad, as for any in-place operation."""
-    if tensor._requires_grad and tensor._grad_fn is None:
-        raise RuntimeError("a leaf Variable that requires grad has been used in an in-place operation.")
-    if tensor._base is not None and tensor._requires_grad:
-        raise RuntimeError(
-            "minigrad does not support in-place operations on a view that takes part in autograd "
-            "(PyTorch rewrites the view's history; minigrad does not). Use an out-of-place "
-            "operation instead."
-        )
 
 
 def _apply_with_graph(cls, args, kwargs):

@@ -13,6 +13,7 @@ import functools
 import numpy as np
 
 from .._grad_state import grad_state as _state
+from ..tensor import Tensor
 
 
 def is_grad_enabled():
@@ -209,3 +210,40 @@ def _run_in_modes(grad_enabled, function, *args, **kwargs):
 def _quietly(function, *args, **kwargs):
     """``function(*args, **kwargs)`` with numpy's floating-point warnings off, grad mode unchanged."""
     return _run_in_modes(_state["enabled"], function, *args, **kwargs)
+
+
+# --- what forward runs with when nothing is recorded ------------------------------------------
+class _NoGraphContext:
+    """The ``ctx`` a forward gets when nothing will be recorded: saving is a no-op."""
+
+    needs_input_grad = ()
+
+    def save_for_backward(self, *tensors):
+        pass
+
+    def mark_non_differentiable(self, *tensors):
+        pass
+
+    def mark_dirty(self, *tensors):
+        pass
+
+    def set_materialize_grads(self, value):
+        pass
+
+
+def _no_graph_context(n_args):
+    """A ``_NoGraphContext`` for a call with ``n_args`` arguments (``needs_input_grad``: n × False)."""
+    ctx = _NoGraphContext()
+    ctx.needs_input_grad = _NO_GRADS[n_args] if n_args < len(_NO_GRADS) else (False,) * n_args
+    return ctx
+
+
+_NO_GRADS = [(False,) * n for n in range(8)]  # made once: one op after another uses them
+
+
+def _marked_inference(outputs):
+    """Outputs made inside ``inference_mode`` are inference tensors (they can never join a graph)."""
+    for o in outputs if isinstance(outputs, tuple) else (outputs,):
+        if isinstance(o, Tensor):
+            o._is_inference = True
+    return outputs

@@ -94,7 +94,7 @@ def retain_grad(tensor: Tensor) -> None:
 
 
 # --- running (the engine's calls) ----------------------------------------------------------------
-def run_pre_hooks(task, node, grads: list, step: int, runs: bool = True) -> None:
+def run_pre_hooks(task, node, grads: list, runs: bool = True) -> None:
     """Before ``node`` runs: the hooks and ``retain_grad`` of the tensors it produced, then, if the
     node ``runs`` (not only captured for ``autograd.grad``), its own pre-hooks. Replaces entries of
     ``grads`` in place."""
@@ -109,7 +109,7 @@ def run_pre_hooks(task, node, grads: list, step: int, runs: bool = True) -> None
                 check_tensor_hook_result(hook, before, replaced)
                 grads[nr] = replaced
             if report:
-                report(HookFired(step, node, nr, "tensor", before, grads[nr], task.state()))
+                task.emit(HookFired, node, nr, "tensor", before, grads[nr])
     dry_run = not task.accumulate_grad and task.needed is None
     for nr, ref in node._retain_grad_refs.items():
         tensor = ref()
@@ -118,17 +118,17 @@ def run_pre_hooks(task, node, grads: list, step: int, runs: bool = True) -> None
                 g = grads[nr]
                 tensor._grad = g.clone() if tensor._grad is None else tensor._grad + g
             if report:
-                report(HookFired(step, node, nr, "retain_grad", grads[nr], grads[nr], task.state()))
+                task.emit(HookFired, node, nr, "retain_grad", grads[nr], grads[nr])
     for _, hook in list(node._pre_hooks if runs else ()):  # then the node's own (PyTorch's order)
         replaced = hook(tuple(grads))
         if replaced is not None:
             replaced = check_node_hook_results(hook, replaced, len(grads))
             if report:
-                report(HookFired(step, node, None, "node pre-hook", tuple(grads), replaced, task.state()))
+                task.emit(HookFired, node, None, "node pre-hook", tuple(grads), replaced)
             grads[:] = replaced
 
 
-def run_post_hooks(task, node, results, grads, step: int):
+def run_post_hooks(task, node, results, grads):
     """After ``node`` ran: its own hooks see the gradients it computed, one per edge (for an
     AccumulateGrad node, none), and may replace them. Returns the results, one per argument.
     (Where an input needs no gradient, a built-in node's hook sees None; a custom Function's
@@ -144,7 +144,7 @@ def run_post_hooks(task, node, results, grads, step: int):
             continue
         replaced = check_node_hook_results(hook, replaced, len(grad_inputs))
         if task.report:
-            task.report(HookFired(step, node, None, "node hook", grad_inputs, replaced, task.state()))
+            task.emit(HookFired, node, None, "node hook", grad_inputs, replaced)
         results = list(results)
         for (child, _, arg, _, _), g in zip(edges, replaced):
             if child is not None:
@@ -152,7 +152,7 @@ def run_post_hooks(task, node, results, grads, step: int):
     return results
 
 
-def run_post_accumulate_hooks(task, node, step: int) -> None:
+def run_post_accumulate_hooks(task, node) -> None:
     """After an AccumulateGrad node stored ``leaf.grad``: the leaf's post-accumulate-grad hooks,
     each told the leaf."""
     variable = node.variable
@@ -161,7 +161,7 @@ def run_post_accumulate_hooks(task, node, step: int) -> None:
             raise RuntimeError("Tensor post accumulate grad hooks should return None.")
         if task.report:
             grad_now = variable._grad
-            task.report(HookFired(step, node, 0, "post accumulate grad", grad_now, grad_now, task.state()))
+            task.emit(HookFired, node, 0, "post accumulate grad", grad_now, grad_now)
 
 
 def check_node_hook_results(hook: Callable, replaced, expected: int) -> tuple:

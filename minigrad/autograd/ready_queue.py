@@ -27,32 +27,43 @@ def priority(node: Node) -> int:
 
 class ReadyQueue:
     """The nodes ready to run, a binary max-heap ordered by :func:`priority` (see the module
-    docstring)."""
+    docstring). A queue of one node is kept in a slot, outside the heap: most steps make just one
+    node ready, which the next step takes out again, and heap moves for it would be wasted. When a
+    second node arrives, the waiting one enters the heap first, so the order is the heap's."""
 
-    __slots__ = ("heap",)
+    __slots__ = ("heap", "waiting")
 
     def __init__(self):
         self.heap = []  # (priority, node) pairs, in heap order
+        self.waiting = None  # the only node ready, while the heap is empty
 
     def __len__(self) -> int:
-        return len(self.heap)
+        return len(self.heap) + (self.waiting is not None)
 
     def push(self, node: Node) -> None:
-        """``push_heap``: the new entry rises while its parent has a lower priority."""
-        heap = self.heap
-        key = priority(node)
-        hole = len(heap)
-        heap.append(None)
-        while hole:
-            parent = (hole - 1) >> 1
-            if heap[parent][0] < key:
-                heap[hole] = heap[parent]
-                hole = parent
-            else:
-                break
-        heap[hole] = (key, node)
+        waiting = self.waiting
+        if waiting is None:
+            if not self.heap:
+                self.waiting = node
+                return
+        else:
+            self.waiting = None
+            self._push_heap(waiting)
+        self._push_heap(node)
 
     def pop(self) -> Node:
+        waiting = self.waiting
+        if waiting is not None:
+            self.waiting = None
+            return waiting
+        return self._pop_heap()
+
+    def _push_heap(self, node: Node) -> None:
+        """``push_heap``: the new entry rises from the end while its parent has a lower priority."""
+        self.heap.append(None)
+        _rise(self.heap, len(self.heap) - 1, (priority(node), node))
+
+    def _pop_heap(self) -> Node:
         """``pop_heap``: take the top; the hole it leaves sinks along the larger children (the right
         one on a tie) to the bottom, and the last entry rises from there to its place."""
         heap = self.heap
@@ -72,19 +83,24 @@ class ReadyQueue:
             child = 2 * (child + 1)
             heap[hole] = heap[child - 1]
             hole = child - 1
-        key = last[0]
-        while hole:
-            parent = (hole - 1) >> 1
-            if heap[parent][0] < key:
-                heap[hole] = heap[parent]
-                hole = parent
-            else:
-                break
-        heap[hole] = last
+        _rise(heap, hole, last)
         return top[1]
 
     def in_order(self) -> tuple[Node, ...]:
-        """The waiting nodes in the order they will run (a copy is emptied; the queue is unchanged)."""
+        """The waiting nodes in the order they will run (the queue itself is unchanged)."""
         copy = ReadyQueue()
-        copy.heap = list(self.heap)
-        return tuple(copy.pop() for _ in range(len(copy.heap)))
+        copy.heap, copy.waiting = list(self.heap), self.waiting
+        return tuple(copy.pop() for _ in range(len(copy)))
+
+
+def _rise(heap: list, hole: int, entry: tuple) -> None:
+    """libstdc++'s ``__push_heap``: move ``entry`` up from ``hole`` past parents of lower priority."""
+    key = entry[0]
+    while hole:
+        parent = (hole - 1) >> 1
+        if heap[parent][0] < key:
+            heap[hole] = heap[parent]
+            hole = parent
+        else:
+            break
+    heap[hole] = entry

@@ -36,9 +36,9 @@ class Parameter(Tensor):
         data = data if data is not None else _factories.zeros(0)
         if requires_grad and not data.dtype.is_floating_point:
             raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
-        t = Tensor._make(data._data, data.dtype)
+        t = data.detach()  # (the same numbers and version counter, as PyTorch's Parameter)
         t.__class__ = cls
-        t._requires_grad = requires_grad
+        t.requires_grad = requires_grad
         return t
 
     def __init__(self, data=None, requires_grad=True):
