@@ -76,7 +76,7 @@ from .autograd.grad_mode import (
     no_grad,
     set_grad_enabled,
 )
-from .ops.elementwise import where
+from .ops.selection import where
 from .ops.shape import cat, stack
 from .tensor import Size, Tensor
 

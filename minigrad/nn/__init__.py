@@ -7,6 +7,7 @@ from collections import OrderedDict
 from typing import NamedTuple
 
 from .. import _dtypes, _factories
+from ..autograd.grad_mode import no_grad
 from ..tensor import Tensor
 from . import functional, hooks, init, utils  # noqa: F401
 
@@ -333,7 +334,6 @@ class Module:
         """Copy the tensors of ``state_dict`` into the parameters of the same names, in place.
         With ``strict`` every name must match; returns the names that did not (PyTorch's
         ``_IncompatibleKeys``)."""
-        from .. import no_grad
 
         own = dict(self._state_members())
         missing = [k for k in own if k not in state_dict]
@@ -404,7 +404,6 @@ class Linear(Module):
 
     def reset_parameters(self):
         """Draw new weights (and bias), uniformly in ±1/√in_features."""
-        from .. import no_grad
 
         bound = 1 / math.sqrt(self.in_features)
         with no_grad():

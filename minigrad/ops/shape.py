@@ -6,7 +6,8 @@ import numpy as np
 from .._arguments import _normalize_dim
 from ..autograd.function import Function
 from ..tensor import Tensor
-from ._util import out, sum_to_shape, zeros
+from ._util import _promoted_general, out, sum_to_shape, zeros
+from .selection import where
 
 
 class View(Function):
@@ -449,7 +450,6 @@ class CopySlices(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        from .elementwise import where
 
         kept = np.ones(grad.shape, dtype=bool)
         kept[ctx.key] = False
@@ -475,7 +475,6 @@ class Stack(Function):
                     f"entry 0 and {list(t.shape)} at entry {i}"
                 )
         ctx.dim, ctx.count = dim, len(tensors)
-        from ._util import _promoted_general
 
         dtype, arrays = _promoted_general(tensors)  # (their dtype; no broadcasting check)
         return out(np.stack(arrays, axis=dim), dtype)
@@ -508,7 +507,6 @@ class Cat(Function):
                         f"size {b} for tensor number {i} in the list."
                     )
         ctx.dim, ctx.sizes = dim, [t.shape[dim] for t in tensors]
-        from ._util import _promoted_general
 
         dtype, arrays = _promoted_general(tensors)  # (their dtype; no broadcasting check)
         return out(np.concatenate(arrays, axis=dim), dtype)
