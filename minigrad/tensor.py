@@ -93,19 +93,20 @@ class Tensor:
     """A multi-dimensional array that can record the operations applied to it."""
 
     # Defaults shared by all tensors; an instance stores only what differs (cheap to create).
+    # (_data, the numpy array, and _dtype are set on every tensor by _new_tensor.)
     _requires_grad = False
-    _grad = None
-    _grad_fn = None
-    _output_nr = 0
-    _base = None
-    _view_version = 0
-    _retains_grad = False
-    _grad_accumulator = None
-    _leaf_hooks = None
+    _grad = None  # .grad
+    _grad_fn = None  # the node that made this tensor (None: a leaf)
+    _output_nr = 0  # which output of that node it is
+    _grad_accumulator = None  # a leaf's AccumulateGrad node, by weak reference, once made
+    _retains_grad = False  # retain_grad() was called
+    _leaf_hooks = None  # a leaf's register_hook hooks (a non-leaf's live on its grad_fn)
     _post_accumulate_hooks = None
-    _is_inference = False
-    _wrapped_number = False
-    _version_counter = None  # made when first needed (see _version_counter_of)
+    _version_counter = None  # in-place changes; made when first needed (see _version_counter_of)
+    _base = None  # the tensor this one is a view of
+    _view_version = 0  # the base's version when the view was taken
+    _is_inference = False  # made inside inference_mode
+    _wrapped_number = False  # a Python number made a tensor (it promotes like a number)
     _returned_as_is_by = None  # the name of a custom Function that returned this input as is
     _known_zero = False  # a gradient known to be all zeros (see autograd.known_zeros)
 

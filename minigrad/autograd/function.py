@@ -476,64 +476,6 @@ class Function(metaclass=_FunctionMeta):
         return _marked_inference(outputs) if state["inference"] else outputs
 
 
-def _apply_setup_context_style(cls, *args, **kwargs):
-    """``apply`` of a Function with ``setup_context``: keyword arguments are bound to their places
-    (and defaults filled in), as PyTorch does, then the same two ways as ``Function.apply``."""
-    bound = inspect.signature(cls.forward).bind(*args, **kwargs)
-    bound.apply_defaults()
-    args = tuple(bound.args)
-    state = _grad_state
-    if state["enabled"] and not state["inference"]:
-        for a in args:
-            if isinstance(a, Tensor) and a._requires_grad:
-                return _apply_with_graph(cls, args, {})
-    ctx = _no_graph_context(len(args))
-    outputs = _run_in_modes(False, _forward_then_setup_context, cls, ctx, *args)
-    return _marked_inference(outputs) if state["inference"] else outputs
-
-
-class DelayedError(Function):
-    """What ``once_differentiable`` puts on top of a backward's results when a graph of the
-    backward is being recorded: the identity, whose own backward raises (PyTorch's ``Error``
-    node)."""
-
-    node_name = "Error"
-    qualified_node_name = "minigrad::autograd::Error"
-
-    @staticmethod
-    def forward(ctx, *tensors):
-        return tensors
-
-    @staticmethod
-    def backward(ctx, *grads):
-        raise RuntimeError(
-            "trying to differentiate twice a function that was marked with @once_differentiable"
-        )
-
-
-def once_differentiable(backward: Callable) -> Callable:
-    """Decorate a Function's ``backward`` that is not itself differentiable (it computes with
-    numpy, say): it runs with recording off, and differentiating its result again
-    (``create_graph=True`` and then backward) raises instead of giving a wrong second derivative."""
-
-    @functools.wraps(backward)
-    def wrapper(ctx, *grads):
-        with grad_mode.no_grad():
-            outputs = backward(ctx, *grads)
-        if not grad_mode.is_grad_enabled():
-            return outputs
-        if not any(isinstance(g, Tensor) and g.requires_grad for g in grads):
-            return outputs  # (nothing of the graph leads here: nothing can differentiate it)
-        single = not isinstance(outputs, tuple)
-        stand_ins = [
-            None if o is None else o.detach().requires_grad_() for o in ((outputs,) if single else outputs)
-        ]
-        errors = DelayedError.apply(*stand_ins)
-        return errors[0] if single else errors
-
-    return wrapper
-
-
 def _apply_with_graph(cls, args, kwargs):
     """``Function.apply`` when recording: run ``forward``, then link a node into the graph."""
     node = cls._backward_cls()
@@ -600,3 +542,63 @@ def _apply_with_graph(cls, args, kwargs):
     if node._to_save:
         save(node, wrapped, gradient_edge)
     return wrapped[0] if single else tuple(wrapped)
+
+
+# --- extras for Functions of your own (lesson 07): PyTorch 2's setup_context style, and
+# once_differentiable ------------------------------------------------------------------------------
+def _apply_setup_context_style(cls, *args, **kwargs):
+    """``apply`` of a Function with ``setup_context``: keyword arguments are bound to their places
+    (and defaults filled in), as PyTorch does, then the same two ways as ``Function.apply``."""
+    bound = inspect.signature(cls.forward).bind(*args, **kwargs)
+    bound.apply_defaults()
+    args = tuple(bound.args)
+    state = _grad_state
+    if state["enabled"] and not state["inference"]:
+        for a in args:
+            if isinstance(a, Tensor) and a._requires_grad:
+                return _apply_with_graph(cls, args, {})
+    ctx = _no_graph_context(len(args))
+    outputs = _run_in_modes(False, _forward_then_setup_context, cls, ctx, *args)
+    return _marked_inference(outputs) if state["inference"] else outputs
+
+
+class DelayedError(Function):
+    """What ``once_differentiable`` puts on top of a backward's results when a graph of the
+    backward is being recorded: the identity, whose own backward raises (PyTorch's ``Error``
+    node)."""
+
+    node_name = "Error"
+    qualified_node_name = "minigrad::autograd::Error"
+
+    @staticmethod
+    def forward(ctx, *tensors):
+        return tensors
+
+    @staticmethod
+    def backward(ctx, *grads):
+        raise RuntimeError(
+            "trying to differentiate twice a function that was marked with @once_differentiable"
+        )
+
+
+def once_differentiable(backward: Callable) -> Callable:
+    """Decorate a Function's ``backward`` that is not itself differentiable (it computes with
+    numpy, say): it runs with recording off, and differentiating its result again
+    (``create_graph=True`` and then backward) raises instead of giving a wrong second derivative."""
+
+    @functools.wraps(backward)
+    def wrapper(ctx, *grads):
+        with grad_mode.no_grad():
+            outputs = backward(ctx, *grads)
+        if not grad_mode.is_grad_enabled():
+            return outputs
+        if not any(isinstance(g, Tensor) and g.requires_grad for g in grads):
+            return outputs  # (nothing of the graph leads here: nothing can differentiate it)
+        single = not isinstance(outputs, tuple)
+        stand_ins = [
+            None if o is None else o.detach().requires_grad_() for o in ((outputs,) if single else outputs)
+        ]
+        errors = DelayedError.apply(*stand_ins)
+        return errors[0] if single else errors
+
+    return wrapper
