@@ -131,3 +131,14 @@ def _size_args(args, fn, name="size", single_sequence_message=False):
                 f'"type must be tuple of ints,but got {kind(v)}"'
             )
     return tuple(_as_size(v) for v in args)
+
+
+class _NotGiven:
+    """The default of an argument whose absence PyTorch tells apart from None (``x.sum(dim=None,
+    keepdim=True)`` keeps the dimensions; ``x.sum(keepdim=True)`` is an error)."""
+
+    def __repr__(self):
+        return "(not given)"
+
+
+_NOT_GIVEN = _NotGiven()

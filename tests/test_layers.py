@@ -7,7 +7,8 @@ The layers, bottom to top (the package docstring of ``minigrad`` argues for them
 2. argument parsing and the factories (``tensor``, ``zeros``, ...)
 3. autograd: ``Function``, the nodes, the engine and the rules it follows
 4. the ops: the built-in ``Function`` subclasses
-5. the method table of ``Tensor`` (``+``, ``exp``, ``backward``...), ``autograd.functional``
+5. the method table of ``Tensor`` (``+``, ``exp``, ``backward``...; indexing and in-place methods in
+   modules of their own), ``autograd.functional``
 6. ``nn``, ``optim``
 7. the package itself and ``viz``
 
@@ -33,6 +34,8 @@ LAYERS = {
     "minigrad.autograd": 3,
     "minigrad.ops": 4,
     "minigrad._tensor_ops": 5,
+    "minigrad._indexing": 5,
+    "minigrad._inplace": 5,
     "minigrad.autograd.functional": 5,
     "minigrad.nn": 6,
     "minigrad.optim": 6,
