@@ -107,10 +107,6 @@ class Node:
         """True once backward freed the saved tensors (without ``retain_graph``)."""
         return self._released
 
-    def retained_tensors(self) -> dict:
-        """output_nr -> the tensor that called ``retain_grad()`` on that output (if still alive)."""
-        return {nr: ref() for nr, ref in self._retain_grad_refs.items() if ref() is not None}
-
     @property
     def metadata(self) -> dict:
         if "_metadata" not in self.__dict__:
@@ -291,20 +287,6 @@ class BackwardNode(Node):
     def set_materialize_grads(self, value: bool) -> None:
         """With True (the default), ``backward`` receives zeros instead of None for unused outputs."""
         self._materialize_grads = bool(value)
-
-    def saved_values(self) -> list:
-        """What the node saved, read without unpacking it (which may raise): one
-        ``(tensor, output_nr, numbers)`` per saved tensor that still has the version it was saved
-        at; ``tensor`` is None for the node's own output (kept as numbers only). For drawing a
-        graph, which must not change or break it."""
-        values = []
-        for saved in self._saved:
-            if saved is None or saved.current_version != saved.saved_version:
-                continue
-            tensor = saved.tensor
-            numbers = getattr(saved, "data", None) if tensor is None else tensor._data
-            values.append((tensor, getattr(saved, "output_nr", 0), numbers))
-        return values
 
     def _release_saved(self):
         """Free the saved tensors (backward without ``retain_graph`` does, for nodes that saved

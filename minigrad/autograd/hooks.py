@@ -93,6 +93,11 @@ def retain_grad(tensor: Tensor) -> None:
     return None
 
 
+def retained_tensors(node) -> dict:
+    """output_nr -> the tensor that called ``retain_grad()`` on that output of ``node`` (if alive)."""
+    return {nr: ref() for nr, ref in node._retain_grad_refs.items() if ref() is not None}
+
+
 # --- running (the engine's calls) ----------------------------------------------------------------
 def run_pre_hooks(task, node, grads: list, runs: bool = True) -> None:
     """Before ``node`` runs: the hooks and ``retain_grad`` of the tensors it produced, then, if the

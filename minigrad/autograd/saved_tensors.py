@@ -211,3 +211,18 @@ def save(node, outputs, gradient_edge) -> None:
             saved.append(SavedTensor(t))
     node._saved = tuple(saved)
     node._to_save = ()
+
+
+def saved_values(node) -> list:
+    """What ``node`` saved, read without unpacking it (which may raise): one
+    ``(tensor, output_nr, numbers)`` per saved tensor that still has the version it was saved at;
+    ``tensor`` is None for the node's own output (kept as numbers only). For drawing a graph,
+    which must neither change nor break it."""
+    values = []
+    for saved in getattr(node, "_saved", ()):
+        if saved is None or saved.current_version != saved.saved_version:
+            continue
+        tensor = saved.tensor
+        numbers = getattr(saved, "data", None) if tensor is None else tensor._data
+        values.append((tensor, getattr(saved, "output_nr", 0), numbers))
+    return values

@@ -23,6 +23,7 @@ import re
 
 import numpy as np
 
+from ..autograd import hooks, saved_tensors
 from ..autograd.function import AccumulateGrad
 from ..autograd.graph import get_gradient_edge, recorded_gradient_edge
 from ..tensor import Tensor
@@ -252,7 +253,7 @@ class Graph:
         if nr in node.outputs:
             return node.outputs[nr]
         fn = node.fn
-        kept = fn.retained_tensors().get(nr)
+        kept = hooks.retained_tensors(fn).get(nr)
         meta = fn.output_meta[nr] if nr < len(fn.output_meta) else ((), None)
         kind = RETAINED if kept is not None else NONLEAF
         info = self._new_tensor(kind, meta[0], None, self._name_of.get((fn, nr)), kept)
@@ -276,8 +277,7 @@ class Graph:
                 consts.setdefault(info.consumer, []).append(info)
         for node in self.nodes:
             candidates = []
-            saved_values = node.fn.saved_values() if hasattr(node.fn, "saved_values") else ()
-            for t, output_nr, numbers in saved_values:
+            for t, output_nr, numbers in saved_tensors.saved_values(node.fn):
                 if t is None:  # an output of the node itself
                     info = node.outputs.get(output_nr)
                     if info is not None and info.value is None:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import _factories
-from ..autograd import engine, grad_mode
+from ..autograd import engine, grad_mode, hooks
 from ..autograd.graph import get_gradient_edge
 from . import _format
 from .local import local_derivatives
@@ -172,7 +172,7 @@ def _retained(output):
     seen, stack, kept = {fn}, [fn], []
     while stack:
         node = stack.pop()
-        for t in node.retained_tensors().values():
+        for t in hooks.retained_tensors(node).values():
             kept.append((t, t.grad))
         for child, _ in node.next_functions:
             if child is not None and child not in seen:
