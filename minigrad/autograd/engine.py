@@ -100,91 +100,92 @@ class GraphTask:
 
     def state(self):
         """A copy of the bookkeeping for an event, or None without ``snapshots``."""
-        if not self.snapshots:
-            return None
-        return events.EngineState(
-            self.ready.in_order(),
-            {n: c for n, c in self.dependencies.items() if c > 0 or n in self.buffers},
-            {n: tuple(b) for n, b in self.buffers.items()},
-        )
+        return events.EngineState.of(self) if self.snapshots else None
 
     def walk(self):
-        """Steps 3–6 until the ready queue is empty, one node per step. A generator: with ``report``
-        it yields after each step (the caller takes the events out); without, it runs to the end at
-        the first ``next()``."""
+        """Steps 3–6 until no node is ready, one node per step. A generator: with ``report`` it yields
+        after each step (the caller takes the events out); without, it runs to the end at the first
+        ``next()``. (A node that became ready alone, the queue empty, would come straight back out:
+        unless someone watches the queue, it runs next without going in.)"""
         ready, buffers, dependencies, report = self.ready, self.buffers, self.dependencies, self.report
+        needed, captures, owned, retain_graph = self.needed, self.captures, self.owned_sums, self.retain_graph
         anomaly = anomaly_mode._state
-        while ready:
-            node = ready.pop()  # step 3
-            self.steps += 1
+        step, lone = 0, None
+        while lone is not None or ready:
+            # 3. pop the ready queue
+            node = lone if lone is not None else ready.pop()
+            lone = None
+            self.steps = step = step + 1
             grads = buffers.pop(node)
-            if self.owned_sums:  # the buffer leaves the engine's hands: no more in-place sums
-                self.owned_sums.pop(node, None)
+            if owned:  # the buffer leaves the engine's hands: no more in-place sums into it
+                owned.pop(node, None)
             if report:
                 self.emit(events.NodeStarted, node, tuple(grads))
-            runs = self.needed is None or node in self.needed  # (else only captured)
+            runs = needed is None or node in needed  # (else it is here to be captured only)
             if node._has_hooks:
                 hooks.run_pre_hooks(self, node, grads, runs)
-            if self.captures:
+            if captures:
                 self.capture(node, grads)
             if not runs:
                 pass
-            elif type(node) is AccumulateGrad:  # step 6
+            elif type(node) is AccumulateGrad:
+                # 6. accumulate into a leaf
                 if grads[0] is not None:
                     self.accumulate(node, grads[0])
                 if node._has_hooks and node._post_hooks:
                     hooks.run_post_hooks(self, node, (), grads)
             else:
-                results = self.run_node(node, grads, anomaly)  # step 4
-                self.send(node, results, buffers, dependencies)  # step 5
+                # 4. run the node: the chain rule (or known zeros), its hooks, its saved tensors freed
+                first = grads[0]
+                if first is None and _all_none(grads):
+                    results = (None,) * len(node.needs_input_grad)
+                elif first is not None and first._known_zero and known_zeros.only_known_zeros(node, grads):
+                    results = known_zeros.zeros_for_inputs(node)
+                else:
+                    results = node.call_backward(grads)
+                    if anomaly["enabled"] and anomaly["check_nan"]:
+                        anomaly_mode.check_nan(node, results)
+                if node._has_hooks and node._post_hooks:
+                    results = hooks.run_post_hooks(self, node, results, grads)
+                if not retain_graph:
+                    if node._saved:
+                        node._release_saved()
+                    if report:
+                        self.emit(events.SavedTensorsFreed, node)
+                # 5. send along each edge: checked (validate_outputs), summed into the next node's
+                # buffer, its dependency count down by one; at zero it is ready
+                for edge, (child, nr, arg_index, shape, dtype) in enumerate(node._edges):
+                    if child is None:  # (the input needs no gradient)
+                        continue
+                    g = results[arg_index]
+                    if g is not None and (
+                        type(g) is not Tensor or g._data.shape != shape or g._dtype is not dtype
+                    ):
+                        g = validate_grad(node, edge, g, shape, dtype)
+                    buf = buffers.get(child)
+                    if buf is None:  # the first gradient for child: nothing to sum
+                        buf = buffers[child] = [None] * child._n_outputs
+                        buf[nr] = g
+                    elif g is not None:
+                        input_buffer.add(buf, child, nr, g, owned)
+                    left = dependencies[child] = dependencies[child] - 1
+                    skip = left == 0 and needed is not None and not self.should_run(child)
+                    if left == 0 and not skip:
+                        if lone is not None:  # a second one: both go in, in the order they came
+                            ready.push(lone)
+                            lone = None
+                        if ready or report:
+                            ready.push(child)
+                        else:
+                            lone = child
+                    if report:
+                        self.emit(events.GradSent, node, edge, child, nr, g, buf[nr], left)
+                    if skip:
+                        self.skip(child)
+                if report:
+                    self.emit(events.BufferFreed, node)
             if report:
                 yield
-
-    def run_node(self, node, grads, anomaly):
-        """Step 4: the node's backward (or known zeros), its hooks, then its saved tensors freed."""
-        if grads[0] is None and _all_none(grads):
-            results = (None,) * len(node.needs_input_grad)
-        elif grads[0] is not None and grads[0]._known_zero and known_zeros.only_known_zeros(node, grads):
-            results = known_zeros.zeros_for_inputs(node)
-        else:
-            results = node.call_backward(grads)
-            if anomaly["enabled"] and anomaly["check_nan"]:
-                anomaly_mode.check_nan(node, results)
-        if node._has_hooks and node._post_hooks:
-            results = hooks.run_post_hooks(self, node, results, grads)
-        if not self.retain_graph:
-            if node._saved:
-                node._release_saved()
-            if self.report:
-                self.emit(events.SavedTensorsFreed, node)
-        return results
-
-    def send(self, node, results, buffers, dependencies):
-        """Step 5: each gradient, checked against its input (``validate_outputs``), is summed into
-        the next node's buffer; that node's dependency count drops; at zero it is ready."""
-        report = self.report
-        for edge, (child, nr, arg_index, shape, dtype) in enumerate(node._edges):
-            if child is None:  # (the input needs no gradient)
-                continue
-            g = results[arg_index]
-            if g is not None and (type(g) is not Tensor or g._data.shape != shape or g._dtype is not dtype):
-                g = validate_grad(node, edge, g, shape, dtype)
-            buf = buffers.get(child)
-            if buf is None:  # the first gradient for child: nothing to sum
-                buf = buffers[child] = [None] * child._n_outputs
-                buf[nr] = g
-            elif g is not None:
-                input_buffer.add(buf, child, nr, g, self.owned_sums)
-            left = dependencies[child] = dependencies[child] - 1
-            skip = left == 0 and not self.should_run(child)
-            if left == 0 and not skip:
-                self.ready.push(child)
-            if report:
-                self.emit(events.GradSent, node, edge, child, nr, g, buf[nr], left)
-            if skip:
-                self.skip(child)
-        if report:
-            self.emit(events.BufferFreed, node)
 
     def capture(self, node, grads):
         """``autograd.grad`` takes the gradients of the inputs it asked for."""
@@ -239,11 +240,9 @@ def iter_backward(roots: list[tuple[Node, int]], grad_roots: list, *, retain_gra
 
 
 def run_backward(roots: list[tuple[Node, int]], grad_roots: list, **options) -> list:
-    """Run the engine to the end and return the captured gradients (for ``autograd.grad``).
-
-    Python's cycle collector is paused meanwhile: minigrad's graphs contain no reference cycles
-    (tests check it), so it would only walk the whole graph again and again for nothing — a large
-    cost on big graphs, which PyTorch avoids by keeping its graph in C++."""
+    """Run the engine to the end and return the captured gradients (for ``autograd.grad``). Python's
+    cycle collector is paused meanwhile: minigrad's graphs have no reference cycles (tests check
+    it), so it would only walk the whole graph again and again (PyTorch's graph is in C++)."""
     collecting = gc.isenabled()
     gc.disable()
     try:

@@ -61,6 +61,15 @@ class EngineState:
     def __init__(self, ready_queue, dependencies, buffers):
         self.ready_queue, self.dependencies, self.buffers = ready_queue, dependencies, buffers
 
+    @classmethod
+    def of(cls, task):
+        """The state of ``task`` (an engine's ``GraphTask``) now."""
+        return cls(
+            task.ready.in_order(),
+            {n: c for n, c in task.dependencies.items() if c > 0 or n in task.buffers},
+            {n: tuple(b) for n, b in task.buffers.items()},
+        )
+
 
 GraphTaskStarted = _event(
     "GraphTaskStarted",

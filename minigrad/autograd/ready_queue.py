@@ -27,43 +27,22 @@ def priority(node: Node) -> int:
 
 class ReadyQueue:
     """The nodes ready to run, a binary max-heap ordered by :func:`priority` (see the module
-    docstring). A queue of one node is kept in a slot, outside the heap: most steps make just one
-    node ready, which the next step takes out again, and heap moves for it would be wasted. When a
-    second node arrives, the waiting one enters the heap first, so the order is the heap's."""
+    docstring)."""
 
-    __slots__ = ("heap", "waiting")
+    __slots__ = ("heap",)
 
     def __init__(self):
         self.heap = []  # (priority, node) pairs, in heap order
-        self.waiting = None  # the only node ready, while the heap is empty
 
     def __len__(self) -> int:
-        return len(self.heap) + (self.waiting is not None)
+        return len(self.heap)
 
     def push(self, node: Node) -> None:
-        waiting = self.waiting
-        if waiting is None:
-            if not self.heap:
-                self.waiting = node
-                return
-        else:
-            self.waiting = None
-            self._push_heap(waiting)
-        self._push_heap(node)
-
-    def pop(self) -> Node:
-        waiting = self.waiting
-        if waiting is not None:
-            self.waiting = None
-            return waiting
-        return self._pop_heap()
-
-    def _push_heap(self, node: Node) -> None:
         """``push_heap``: the new entry rises from the end while its parent has a lower priority."""
         self.heap.append(None)
         _rise(self.heap, len(self.heap) - 1, (priority(node), node))
 
-    def _pop_heap(self) -> Node:
+    def pop(self) -> Node:
         """``pop_heap``: take the top; the hole it leaves sinks along the larger children (the right
         one on a tie) to the bottom, and the last entry rises from there to its place."""
         heap = self.heap
@@ -89,8 +68,8 @@ class ReadyQueue:
     def in_order(self) -> tuple[Node, ...]:
         """The waiting nodes in the order they will run (the queue itself is unchanged)."""
         copy = ReadyQueue()
-        copy.heap, copy.waiting = list(self.heap), self.waiting
-        return tuple(copy.pop() for _ in range(len(copy)))
+        copy.heap = list(self.heap)
+        return tuple(copy.pop() for _ in range(len(copy.heap)))
 
 
 def _rise(heap: list, hole: int, entry: tuple) -> None:
