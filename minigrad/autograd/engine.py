@@ -109,25 +109,26 @@ class GraphTask:
         unless someone watches the queue, it runs next without going in.)"""
         ready, buffers, dependencies, report = self.ready, self.buffers, self.dependencies, self.report
         needed, captures, owned, retain_graph = self.needed, self.captures, self.owned_sums, self.retain_graph
-        anomaly = anomaly_mode._state
-        step, lone = 0, None
-        while lone is not None or ready:
+        anomaly, waiting = anomaly_mode._state, ready.heap  # (a list: its truth is cheap to test)
+        pop, push, add_to_buffer = ready.pop, ready.push, input_buffer.add  # (looked up once)
+        step, lone, skipped = 0, None, None
+        while lone is not None or waiting:
             # 3. pop the ready queue
-            node = lone if lone is not None else ready.pop()
+            node = lone if lone is not None else pop()
             lone = None
-            self.steps = step = step + 1
+            step += 1
             grads = buffers.pop(node)
             if owned:  # the buffer leaves the engine's hands: no more in-place sums into it
                 owned.pop(node, None)
-            if report:
+            if report:  # (events carry the step number)
+                self.steps = step
                 self.emit(events.NodeStarted, node, tuple(grads))
-            runs = needed is None or node in needed  # (else it is here to be captured only)
             if node._has_hooks:
-                hooks.run_pre_hooks(self, node, grads, runs)
+                hooks.run_pre_hooks(self, node, grads, needed is None or node in needed)
             if captures:
                 self.capture(node, grads)
-            if not runs:
-                pass
+            if needed is not None and node not in needed:
+                pass  # (here only to be captured, for autograd.grad)
             elif type(node) is AccumulateGrad:
                 # 6. accumulate into a leaf
                 if grads[0] is not None:
@@ -167,25 +168,28 @@ class GraphTask:
                         buf = buffers[child] = [None] * child._n_outputs
                         buf[nr] = g
                     elif g is not None:
-                        input_buffer.add(buf, child, nr, g, owned)
+                        add_to_buffer(buf, child, nr, g, owned)
                     left = dependencies[child] = dependencies[child] - 1
-                    skip = left == 0 and needed is not None and not self.should_run(child)
-                    if left == 0 and not skip:
-                        if lone is not None:  # a second one: both go in, in the order they came
-                            ready.push(lone)
-                            lone = None
-                        if ready or report:
-                            ready.push(child)
-                        else:
+                    if left == 0:
+                        if needed is not None and not self.should_run(child):
+                            skipped = child  # (reported after the send)
+                        elif lone is None and not waiting and not report:
                             lone = child
+                        else:  # into the queue; one that was waiting alone goes in first
+                            if lone is not None:
+                                push(lone)
+                                lone = None
+                            push(child)
                     if report:
                         self.emit(events.GradSent, node, edge, child, nr, g, buf[nr], left)
-                    if skip:
-                        self.skip(child)
+                    if skipped is not None:
+                        self.skip(skipped)
+                        skipped = None
                 if report:
                     self.emit(events.BufferFreed, node)
             if report:
                 yield
+        self.steps = step
 
     def capture(self, node, grads):
         """``autograd.grad`` takes the gradients of the inputs it asked for."""
