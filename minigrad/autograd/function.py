@@ -523,6 +523,8 @@ def _apply_with_graph(cls, args, kwargs):
     # Keep what forward saved, remembering each tensor's version (see saved_tensors).
     if node._to_save:
         save(node, wrapped, gradient_edge)
+    else:
+        node._saved = ()  # (on the node itself, as the fields above: the engine reads it)
     return wrapped[0] if single else tuple(wrapped)
 
 
