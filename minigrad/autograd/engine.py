@@ -81,8 +81,10 @@ class GraphTask:
         # PyTorch sends the root gradients along one edge each, in order: a root is ready once its
         # last edge has delivered, so roots join the queue in the order of their last edge
         for node in reversed(dict.fromkeys(node for node, _ in reversed(roots))):
+            # (PyTorch queues a lone root as it is, unchecked: if it is not needed, it runs only
+            # its tensor hooks and captures; several roots hang below a GraphRoot, and are checked)
             if self.dependencies.get(node, 0) == 0:
-                self.ready.push(node) if self.should_run(node) else self.skip(node)
+                self.ready.push(node) if self.should_run(node) or len(roots) == 1 else self.skip(node)
 
     def should_run(self, node):
         """Only nodes on a path to ``inputs``, or captured, join the ready queue (see exec_info)."""
