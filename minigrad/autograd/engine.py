@@ -81,8 +81,7 @@ class GraphTask:
         # PyTorch sends the root gradients along one edge each, in order: a root is ready once its
         # last edge has delivered, so roots join the queue in the order of their last edge
         for node in reversed(dict.fromkeys(node for node, _ in reversed(roots))):
-            # (PyTorch queues a lone root as it is, unchecked: if it is not needed, it runs only
-            # its tensor hooks and captures; several roots hang below a GraphRoot, and are checked)
+            # (a lone root goes in unchecked, as PyTorch's graph root; several are checked each)
             if self.dependencies.get(node, 0) == 0:
                 self.ready.push(node) if self.should_run(node) or len(roots) == 1 else self.skip(node)
 
@@ -128,7 +127,7 @@ class GraphTask:
             if node._has_hooks:
                 hooks.run_pre_hooks(self, node, grads, needed is None or node in needed)
             if captures:
-                self.capture(node, grads)
+                exec_info.capture(self, node, grads)
             if needed is not None and node not in needed:
                 pass  # (here only to be captured, for autograd.grad)
             elif type(node) is AccumulateGrad:
@@ -192,13 +191,6 @@ class GraphTask:
             if report:
                 yield
         self.steps = step
-
-    def capture(self, node, grads):
-        """``autograd.grad`` takes the gradients of the inputs it asked for."""
-        for nr, index in self.captures.get(node, ()):
-            self.captured[index] = grads[nr]
-            if self.report:
-                self.emit(events.GradCaptured, node, index, grads[nr])
 
     def accumulate(self, node, grad):
         """Step 6: add ``grad`` into the leaf's ``.grad`` (a dry run only says what the sum would be)."""

@@ -13,6 +13,7 @@ With ``backward(inputs=...)`` the inputs' own nodes run too (a leaf's ``Accumula
 
 from __future__ import annotations
 
+from . import events
 from .function import Node
 
 
@@ -57,3 +58,12 @@ def needed_and_captures(root_nodes, inputs, accumulate_grad: bool):
     reach = _reaches(root_nodes, targets)
     needed = {n for n in reach if n in run_targets or any(reach[c] for c in _children(n))}
     return needed, captures
+
+
+def capture(task, node: Node, grads: list) -> None:
+    """The engine's call for a node with captures: ``autograd.grad`` takes the gradients of the
+    inputs it asked for, as they are once the tensor hooks have run."""
+    for nr, index in task.captures.get(node, ()):
+        task.captured[index] = grads[nr]
+        if task.report:
+            task.emit(events.GradCaptured, node, index, grads[nr])
