@@ -30,7 +30,7 @@ import sys
 sys.path.insert(0, {repo!r})
 import numpy as np
 import minigrad as mg
-from minigrad.autograd import function as F, grad_mode
+from minigrad.autograd import grad_mode
 from minigrad.ops import elementwise as el
 from minigrad.tensor import _new_tensor
 rng = np.random.default_rng(0)
@@ -48,11 +48,11 @@ def in_backward_modes(fn):
     def run():
         previous = grad_mode._state["enabled"]
         grad_mode._state["enabled"] = False
-        token = F._quiet_on()
+        token = grad_mode._quiet_on()
         try:
             return fn()
         finally:
-            F._quiet_off(token)
+            grad_mode._quiet_off(token)
             grad_mode._state["enabled"] = previous
     return run
 

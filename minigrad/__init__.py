@@ -1,23 +1,53 @@
 """minigrad: a small autograd engine that behaves like ``torch.autograd``.
 
 Write ``import minigrad as torch`` and the course's code runs unchanged on PyTorch when you swap the
-import back. Where to read next:
+import back. ``import minigrad`` imports only numpy; drawing and widgets live in :mod:`minigrad.viz`.
 
-- :mod:`minigrad.tensor` — the Tensor: data, ``requires_grad``, ``grad``, ``grad_fn``, leaves;
-- :mod:`minigrad.ops` — every operation as a ``Function`` with ``forward`` and ``backward``;
-- :mod:`minigrad.autograd.function` — ``Function``, graph nodes, ``AccumulateGrad``, saved tensors;
-- :mod:`minigrad.autograd.engine` — the backward engine, step by step;
-- :mod:`minigrad.nn`, :mod:`minigrad.optim` — just enough for training loops.
+**The reading path** (about 1,150 lines; ``docs/reading-minigrad.md`` walks through it with
+``(x * w).tanh().sum().backward()``):
 
-``import minigrad`` imports only numpy; drawing and widgets live in :mod:`minigrad.viz`.
+1. :mod:`minigrad.tensor` — the Tensor: numbers, ``requires_grad``, ``grad``, ``grad_fn``, leaves;
+2. :mod:`minigrad.autograd.function` — ``Function``, the graph's nodes, ``AccumulateGrad``;
+3. :mod:`minigrad.autograd.engine` — the backward walk, step by step;
+
+and three ops of :mod:`minigrad.ops`, written as you write your own Function: ``Mul``
+(``ops/arithmetic.py``), ``Tanh`` (``ops/elementwise.py``), ``Sum`` (``ops/reductions.py``).
+
+**The layers point one way**: each module imports only from its own layer or the ones below
+(``tests/test_layers.py`` checks it), so each can be read knowing only what is under it.
+
+0. basics: ``_dtypes``, ``_warnings``, ``_printing``, ``_grad_state`` (the grad-mode flags);
+1. ``tensor``: the data, ``grad``, ``grad_fn``, the version counter — nothing about how
+   gradients are computed, as PyTorch's C++ ``TensorBase`` knows nothing of its Python methods;
+2. ``_arguments`` (argument parsing, PyTorch's error texts) and ``_factories`` (``zeros``, ...);
+3. ``autograd``: ``Function`` and the nodes, the engine, and one module per rule of PyTorch's
+   that is not the algorithm (``hooks``, ``saved_tensors``, ``known_zeros``, ``validate_outputs``,
+   ``anomaly_mode``, ``exec_info``, ``grad_mode``), each entering the engine as one guarded call;
+4. ``ops``: the built-in ``Function`` subclasses; their backward formulas compute with tensors;
+5. ``_tensor_ops``: the method table that puts the ops on ``Tensor`` (``x * w`` calls
+   ``Mul.apply``) and ``x.backward()``, which calls :func:`minigrad.autograd.backward` as
+   ``torch.Tensor.backward`` calls ``torch.autograd.backward``; ``autograd.functional``;
+6. ``nn`` and ``optim``; 7. this package and ``viz``.
+
+Why this order: the tensor is what everything else handles, and autograd needs only its fields;
+the ops are *clients* of autograd (each is a ``Function``), not parts of it; and what makes
+``x * w`` reach an op — the method table — depends on all of them, so it comes last. The one
+call that goes up, a backward formula computing ``grad * b`` with tensor operators, is a method
+call at run time, not an import: it works because the method table is loaded by ``import
+minigrad``, as PyTorch's formulas call its operators.
 """
 
-from . import autograd, nn, optim, return_types  # noqa: E402  (after Tensor: they build on it)
+from . import (
+    _tensor_ops,  # noqa: F401  (the method table: operators and autograd methods of Tensor)
+    autograd,
+    nn,
+    optim,
+    return_types,
+)
 from ._dtypes import bool, double, dtype, float, float32, float64, int64, long  # noqa: A004
 from ._factories import (
     arange,
     as_tensor,
-    cat,
     empty,
     eye,
     from_numpy,
@@ -33,12 +63,11 @@ from ._factories import (
     randint,
     randn,
     randperm,
-    stack,
     tensor,
-    where,
     zeros,
     zeros_like,
 )
+from .autograd import functional  # noqa: F401  (jacobian, hessian: built on the ops)
 from .autograd.grad_mode import (
     enable_grad,
     inference_mode,
@@ -47,6 +76,8 @@ from .autograd.grad_mode import (
     no_grad,
     set_grad_enabled,
 )
+from .ops.selection import where
+from .ops.shape import cat, stack
 from .tensor import Size, Tensor
 
 __version__ = "0.1.0"

@@ -6,7 +6,8 @@ import builtins
 import numpy as np
 
 from . import _dtypes
-from .tensor import Tensor, _size_args
+from ._arguments import _size_args
+from .tensor import Tensor
 
 # PyTorch's default generator starts from a fixed seed, so unseeded runs repeat too.
 _DEFAULT_SEED = 67280421310721
@@ -243,35 +244,4 @@ def is_tensor(obj):
     return isinstance(obj, Tensor)
 
 
-def stack(tensors, dim=0):
-    from .ops.shape import Stack
-    from .tensor import _normalize_dim
-
-    if tensors:
-        dim = _normalize_dim(dim, tensors[0].ndim + 1)  # (the new dimension can be the last)
-    return Stack.apply(dim, *tensors)
-
-
-def cat(tensors, dim=0):
-    from .ops.shape import Cat
-    from .tensor import _normalize_dim
-
-    for i, t in enumerate(tensors):
-        if isinstance(t, Tensor) and not t._data.ndim:
-            raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
-    if tensors:
-        dim = _normalize_dim(dim, tensors[0].ndim)
-    return Cat.apply(dim, *tensors)
-
-
-def where(condition, input, other):
-    from .ops.elementwise import where
-
-    return where(condition, input, other)
-
-
 builtins_max = builtins.max
-
-from .autograd import function as _function  # noqa: E402
-
-_function.zeros = zeros

@@ -1,21 +1,25 @@
-"""The operators and methods of ``Tensor``: thin wrappers that pick the ``Function`` from
-:mod:`minigrad.ops` and call its ``apply``. In-place methods (``add_``, ``+=``, ...) are here too."""
+"""The method table of ``Tensor``, the top layer: thin wrappers that pick the ``Function`` from
+:mod:`minigrad.ops` and call its ``apply``, and the autograd methods (``backward``, ``register_hook``,
+``retain_grad``), which call :mod:`minigrad.autograd`. :mod:`minigrad.tensor` defines the class
+with its state; this module adds the methods when ``minigrad`` is imported, as PyTorch's
+``torch/_tensor.py`` does on top of its C++ ``TensorBase``. In-place methods (``add_``, ``+=``,
+...) are here too."""
 
 import builtins
 import operator
 
 import numpy as np
 
-from . import _dtypes, _warnings, return_types
-from .autograd import grad_mode
-from .autograd.function import _bump_version
-from .ops import arithmetic as ar
-from .ops import division as dv
-from .ops import elementwise as el
-from .ops import linalg, reductions, softmax
-from .ops import shape as shape_ops
-from .tensor import (
-    Tensor,
+from . import (
+    _dtypes,
+    _factories,
+    _indexing,  # noqa: F401  (x[key], x[key] = value)
+    _warnings,
+    autograd,
+    return_types,
+)
+from ._arguments import (
+    _NOT_GIVEN,
     _as_size,
     _no_sizes_error,
     _normalize_dim,
@@ -23,6 +27,195 @@ from .tensor import (
     _size_args,
     _wrap_number,
 )
+from ._inplace import _inplace, _others
+from .autograd import hooks
+from .autograd.function import gradient_edge
+from .ops import arithmetic as ar
+from .ops import division as dv
+from .ops import elementwise as el
+from .ops import linalg, reductions, softmax
+from .ops import shape as shape_ops
+from .tensor import Size, Tensor
+
+
+# --- making one: Tensor(data) --------------------------------------------------------------------
+def _init(self, data=(), dtype=None, requires_grad=False):
+    """``minigrad.Tensor([1, 2])`` is float32, as ``torch.Tensor([1, 2])``; prefer minigrad.tensor()."""
+    t = _factories.tensor(data, dtype=dtype or _dtypes.float32, requires_grad=requires_grad)
+    self.__dict__.update(t.__dict__)  # take over the new tensor's fields
+
+
+Tensor.__init__ = _init
+
+
+def to(self, dtype):
+    """A copy converted to ``dtype`` (differentiable: the gradient is converted back)."""
+    if isinstance(dtype, str):  # to("cpu"): there is only one device
+        return self
+    if dtype is self._dtype:
+        return self
+    return el.ToCopy.apply(self, dtype)
+
+
+Tensor.to = to
+
+
+def size(self, dim=None):
+    if dim is None:
+        return Size(self._data.shape)
+    return self._data.shape[_normalize_dim_of_shaped(dim, self._data.ndim)]
+
+
+Tensor.size = size
+
+
+# --- conversions: to Python numbers, lists, numpy, other dtypes -----------------------------------
+def _item(self):
+    if self._data.size != 1:
+        raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted to Scalar")
+    return self._data.reshape(()).item()
+
+
+def _tolist(self):
+    return self._data.tolist()
+
+
+def _numpy(self):
+    if self._requires_grad:
+        raise RuntimeError(
+            "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead."
+        )
+    return self._data
+
+
+def __array__(self, dtype=None, copy=None):
+    array = self.numpy()
+    return array.astype(dtype) if dtype is not None else array
+
+
+def __float__(self):
+    return float(self._one_number())
+
+
+def __int__(self):
+    return int(self._one_number())
+
+
+def _one_number(self):
+    if self._data.size != 1:
+        raise ValueError("only one element tensors can be converted to Python scalars")
+    return self.item()
+
+
+def __index__(self):
+    if self._dtype.is_floating_point or self._data.size != 1:
+        raise TypeError("only integer tensors of a single element can be converted to an index")
+    return int(self.item())
+
+
+def __bool__(self):
+    if self._data.size != 1:
+        raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+    return bool(self.item())
+
+
+def __len__(self):
+    if self.ndim == 0:
+        raise TypeError("len() of a 0-d tensor")
+    return self._data.shape[0]
+
+
+def __iter__(self):
+    if self.ndim == 0:
+        raise TypeError("iteration over a 0-d tensor")
+    return (self[i] for i in range(self._data.shape[0]))
+
+
+def __format__(self, spec):
+    if self.ndim == 0:  # as PyTorch: f"{torch.tensor(4.0)}" is '4.0'
+        return format(self.item(), spec)
+    if spec:
+        raise TypeError("unsupported format string passed to Tensor.__format__")
+    return repr(self)
+
+
+def _float(self):
+    return self.to(_dtypes.float32)
+
+
+def _double(self):
+    return self.to(_dtypes.float64)
+
+
+def _long(self):
+    return self.to(_dtypes.int64)
+
+
+def _bool(self):
+    return self.to(_dtypes.bool)
+
+
+def _missing_dtype(self, name):
+    raise TypeError(
+        f"minigrad has no {name} dtype: its dtypes are float32 (the default), float64, int64 and "
+        "bool (use .float(), .double(), .long() or .bool())"
+    )
+
+
+def _int(self):
+    """PyTorch's int32: not in minigrad (a clear error rather than another dtype)."""
+    _missing_dtype(self, "int32")
+
+
+def _half(self):
+    """PyTorch's float16: not in minigrad."""
+    _missing_dtype(self, "float16")
+
+
+def _cpu(self):
+    return self
+
+
+def _type(self, dtype=None):
+    if dtype is None:
+        return f"minigrad.{self._dtype.legacy_name}"
+    return self.to(dtype)
+
+
+Tensor.item = _item
+Tensor.tolist = _tolist
+Tensor.numpy = _numpy
+Tensor.__array__ = __array__
+Tensor.__float__ = __float__
+Tensor.__int__ = __int__
+Tensor._one_number = _one_number
+Tensor.__index__ = __index__
+Tensor.__bool__ = __bool__
+Tensor.__len__ = __len__
+Tensor.__iter__ = __iter__
+Tensor.__format__ = __format__
+Tensor.float = _float
+Tensor.double = _double
+Tensor.long = _long
+Tensor.bool = _bool
+Tensor.int = _int
+Tensor.half = _half
+Tensor.cpu = _cpu
+Tensor.type = _type
+
+
+# --- autograd: backward and hooks (see minigrad.autograd) ------------------------------------------
+def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+    """Compute the gradient of this tensor with respect to the graph's leaves and add it into
+    their ``.grad``. See :func:`minigrad.autograd.backward`."""
+    autograd.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+
+
+Tensor.backward = backward
+Tensor.register_hook = hooks.register_hook
+Tensor.register_post_accumulate_grad_hook = hooks.register_post_accumulate_grad_hook
+Tensor.retain_grad = hooks.retain_grad
+Tensor._gradient_edge = gradient_edge
 
 # --- arithmetic -----------------------------------------------------------------------------------
 
@@ -37,17 +230,6 @@ def sub(self, other, alpha=1):
 
 def mul(self, other):
     return ar.Mul.apply(self, _wrap_number(other, self))
-
-
-class _NotGiven:
-    """The default of an argument whose absence PyTorch tells apart from None (``x.sum(dim=None,
-    keepdim=True)`` keeps the dimensions; ``x.sum(keepdim=True)`` is an error)."""
-
-    def __repr__(self):
-        return "(not given)"
-
-
-_NOT_GIVEN = _NotGiven()
 
 
 def div(self, other, *, rounding_mode=_NOT_GIVEN):
@@ -713,303 +895,10 @@ def log_softmax_method(self, dim, dtype=None):
 
 Tensor.softmax, Tensor.log_softmax = softmax_method, log_softmax_method
 
-# --- indexing -------------------------------------------------------------------------------------
-
-
-def _is_basic(part):
-    return part is None or part is Ellipsis or isinstance(part, int | slice) and not isinstance(part, bool)
-
-
-def _index_array(part):
-    """A part of an index key as numpy sees it (None and ... stay as they are)."""
-    if isinstance(part, Tensor):
-        return part._data
-    if isinstance(part, list | bool):
-        return np.asarray(part)
-    return part
-
-
-def _dims_used(array):
-    """How many dimensions of the tensor one part of a key indexes: a mask as many as it has, None
-    and ... none (... is worked out from the others), anything else one."""
-    if array is None or array is Ellipsis:
-        return 0
-    if isinstance(array, np.ndarray) and array.dtype == np.bool_:
-        return array.ndim
-    return 1
-
-
-def _check_advanced_key(self, parts):
-    """PyTorch's errors for an index made of lists, tensors or masks: the index types it accepts,
-    masks that fit the dimensions they index, and positions inside each dimension."""
-    for part in parts:
-        if isinstance(part, Tensor) and part._dtype.is_floating_point:
-            raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
-        if not (_is_basic(part) or isinstance(part, Tensor | list | np.ndarray | bool)):
-            raise IndexError(
-                "only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are "
-                f"valid indices (got {type(part).__name__})"
-            )
-    arrays = [_index_array(p) for p in parts]
-    used = [_dims_used(a) for a in arrays]
-    shape = self._data.shape
-    if builtins.sum(used) > len(shape):
-        raise IndexError(f"too many indices for tensor of dimension {len(shape)}")
-    _check_index_shapes_broadcast(arrays)
-    dim = 0  # the dimension of self that the next part indexes
-    advanced = 0  # how many index arrays came before (PyTorch's errors count those, not dimensions)
-    for k, array in enumerate(arrays):
-        if array is Ellipsis:  # it stands for the dimensions the parts after it leave over
-            dim = len(shape) - builtins.sum(used[k + 1 :])  # (sum: Tensor.sum, below)
-        elif isinstance(array, np.ndarray) and array.dtype == np.bool_ and array.ndim:
-            for j, size in enumerate(array.shape):
-                if dim + j >= len(shape) or size != shape[dim + j]:
-                    raise IndexError(
-                        f"The shape of the mask {list(array.shape)} at index {j} does not match the shape "
-                        f"of the indexed tensor {list(shape)} at index {dim + j}"
-                    )
-        elif isinstance(array, np.ndarray | int) and dim < len(shape):
-            # a number is a select of dimension `dim`; an array the `advanced`-th index array
-            named = advanced if isinstance(array, np.ndarray) and array.ndim else dim
-            for i in np.asarray(array).reshape(-1).tolist():
-                if not -shape[dim] <= i < shape[dim]:
-                    raise IndexError(
-                        f"index {i} is out of bounds for dimension {named} with size {shape[dim]}"
-                    )
-        if isinstance(array, np.ndarray) and array.ndim:
-            advanced += used[k]
-        dim += used[k]
-
-
-def _check_index_shapes_broadcast(arrays):
-    """The index arrays of a key (a mask of n dimensions counts as n of them, of its count of Trues)
-    are used together, element by element: their shapes must broadcast."""
-    shapes = []
-    for array in arrays:
-        if isinstance(array, np.ndarray) and array.ndim:
-            if array.dtype == np.bool_:
-                shapes += [(int(np.count_nonzero(array)),)] * array.ndim
-            else:
-                shapes.append(array.shape)
-    try:
-        np.broadcast_shapes(*shapes)
-    except ValueError:
-        listed = ", ".join(str(list(s)) for s in shapes)
-        raise IndexError(
-            f"shape mismatch: indexing tensors could not be broadcast together with shapes {listed}"
-        ) from None
-
-
-def _numpy_key(key):
-    if isinstance(key, Tensor):
-        return key._data
-    if isinstance(key, tuple):
-        return tuple(_numpy_key(k) for k in key)
-    if isinstance(key, list):
-        return np.asarray([k.item() if isinstance(k, Tensor) else k for k in key])
-    return key
-
-
-def getitem(self, key):
-    """Indexing as PyTorch records it: ``x[0, 1:3]`` is a Select then a Slice (two nodes);
-    indexing with a list, a tensor or a mask is one Index node (a copy)."""
-    parts = key if isinstance(key, tuple) else (key,)
-    if not all(_is_basic(p) for p in parts):
-        _check_advanced_key(self, parts)
-        return shape_ops.Index.apply(self, _numpy_key(key))
-    whole_tensor_key = all(p is Ellipsis for p in parts)  # x[...] and x[()]
-    n_real = len([p for p in parts if p is not None and p is not Ellipsis])
-    if self.ndim == 0 and n_real > 0:  # (PyTorch words it three ways)
-        if isinstance(key, tuple):
-            raise IndexError("too many indices for tensor of dimension 0")
-        if isinstance(key, slice):
-            raise IndexError("slice() cannot be applied to a 0-dim tensor.")
-        if key != 0:
-            raise IndexError(f"index {key} is out of bounds for dimension 0 with size 0")
-        raise IndexError(
-            "invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
-            "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number"
-        )
-    if n_real > self.ndim:
-        raise IndexError(f"too many indices for tensor of dimension {self.ndim}")
-    positions = list(range(len(parts)))  # where each part stands in the key (PyTorch's error names it)
-    if Ellipsis in parts:
-        at = parts.index(Ellipsis)
-        filler = self.ndim - n_real
-        parts = parts[:at] + (slice(None),) * filler + parts[at + 1 :]
-        positions = positions[:at] + [at] * filler + positions[at + 1 :]
-    result, dim = self, 0
-    source_dim = 0  # the dimension of self that the part indexes
-    for part, position in zip(parts, positions):
-        if part is None:
-            result = shape_ops.Unsqueeze.apply(result, dim)
-            dim += 1
-            continue
-        size = self._data.shape[source_dim]
-        source_dim += 1
-        if isinstance(part, int):
-            if not -size <= part < size:
-                raise IndexError(f"index {part} is out of bounds for dimension {position} with size {size}")
-            result = shape_ops.Select.apply(result, dim, part)
-        else:
-            if part.step is not None and part.step <= 0:
-                raise ValueError("step must be greater than zero")
-            if part != slice(None):
-                result = shape_ops.Slice.apply(result, dim, part)
-            dim += 1
-    if result is self:  # x[:] or x[...]: still a new view, as in PyTorch
-        if whole_tensor_key:
-            return shape_ops.Alias.apply(self)
-        result = shape_ops.Slice.apply(self, 0, slice(None))
-    return result
-
-
-def setitem(self, key, value):
-    parts = key if isinstance(key, tuple) else (key,)
-    if all(_is_basic(p) for p in parts):
-        getitem(self.detach(), key)  # (only to check the key, with indexing's errors)
-    else:
-        _check_advanced_key(self, parts)
-    value = _wrap_number(value, self)
-    if value.dtype is not self.dtype:
-        value = value.to(self.dtype)
-    return _inplace(self, lambda src: shape_ops.CopySlices.apply(src, value, _numpy_key(key)), value)
-
-
-Tensor.__getitem__, Tensor.__setitem__ = getitem, setitem
-
-
-# --- in-place operations --------------------------------------------------------------------------
-def _inplace(self, compute, *others):
-    """Do an operation in place, the way PyTorch does: compute the result out of place (from a copy
-    of ``self`` that keeps its place in the graph), write it into ``self``'s storage, bump the version
-    counter, and make the new node ``self``'s ``grad_fn``."""
-    recording = grad_mode._state["enabled"]
-    if recording and self._requires_grad and self._grad_fn is None:
-        raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
-    if self._known_zero:  # (sgn's known-zero gradient, as PyTorch's ZeroTensor)
-        raise RuntimeError(
-            "ZeroTensors are immutable. Please use the materialized zero tensor obtained using .clone() "
-            "if you want a mutable tensor."
-        )
-    if self._is_inference and not grad_mode._state["inference"]:
-        raise RuntimeError(
-            "Inplace update to inference tensor outside InferenceMode is not allowed."
-            "You can make a clone to get a normal tensor before doing inplace update."
-            "See https://github.com/pytorch/rfcs/pull/17 for more details."
-        )
-    track = recording and (self._requires_grad or any(o._requires_grad for o in others))
-    if track and self._base is not None and self._base._requires_grad and self._base._grad_fn is None:
-        raise RuntimeError(
-            "a view of a leaf Variable that requires grad is being used in an in-place operation."
-        )
-    if track and self._returned_as_is_by is not None:
-        raise RuntimeError(
-            f"Output {self._output_nr} of {self._returned_as_is_by} is a view and is being modified inplace. "
-            "This view was created inside a custom Function (or because an input was returned as-is) and the "
-            "autograd logic to handle view+inplace would override the custom backward associated with the "
-            "custom Function, leading to incorrect gradients. This behavior is forbidden. You can fix this "
-            "by cloning the output of the custom Function."
-        )
-    if track and self._base is not None:
-        raise RuntimeError(
-            "minigrad does not support in-place operations on a view that takes part in "
-            "autograd (PyTorch rewrites the view's history; minigrad does not). Use an "
-            "out-of-place operation instead, e.g. y = y * 2."
-        )
-    source = self
-    if track:
-        source = Tensor._make(self._data.copy(), self._dtype)
-        source._grad_fn, source._output_nr = self._grad_fn, self._output_nr
-        source._requires_grad = self._requires_grad
-    result = compute(source)
-    if result.dtype is not self._dtype and (_dtypes._category(result.dtype) > _dtypes._category(self._dtype)):
-        raise RuntimeError(
-            f"result type {result.dtype.scalar_name} can't be cast to the desired "
-            f"output type {self._dtype.scalar_name}"
-        )
-    if result._data.shape != self._data.shape:
-        raise RuntimeError(
-            f"output with shape {list(self.shape)} doesn't match the broadcast shape {list(result.shape)}"
-        )
-    self._data[...] = result._data  # write into the storage itself (views see it too)
-    _bump_version(self)
-    if track and result._grad_fn is not None:
-        self._grad_fn, self._output_nr, self._requires_grad = result._grad_fn, result._output_nr, True
-        if self._retains_grad:
-            self._retains_grad = False
-            self.retain_grad()
-    return self
-
-
-def _others(*values):
-    return [v for v in values if isinstance(v, Tensor)]
-
-
-Tensor.add_ = lambda self, other, alpha=1: _inplace(self, lambda s: add(s, other, alpha), *_others(other))
-Tensor.sub_ = lambda self, other, alpha=1: _inplace(self, lambda s: sub(s, other, alpha), *_others(other))
-Tensor.mul_ = lambda self, other: _inplace(self, lambda s: mul(s, other), *_others(other))
-
-
-def div_(self, other, *, rounding_mode=_NOT_GIVEN):
-    return _inplace(self, lambda s: div(s, other, rounding_mode=rounding_mode), *_others(other))
-
-
-Tensor.div_ = div_
-Tensor.floor_divide_ = lambda self, other: _inplace(self, lambda s: floor_divide(s, other), *_others(other))
-Tensor.remainder_ = lambda self, other: _inplace(self, lambda s: remainder(s, other), *_others(other))
-Tensor.fmod_ = lambda self, other: _inplace(self, lambda s: fmod(s, other), *_others(other))
-Tensor.clamp_ = lambda self, min=None, max=None: _inplace(self, lambda s: clamp(s, min, max))
-Tensor.relu_ = lambda self: _inplace(self, lambda s: el.Relu.apply(s))
-Tensor.exp_ = lambda self: _inplace(self, lambda s: el.Exp.apply(s))
-Tensor.pow_ = lambda self, exponent: _inplace(self, lambda s: pow(s, exponent), *_others(exponent))
-Tensor.masked_fill = lambda self, mask, value: el.masked_fill(self, mask, value)
-Tensor.masked_fill_ = lambda self, mask, value: _inplace(
-    self, lambda s: el.masked_fill(s, mask, value), *_others(value)
-)
-Tensor.clamp_min = lambda self, min: el.ClampMin.apply(self, min)
-Tensor.clamp_max = lambda self, max: el.ClampMax.apply(self, max)
-Tensor.clamp_min_ = lambda self, min: _inplace(self, lambda s: el.ClampMin.apply(s, min))
-Tensor.clamp_max_ = lambda self, max: _inplace(self, lambda s: el.ClampMax.apply(s, max))
-
-
-def _inplace_method(method):
-    """``x.tanh_()`` from ``Tensor.tanh``: the method's result written into x."""
-    return lambda self: _inplace(self, method)
-
-
-for _name in "neg log log1p expm1 sin cos tanh sigmoid sqrt abs sign sgn reciprocal square".split():
-    setattr(Tensor, _name + "_", _inplace_method(getattr(Tensor, _name)))
-del _name
-Tensor.__iadd__, Tensor.__isub__ = Tensor.add_, Tensor.sub_
-Tensor.__imul__, Tensor.__itruediv__ = Tensor.mul_, Tensor.div_
-Tensor.__ifloordiv__, Tensor.__imod__ = Tensor.floor_divide_, Tensor.remainder_
-
-
-def zero_(self):
-    """Fill with zeros, in place (``x.grad.zero_()`` resets an accumulated gradient)."""
-    return _inplace(self, lambda s: el.Zero.apply(s, 0))
-
-
-def fill_(self, value):
-    if isinstance(value, Tensor):
-        return _inplace(self, lambda s: el.FillWithTensor.apply(s, value), value)
-    return _inplace(self, lambda s: el.Fill.apply(s, value))
-
-
-def copy_(self, src):
-    src = _wrap_number(src, self)
-    return _inplace(self, lambda s: el.CopyFrom.apply(s, src), src)
-
-
-Tensor.zero_, Tensor.fill_, Tensor.copy_ = zero_, fill_, copy_
-
 
 # --- new tensors like this one ----------------------------------------------------------------------
 def _new_like(self, factory_name, *args, dtype=None, requires_grad=False):
     """``x.new_zeros(2, 3)`` and the like: a new tensor of x's dtype unless told otherwise."""
-    from . import _factories  # (it imports this module's Tensor first)
-
     if not args:
         raise _no_sizes_error("new_" + factory_name, "size")
     factory = getattr(_factories, factory_name)

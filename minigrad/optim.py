@@ -7,9 +7,8 @@ import numpy as np
 
 from . import _warnings
 from ._factories import zeros, zeros_like
-from .autograd.function import _bump_version, _quietly
-from .autograd.grad_mode import no_grad
-from .tensor import Tensor
+from .autograd.grad_mode import _quietly, no_grad
+from .tensor import Tensor, _bump_version
 
 
 def _check_duplicates(groups):

@@ -1,20 +1,26 @@
-"""``Tensor``: a numpy array plus what autograd needs to know about it.
+"""``Tensor``: a numpy array plus what autograd needs to know about it — the bottom layer of minigrad.
 
 A tensor carries its numbers (``.data``), whether gradients should flow to it (``requires_grad``),
 where it came from (``grad_fn``: the backward-graph node of the operation that produced it, ``None``
-for a *leaf*), and, after ``backward()``, its gradient (``.grad``, kept only for leaves unless you call
-``retain_grad()``). Every operator below (``+``, ``*``, ``exp``, ``sum``, ...) calls a ``Function``
-from :mod:`minigrad.ops`, which computes the value and records the graph.
+for a *leaf*), its gradient after ``backward()`` (``.grad``, kept only for leaves unless you call
+``retain_grad()``), and a *version counter* that counts in-place changes (autograd uses it to refuse
+a gradient computed from numbers that were changed after they were saved).
+
+This file imports nothing else of minigrad's but dtypes, printing and the grad-mode flags. The
+layers above it give the tensor its behaviour, as PyTorch's Python ``torch/_tensor.py`` does on top
+of its C++ ``TensorBase``: :mod:`minigrad.autograd` records graphs and runs backward, and the method
+table :mod:`minigrad._tensor_ops` adds the operators (``+``, ``*``, ``exp``, ``sum``, ...; each picks
+a ``Function`` from :mod:`minigrad.ops`) and the autograd methods (``backward``, ``register_hook``,
+``retain_grad``): ``x.backward()`` calls ``minigrad.autograd.backward(x)``, as ``torch.Tensor.backward``
+calls ``torch.autograd.backward``.
 """
 
-import math
-import weakref
+from __future__ import annotations
 
 import numpy as np
 
-from . import _dtypes, _printing, _warnings, autograd
-from .autograd import grad_mode
-from .autograd.function import AccumulateGrad, _add_hook, _version_counter_of
+from . import _dtypes, _printing, _warnings
+from ._grad_state import grad_state
 
 
 class Size(tuple):
@@ -23,7 +29,7 @@ class Size(tuple):
     def __repr__(self):
         return f"minigrad.Size({list(self)})"
 
-    def numel(self):
+    def numel(self) -> int:
         n = 1
         for s in self:
             n *= s
@@ -39,135 +45,32 @@ _NON_LEAF_GRAD_WARNING = (
 )
 
 
-_wrapped_cache = {}
+class VersionCounter:
+    """Counts in-place changes to a tensor's storage; shared by the tensor, its views and detach().
+    (It starts at the class's 0; the first ``value += 1`` gives the counter its own value.)"""
+
+    value = 0
 
 
-def _wrap_number(value, like):
-    """Turn a Python number into a 0-d tensor flagged as a *wrapped number* (for type promotion).
-    Small pools of these are reused: they never require grad and nothing modifies them."""
-    if isinstance(value, Tensor):
-        return value
-    key = (type(value), value)
-    if value == 0 and type(value) is float:  # (0.0 == -0.0, one dict key: but not the same number)
-        key = (float, value, math.copysign(1.0, value))
-    cached = _wrapped_cache.get(key)
-    if cached is not None and cached._version_counter is None:  # (never modified in place)
-        return cached
-    if isinstance(value, bool):
-        dtype = _dtypes.bool
-    elif isinstance(value, int):
-        dtype = _dtypes.int64
-    elif isinstance(value, float):
-        dtype = _dtypes.float64
-    else:
-        if isinstance(value, np.ndarray | np.generic):
-            return Tensor._make(np.asarray(value), _dtypes.from_numpy_dtype(value.dtype))
-        raise TypeError(f"unsupported operand type: '{type(value).__name__}'")
-    t = Tensor._make(np.asarray(value, dtype=dtype.numpy), dtype)
-    t._wrapped_number = True
-    if len(_wrapped_cache) < 1024 and value == value:  # (NaN is not a usable key)
-        _wrapped_cache[key] = t
-    return t
+def _version_counter_of(tensor: Tensor) -> VersionCounter:
+    """``tensor``'s version counter, made now if it has none yet. Most results of operations are
+    never changed in place, viewed or saved as an output, so a tensor starts without one (at
+    version 0) and gets it only when something needs to share or move it."""
+    counter = tensor._version_counter
+    if counter is None:
+        counter = tensor._version_counter = VersionCounter()
+    return counter
 
 
-def _normalize_dim(dim, ndim):
-    n = max(ndim, 1)
-    if not -n <= dim < n:
-        raise IndexError(
-            f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})"
-        )
-    return dim % n
+def _bump_version(tensor: Tensor) -> None:
+    """Record one in-place change of ``tensor``'s storage (seen by its views and saved copies)."""
+    _version_counter_of(tensor).value += 1
 
 
-def _normalize_dim_of_shaped(dim, ndim):
-    """``_normalize_dim`` for what needs a real dimension (``size(0)``, ``unbind``): a 0-dim tensor
-    has none, PyTorch's IndexError says so."""
-    if not ndim:
-        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
-    return _normalize_dim(dim, ndim)
-
-
-def _as_size(value):
-    """One size as an int, or None when it is not one: Python and numpy integers, and an integer
-    tensor of one element (``x.shape[0]`` of another tensor often arrives that way); not bools."""
-    if isinstance(value, bool | np.bool_):
-        return None
-    if isinstance(value, int | np.integer):
-        return int(value)
-    if isinstance(value, Tensor) and not value._dtype.is_floating_point and value._data.size == 1:
-        return int(value._data.reshape(()))
-    return None
-
-
-_RANDOM_SIGNATURES = (
-    " * (tuple of ints size, *, minigrad.Generator generator, Tensor out = None, minigrad.dtype dtype "
-    "= None, minigrad.layout layout = None, minigrad.device device = None, bool pin_memory = False, "
-    "bool requires_grad = False)\n"
-    " * (tuple of ints size, *, Tensor out = None, minigrad.dtype dtype = None, minigrad.layout layout "
-    "= None, minigrad.device device = None, bool pin_memory = False, bool requires_grad = False)\n"
-)
-
-
-def _no_sizes_error(fn, name):
-    """PyTorch's TypeError for ``zeros()``, ``x.permute()`` and the like: the sizes are required."""
-    if fn in ("randn", "rand"):
-        return TypeError(
-            f"{fn}() received an invalid combination of arguments - got (), but expected one of:\n"
-            + _RANDOM_SIGNATURES
-        )
-    if fn == "view":
-        return TypeError(
-            "view() received an invalid combination of arguments - got (), but expected one of:\n"
-            " * (minigrad.dtype dtype)\n * (tuple of ints size)\n"
-        )
-    return TypeError(f'{fn}() missing 1 required positional arguments: "{name}"')
-
-
-def _size_args(args, fn, name="size", single_sequence_message=False):
-    """The sizes of ``fn(2, 3)`` or ``fn((2, 3))`` as a tuple of ints, with PyTorch's TypeErrors for
-    anything else (``ones(2.5)`` must not quietly become ``ones(2)``). ``name`` is the argument's
-    name in those messages; ``single_sequence_message``: the wording of the few functions (reshape,
-    full) whose message for a bad element of one tuple differs."""
-
-    def kind(value):
-        return type(value).__name__
-
-    if not args:
-        raise _no_sizes_error(fn, name)
-    if len(args) == 1 and isinstance(args[0], tuple | list):
-        sizes = tuple(args[0])
-        for k, v in enumerate(sizes):
-            if _as_size(v) is None:
-                if single_sequence_message:
-                    raise TypeError(
-                        f"{fn}(): argument '{name}' (position 1) must be tuple of ints, but found element "
-                        f"of type {kind(v)} at pos {k}"
-                    )
-                raise TypeError(
-                    f"{fn}(): argument '{name}' failed to unpack the object at pos {k + 1} with error "
-                    f'"type must be tuple of ints,but got {kind(v)}"'
-                )
-        return tuple(_as_size(v) for v in sizes)
-    for k, v in enumerate(args):
-        if _as_size(v) is None:
-            if len(args) == 1:
-                raise TypeError(
-                    f"{fn}(): argument '{name}' (position 1) must be tuple of ints, not {kind(v)}"
-                )
-            if k == 0:
-                raise TypeError(f"{fn}() takes 1 positional argument but {len(args)} were given")
-            raise TypeError(
-                f"{fn}(): argument '{name}' failed to unpack the object at pos {k + 1} with error "
-                f'"type must be tuple of ints,but got {kind(v)}"'
-            )
-    return tuple(_as_size(v) for v in args)
-
-
-_grad_mode_state = grad_mode._state
 _new_object = object.__new__
 
 
-def _new_tensor(array, dtype=None):
+def _new_tensor(array: np.ndarray, dtype: _dtypes.dtype | None = None) -> Tensor:
     """A new leaf tensor wrapping ``array`` (no copy): what every operation returns its result in
     (``out`` in :mod:`minigrad.ops`). ``dtype`` defaults to the array's; an array of another type
     is converted. Inside ``inference_mode`` it is an inference tensor. (Its version counter is
@@ -181,7 +84,7 @@ def _new_tensor(array, dtype=None):
     t = _new_object(Tensor)
     t._data = array
     t._dtype = dtype
-    if _grad_mode_state["inference"]:
+    if grad_state["inference"]:
         t._is_inference = True
     return t
 
@@ -190,31 +93,25 @@ class Tensor:
     """A multi-dimensional array that can record the operations applied to it."""
 
     # Defaults shared by all tensors; an instance stores only what differs (cheap to create).
+    # (_data, the numpy array, and _dtype are set on every tensor by _new_tensor.)
     _requires_grad = False
-    _grad = None
-    _grad_fn = None
-    _output_nr = 0
-    _base = None
-    _view_version = 0
-    _retains_grad = False
-    _grad_accumulator = None
-    _leaf_hooks = None
+    _grad = None  # .grad
+    _grad_fn = None  # the node that made this tensor (None: a leaf)
+    _output_nr = 0  # which output of that node it is
+    _grad_accumulator = None  # a leaf's AccumulateGrad node, by weak reference, once made
+    _retains_grad = False  # retain_grad() was called
+    _leaf_hooks = None  # a leaf's register_hook hooks (a non-leaf's live on its grad_fn)
     _post_accumulate_hooks = None
-    _is_inference = False
-    _wrapped_number = False
-    _version_counter = None  # made when first needed (see _version_counter_of)
+    _version_counter = None  # in-place changes; made when first needed (see _version_counter_of)
+    _base = None  # the tensor this one is a view of
+    _view_version = 0  # the base's version when the view was taken
+    _is_inference = False  # made inside inference_mode
+    _wrapped_number = False  # a Python number made a tensor (it promotes like a number)
     _returned_as_is_by = None  # the name of a custom Function that returned this input as is
-    _known_zero = False  # a gradient known to be all zeros (see ops._util.known_zeros)
+    _known_zero = False  # a gradient known to be all zeros (see autograd.known_zeros)
 
     __array_ufunc__ = None  # numpy defers to our operators: np.float64(2) * t is a Tensor
     __hash__ = object.__hash__  # identity: == is elementwise, as in PyTorch
-
-    def __init__(self, data=(), dtype=None, requires_grad=False):
-        # ``minigrad.Tensor([1, 2])`` is float32, as ``torch.Tensor([1, 2])``; prefer minigrad.tensor().
-        from ._factories import tensor
-
-        t = tensor(data, dtype=dtype or _dtypes.float32, requires_grad=requires_grad)
-        self.__dict__.update(t.__dict__)  # take over the new tensor's fields
 
     _make = staticmethod(_new_tensor)  # Tensor._make(array, dtype): see _new_tensor
 
@@ -234,14 +131,14 @@ class Tensor:
 
     # --- what a tensor is ------------------------------------------------------------------
     @property
-    def data(self):
+    def data(self) -> Tensor:
         """The numbers, as a tensor that shares storage but is cut off from the graph.
         Changes through ``.data`` are invisible to autograd (its version counter is separate):
         prefer ``detach()`` or ``with minigrad.no_grad():``."""
         return Tensor._make(self._data, self._dtype)
 
     @data.setter
-    def data(self, value):
+    def data(self, value: Tensor) -> None:
         if not isinstance(value, Tensor):
             raise TypeError(f"Variable data has to be a tensor, but got {type(value).__name__}")
         if self._requires_grad and not value._dtype.is_floating_point:
@@ -252,56 +149,51 @@ class Tensor:
         self._dtype = value._dtype
 
     @property
-    def dtype(self):
+    def dtype(self) -> _dtypes.dtype:
         return self._dtype
 
     @property
-    def shape(self):
+    def shape(self) -> Size:
         return Size(self._data.shape)
 
-    def size(self, dim=None):
-        if dim is None:
-            return Size(self._data.shape)
-        return self._data.shape[_normalize_dim_of_shaped(dim, self._data.ndim)]
-
     @property
-    def ndim(self):
+    def ndim(self) -> int:
         return self._data.ndim
 
-    def dim(self):
+    def dim(self) -> int:
         return self._data.ndim
 
-    def numel(self):
+    def numel(self) -> int:
         return int(self._data.size)
 
     nelement = numel
 
     @property
-    def device(self):
+    def device(self) -> str:
         return "cpu"
 
     def _is_zerotensor(self):
-        """PyTorch's test for its "ZeroTensor": here, the known zeros of ``ops._util.known_zeros``
+        """PyTorch's test for its "ZeroTensor": here, the known zeros of ``autograd.known_zeros``
         (the zero gradient of ``sgn``, as autograd.grad or a hook may hand it to you)."""
         return self._known_zero
 
     @property
-    def is_leaf(self):
+    def is_leaf(self) -> bool:
         """True for tensors no operation produced while recording: those you made yourself, and
         every tensor that does not require grad."""
         return self._grad_fn is None
 
     @property
-    def grad_fn(self):
+    def grad_fn(self):  # -> minigrad.autograd.function.Node | None
         """The backward-graph node that produced this tensor, or None for a leaf."""
         return self._grad_fn
 
     @property
-    def requires_grad(self):
+    def requires_grad(self) -> bool:
         return self._requires_grad
 
     @requires_grad.setter
-    def requires_grad(self, value):
+    def requires_grad(self, value: bool) -> None:
         if not self.is_leaf:
             hint = (
                 ""
@@ -314,7 +206,7 @@ class Tensor:
             raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
         self._requires_grad = bool(value)
 
-    def requires_grad_(self, requires_grad=True):
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         """Switch gradient tracking on (or off) for this leaf, in place; returns self."""
         if not self.is_leaf and not requires_grad:
             raise RuntimeError(
@@ -324,7 +216,7 @@ class Tensor:
             )
         if requires_grad and not self._dtype.is_floating_point:
             raise RuntimeError("only Tensors of floating point dtype can require gradients")
-        if requires_grad and self._is_inference and not grad_mode._state["inference"]:
+        if requires_grad and self._is_inference and not grad_state["inference"]:
             raise RuntimeError(
                 "Setting requires_grad=True on inference tensor outside InferenceMode is not allowed."
             )
@@ -333,7 +225,7 @@ class Tensor:
         return self
 
     @property
-    def grad(self):
+    def grad(self) -> Tensor | None:
         """The gradient accumulated by backward(); None until then, and always None on a non-leaf
         unless you called ``retain_grad()`` on it (reading it then warns, as PyTorch does)."""
         if self._grad_fn is not None and not self._retains_grad and self._grad is None:
@@ -341,7 +233,7 @@ class Tensor:
         return self._grad
 
     @grad.setter
-    def grad(self, value):
+    def grad(self, value: Tensor | None) -> None:
         if value is not None:
             if not isinstance(value, Tensor):
                 raise TypeError(
@@ -363,11 +255,11 @@ class Tensor:
         self._grad = value
 
     @property
-    def retains_grad(self):
+    def retains_grad(self) -> bool:
         return self._retains_grad
 
     @property
-    def output_nr(self):
+    def output_nr(self) -> int:
         return self._output_nr
 
     @property
@@ -379,26 +271,13 @@ class Tensor:
         counter = self._version_counter
         return 0 if counter is None else counter.value
 
-    def is_floating_point(self):
+    def is_floating_point(self) -> bool:
         return self._dtype.is_floating_point
 
-    def is_inference(self):
+    def is_inference(self) -> bool:
         return self._is_inference
 
-    # --- graph plumbing ---------------------------------------------------------------------
-    def _gradient_edge(self):
-        """Where gradients for this tensor go: ``(grad_fn, output_nr)``, or ``(AccumulateGrad, 0)``
-        for a leaf that requires grad, or ``(None, 0)``."""
-        if self._grad_fn is not None:
-            return (self._grad_fn, self._output_nr)
-        if not self._requires_grad:
-            return (None, 0)
-        acc = self._grad_accumulator() if self._grad_accumulator is not None else None
-        if acc is None:
-            acc = AccumulateGrad(self)
-            self._grad_accumulator = weakref.ref(acc)
-        return (acc, 0)
-
+    # --- views -------------------------------------------------------------------------------
     def _check_view_is_current(self):
         if (
             self._base is not None
@@ -412,166 +291,18 @@ class Tensor:
                 "operation."
             )
 
-    def retain_grad(self):
-        """Keep this non-leaf's gradient in ``.grad`` during backward (leaves keep theirs anyway)."""
-        if not self._requires_grad:
-            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
-        if self.is_leaf or self._retains_grad:
-            return None
-        self._grad_fn._add_retain_grad(self._output_nr, self)
-        self._retains_grad = True
-        return None
-
-    def _retained_grad_add(self, grad):
-        self._grad = grad.clone() if self._grad is None else self._grad + grad
-
-    def register_hook(self, hook):
-        """Call ``hook(grad)`` when this tensor's gradient is computed; if it returns a tensor, that
-        replaces the gradient. Returns a handle whose ``remove()`` unregisters it."""
-        if not self._requires_grad:
-            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
-        if self._grad_fn is not None:
-            return self._grad_fn._register_tensor_hook(self._output_nr, hook)
-        if self._leaf_hooks is None:
-            self._leaf_hooks = []
-        return _add_hook(self._leaf_hooks, hook)
-
-    def register_post_accumulate_grad_hook(self, hook):
-        """Call ``hook(tensor)`` each time backward has added into this leaf's ``.grad`` (not in
-        ``autograd.grad``, which stores nothing). The hook must return None. Returns a handle."""
-        if not self._requires_grad:
-            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
-        if self._grad_fn is not None:
-            raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
-        if self._post_accumulate_hooks is None:
-            self._post_accumulate_hooks = []
-        return _add_hook(self._post_accumulate_hooks, hook)
-
-    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
-        """Compute the gradient of this tensor with respect to the graph's leaves and add it into
-        their ``.grad``. See :func:`minigrad.autograd.backward`."""
-        autograd.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
-
-    def detach(self):
+    def detach(self) -> Tensor:
         """The same numbers (shared storage and version counter), cut off from the graph."""
         t = Tensor._make(self._data, self._dtype)
         t._version_counter = _version_counter_of(self)
         return t
 
-    def detach_(self):
+    def detach_(self) -> Tensor:
         if self._base is not None:
             raise RuntimeError("Can't detach views in-place. Use detach() instead.")
         self._grad_fn = None
         self._requires_grad = False
         return self
 
-    # --- conversion --------------------------------------------------------------------------
-    def item(self):
-        if self._data.size != 1:
-            raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted to Scalar")
-        return self._data.reshape(()).item()
-
-    def tolist(self):
-        return self._data.tolist()
-
-    def numpy(self):
-        if self._requires_grad:
-            raise RuntimeError(
-                "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead."
-            )
-        return self._data
-
-    def __array__(self, dtype=None, copy=None):
-        array = self.numpy()
-        return array.astype(dtype) if dtype is not None else array
-
-    def __float__(self):
-        return float(self._one_number())
-
-    def __int__(self):
-        return int(self._one_number())
-
-    def _one_number(self):
-        if self._data.size != 1:
-            raise ValueError("only one element tensors can be converted to Python scalars")
-        return self.item()
-
-    def __index__(self):
-        if self._dtype.is_floating_point or self._data.size != 1:
-            raise TypeError("only integer tensors of a single element can be converted to an index")
-        return int(self.item())
-
-    def __bool__(self):
-        if self._data.size != 1:
-            raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
-        return bool(self.item())
-
-    def __len__(self):
-        if self.ndim == 0:
-            raise TypeError("len() of a 0-d tensor")
-        return self._data.shape[0]
-
-    def __iter__(self):
-        if self.ndim == 0:
-            raise TypeError("iteration over a 0-d tensor")
-        return (self[i] for i in range(self._data.shape[0]))
-
     def __repr__(self):
         return _printing.tensor_repr(self)
-
-    def __format__(self, spec):
-        if self.ndim == 0:  # as PyTorch: f"{torch.tensor(4.0)}" is '4.0'
-            return format(self.item(), spec)
-        if spec:
-            raise TypeError("unsupported format string passed to Tensor.__format__")
-        return repr(self)
-
-    def to(self, dtype):
-        """A copy converted to ``dtype`` (differentiable: the gradient is converted back)."""
-        if isinstance(dtype, str):  # to("cpu"): there is only one device
-            return self
-        if dtype is self._dtype:
-            return self
-        from .ops.elementwise import ToCopy
-
-        return ToCopy.apply(self, dtype)
-
-    def float(self):
-        return self.to(_dtypes.float32)
-
-    def double(self):
-        return self.to(_dtypes.float64)
-
-    def long(self):
-        return self.to(_dtypes.int64)
-
-    def bool(self):
-        return self.to(_dtypes.bool)
-
-    def _missing_dtype(self, name):
-        raise TypeError(
-            f"minigrad has no {name} dtype: its dtypes are float32 (the default), float64, int64 and "
-            "bool (use .float(), .double(), .long() or .bool())"
-        )
-
-    def int(self):
-        """PyTorch's int32: not in minigrad (a clear error rather than another dtype)."""
-        self._missing_dtype("int32")
-
-    def half(self):
-        """PyTorch's float16: not in minigrad."""
-        self._missing_dtype("float16")
-
-    def cpu(self):
-        return self
-
-    def type(self, dtype=None):
-        if dtype is None:
-            return f"minigrad.{self._dtype.legacy_name}"
-        return self.to(dtype)
-
-
-from .autograd import function as _function  # noqa: E402
-
-_function.Tensor = Tensor
-from . import _tensor_ops  # noqa: E402,F401  (adds the operators and methods to Tensor)

@@ -478,3 +478,42 @@ def test_ready_queue_pops_ties_in_the_order_of_cpp_pop_heap():
     # std::priority_queue with six equal keys pushed 0..5 pops 0, 2, 5, 4, 1, 3 (measured: g++ 12,
     # libstdc++; neither first-in-first-out nor last-in-first-out)
     assert [leaves.index(queue.pop()) for _ in range(6)] == [0, 2, 5, 4, 1, 3]
+
+
+# 300 operations on a std::priority_queue: a digit pushes an entry of that priority (ids 0, 1, ...
+# in order), a dot pops the top. EXPECTED is the order libstdc++ (g++ 12) popped them, measured.
+_HEAP_OPS = (
+    "...22103.33001..2.2333.11002.2.320..1.3031.....3.3033.01.1302.1..130.13003..21.03..21200.0..22203"
+    "..02.23.30030203.0...0.01.20..2213..3.1..12.31.132.13221203.3..00302....10..0.1..0..1..22011.2.0"
+    "..3..23...0.110.03..03320.01..3.11.0....31.2.13110..2..02123..3002.2...223.22....30...01.1..21..."
+    ".2..10..01"
+)
+_HEAP_EXPECTED = (
+    "4 5 6 0 12 13 14 21 19 20 25 27 1 10 11 29 30 32 33 37 22 42 45 48 39 52 49 53 55 9 63 60 59 67 68 "
+    "71 75 73 61 65 66 80 85 82 86 83 2 89 90 93 96 102 103 106 97 108 98 100 94 16 99 109 84 112 50 "
+    "114 115 116 120 87 122 118 124 123 119 28 95 130 126 132 133 134 138 137 127 139 140 91 142 144 "
+    "146 92 150 143 155 152 156 154 159 160 163 162 161 164 165 166 145 147 153 35 148 171 169 170 172 "
+    "173 40 88 174 41 177 79 24 15 36 44 54 157 117 175 168 104 81 101 105 3 131 43 58 76 151 136 31 "
+    "78 128 62 70 69 47 77 18 167 141 56 121 113 51 7 46 149 38 158 135 74 26 176 129 64 107 23 125 17 "
+    "72 57 8 111 110 34"
+)
+
+
+def test_ready_queue_makes_the_moves_of_cpp_priority_queue_with_many_ties():
+    from minigrad.autograd.ready_queue import ReadyQueue
+
+    class Stub:  # a node as the queue sees it: its sequence number
+        def __init__(self, key, ident):
+            self._sequence_nr, self.ident = key, ident
+
+    queue, popped, ident = ReadyQueue(), [], 0
+    for op in _HEAP_OPS:
+        if op == ".":
+            if len(queue):
+                popped.append(queue.pop().ident)
+        else:
+            queue.push(Stub(int(op), ident))
+            ident += 1
+    while len(queue):
+        popped.append(queue.pop().ident)
+    assert popped == [int(i) for i in _HEAP_EXPECTED.split()]

@@ -8,7 +8,10 @@ as PyTorch's does ("Error detected in SqrtBackward0. Traceback of forward call t
 error: ..."). It costs time, so it is off by default.
 """
 
+import numpy as np
+
 from .. import _warnings
+from ..tensor import Tensor
 
 _state = {"enabled": False, "check_nan": True}
 
@@ -55,9 +58,33 @@ class detect_anomaly:
         return False
 
 
-def warn_forward_call(node):
+def run_backward(node, grads):
+    """How the engine runs a node in anomaly mode: a NaN in what it computed raises, naming the node,
+    and any error in its backward (a NaN, a tensor changed in place, ...) is preceded by a warning
+    with the traceback of the node's forward call, as in PyTorch."""
+    try:
+        results = node.call_backward(grads)
+        if _state["check_nan"]:
+            check_nan(node, results)
+    except Exception:
+        warn_forward_call(node)
+        raise
+    return results
+
+
+def check_nan(node, results) -> None:
+    """Raise if a gradient ``node`` computed (``results``, one per argument of its forward) contains
+    NaN, naming the node in PyTorch's one line (the warning of :func:`warn_forward_call` shows where
+    its forward was called)."""
+    for i, (_, _, arg_index, _, _) in enumerate(node._edges):
+        g = results[arg_index]
+        if isinstance(g, Tensor) and g._dtype.is_floating_point and np.isnan(g._data).any():
+            raise RuntimeError(f"Function '{node.name()}' returned nan values in its {i}th output.")
+
+
+def warn_forward_call(node) -> None:
     """Warn with the traceback of the forward call that made ``node`` (recorded while anomaly mode
-    was on), in PyTorch's words: the engine calls this when ``node``'s backward fails."""
+    was on, see ``Function.apply``), in PyTorch's words."""
     trace = node._forward_trace
     if trace:
         frames = "".join(

@@ -1,4 +1,4 @@
-"""The backward graph's building blocks: ``Function``, its nodes, ``AccumulateGrad``, saved tensors.
+"""The backward graph's building blocks: ``Function``, its nodes, ``AccumulateGrad``.
 
 Every differentiable operation in minigrad is a ``Function`` subclass with two static methods, exactly as
 you write your own in the custom-Function lesson::
@@ -22,67 +22,28 @@ also the ``ctx`` that ``forward`` filled in, so ``backward`` finds what ``forwar
 Leaves that require grad end in an ``AccumulateGrad`` node, which adds what arrives into ``leaf.grad``.
 """
 
+from __future__ import annotations
+
 import functools
 import inspect
 import itertools
-import re
 import traceback
 import weakref
+from collections.abc import Callable
 from types import MappingProxyType
 
 import numpy as np
 
+from ..tensor import Tensor, _bump_version, _new_tensor
 from . import anomaly_mode, grad_mode
+from .custom_function import _check_dirty, _custom_node_repr, _forward_then_setup_context, _no_setup_context
+from .grad_mode import _IGNORE_ALL, _errstate_var, _marked_inference, _no_graph_context, _run_in_modes
+from .grad_mode import _state as _grad_state
+from .hooks import RemovableHandle, add_hook
+from .saved_tensors import FREED_MESSAGE, _contains, save
+from .validate_outputs import validate_grad
 
 _sequence_counter = itertools.count()
-
-# minigrad.tensor and this module need each other; tensor.py and _factories.py fill these in once
-# they exist (importing inside each function instead would cost microseconds on every call).
-Tensor = None
-zeros = None
-
-_FREED_MESSAGE = (
-    "Trying to backward through the graph a second time (or directly access saved tensors after they "
-    "have already been freed). Saved intermediate values of the graph are freed when you call "
-    ".backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the "
-    "graph a second time or if you need to access saved tensors after calling backward."
-)
-
-
-class RemovableHandle:
-    """Returned by ``register_hook``: call ``.remove()`` to take the hook off again."""
-
-    def __init__(self, hooks, key):
-        self._hooks_ref = weakref.ref(hooks) if not isinstance(hooks, list) else None
-        self._hooks = hooks if isinstance(hooks, list) else None
-        self._key = key
-
-    def __repr__(self):  # (PyTorch's class is torch.utils.hooks.RemovableHandle; no address here)
-        return "<minigrad.utils.hooks.RemovableHandle object>"
-
-    def remove(self):
-        hooks = self._hooks if self._hooks is not None else self._hooks_ref()
-        if hooks is None:
-            return
-        for i, (key, _) in enumerate(hooks):
-            if key == self._key:
-                del hooks[i]
-                return
-
-
-_hook_ids = itertools.count()
-
-
-def _add_hook(hooks, fn, prepend=False):
-    """Add ``fn`` to the list ``hooks`` (at the end, or first with ``prepend``) under a new id; the
-    handle's ``remove()`` takes it out."""
-    key = next(_hook_ids)
-    if prepend:
-        hooks.insert(0, (key, fn))
-    else:
-        hooks.append((key, fn))
-    return RemovableHandle(hooks, key)
-
 
 _NO_HOOKS = MappingProxyType({})  # a node's hooks until it gets its own (read-only: shared)
 
@@ -93,6 +54,18 @@ class Node:
     ``next_functions`` is a tuple with one ``(node, input_nr)`` pair per tensor input of the forward
     operation: the node that will receive the gradient for that input, and which of that node's
     outputs the input was (``None`` where the input needs no gradient).
+
+    **The engine's contract with a node** — all that :mod:`~minigrad.autograd.engine` reads:
+
+    - ``next_functions``, and ``_edges``: per tensor input ``(next node, input_nr, index of the
+      forward argument, shape, dtype)``, what the gradient is sent to and must fit;
+    - ``_n_outputs``: the slots of its input buffer; ``sequence_nr``: its place in the ready queue;
+    - ``call_backward(grads)``: gradients of the outputs in, one gradient per forward argument out
+      (:class:`BackwardNode`); an :class:`AccumulateGrad` has ``accumulate(grad)`` instead;
+    - ``needs_input_grad``, ``_saved`` and ``_release_saved()`` (freed after it ran);
+    - ``_has_hooks``: one flag that says whether :mod:`~minigrad.autograd.hooks` has work here.
+
+    The rules' modules read a few more fields, each named where it is set below.
     """
 
     # Class-level defaults, shared until a node needs its own (graphs have many nodes; most have
@@ -114,12 +87,33 @@ class Node:
         self._sequence_nr = next(_sequence_counter)
 
     @property
-    def metadata(self):
+    def sequence_nr(self) -> int:
+        """The order nodes were made in (PyTorch's ``_sequence_nr()``): of two ready nodes, the later
+        one runs first."""
+        return self._sequence_nr
+
+    @property
+    def output_meta(self) -> tuple:
+        """``(shape, dtype)`` of each output of the forward op (dtype None for a non-tensor)."""
+        return self._output_meta
+
+    @property
+    def input_meta(self) -> tuple:
+        """``(shape, dtype)`` of each tensor input: the gradients sent to them must fit these."""
+        return self._input_meta
+
+    @property
+    def released(self) -> bool:
+        """True once backward freed the saved tensors (without ``retain_graph``)."""
+        return self._released
+
+    @property
+    def metadata(self) -> dict:
         if "_metadata" not in self.__dict__:
             self._metadata = {}
         return self._metadata
 
-    def name(self):
+    def name(self) -> str:
         """The node's class name, e.g. ``MulBackward0``."""
         return type(self).__name__
 
@@ -128,37 +122,37 @@ class Node:
         # notebook outputs are the same in every run. (The class name: name() may add a namespace.)
         return f"<{type(self).__name__} object>"
 
-    def register_prehook(self, fn):
+    def register_prehook(self, fn: Callable) -> RemovableHandle:
         """Call ``fn(grad_outputs)`` before this node runs (after the hooks of the tensors it made);
         a tuple it returns replaces ``grad_outputs``. Returns a handle with ``.remove()``."""
         if not self._pre_hooks:
             self._pre_hooks = []
         self._has_hooks = True
-        return _add_hook(self._pre_hooks, fn)
+        return add_hook(self._pre_hooks, fn)
 
-    def register_hook(self, fn):
+    def register_hook(self, fn: Callable) -> RemovableHandle:
         """Call ``fn(grad_inputs, grad_outputs)`` after this node has run: ``grad_inputs`` has one
         gradient per ``next_functions`` edge (None where the input needs none); a tuple it returns
         replaces them. Returns a handle with ``.remove()``."""
         if not self._post_hooks:
             self._post_hooks = []
         self._has_hooks = True
-        return _add_hook(self._post_hooks, fn)
+        return add_hook(self._post_hooks, fn)
 
     def _register_tensor_hook(self, output_nr, fn):
         if self._tensor_pre_hooks is _NO_HOOKS:
             self._tensor_pre_hooks = {}
         self._has_hooks = True
-        return _add_hook(self._tensor_pre_hooks.setdefault(output_nr, []), fn)
+        return add_hook(self._tensor_pre_hooks.setdefault(output_nr, []), fn)
 
     def apply(self, grad_outputs):  # pragma: no cover - every node type defines it
         raise NotImplementedError
 
-    def _add_retain_grad(self, output_nr, tensor):
+    def _add_retain_grad(self, output_nr, tensor_ref):
         if self._retain_grad_refs is _NO_HOOKS:
             self._retain_grad_refs = {}
         self._has_hooks = True
-        self._retain_grad_refs[output_nr] = weakref.ref(tensor)
+        self._retain_grad_refs[output_nr] = tensor_ref
 
 
 class AccumulateGrad(Node):
@@ -196,15 +190,15 @@ class AccumulateGrad(Node):
     def name(self):
         return "minigrad::autograd::AccumulateGrad"  # PyTorch: 'torch::autograd::AccumulateGrad'
 
-    def accumulate(self, grad):
+    def accumulate(self, grad: Tensor) -> Tensor:
         """Add ``grad`` into ``variable.grad``; returns the new ``.grad``."""
         var = self.variable
         create_graph = grad_mode._state["enabled"]  # (the engine turns it on for create_graph)
         if var._grad is None:
             if create_graph:  # a copy that stays in the graph, as PyTorch's CopyBackwards
-                var._grad = zeros(var.shape, dtype=var.dtype).copy_(grad)
+                var._grad = _new_tensor(np.zeros(var._data.shape, var._dtype.numpy), var._dtype).copy_(grad)
             else:
-                var._grad = Tensor._make(grad._data.copy(), grad._dtype)
+                var._grad = _new_tensor(grad._data.copy(), grad._dtype)
         elif create_graph:
             var._grad = var._grad + grad
         else:
@@ -214,6 +208,22 @@ class AccumulateGrad(Node):
         return var._grad
 
 
+def gradient_edge(tensor: Tensor) -> tuple[Node | None, int]:
+    """Where gradients for ``tensor`` go (PyTorch's ``torch.autograd.graph.get_gradient_edge``):
+    ``(grad_fn, output_nr)``, or ``(AccumulateGrad, 0)`` for a leaf that requires grad (made on
+    first use, then kept by a weak reference, so that every use of the leaf shares one), or
+    ``(None, 0)``."""
+    if tensor._grad_fn is not None:
+        return (tensor._grad_fn, tensor._output_nr)
+    if not tensor._requires_grad:
+        return (None, 0)
+    acc = tensor._grad_accumulator() if tensor._grad_accumulator is not None else None
+    if acc is None:
+        acc = AccumulateGrad(tensor)
+        tensor._grad_accumulator = weakref.ref(acc)
+    return (acc, 0)
+
+
 def _add_in_place(total, array):
     """``total += array`` for two numpy arrays of the same shape and dtype. A 0-d one is added as
     numpy scalars: the same sum, for a third of the cost of numpy's in-place add on 0-d arrays."""
@@ -221,176 +231,6 @@ def _add_in_place(total, array):
         total += array
     else:
         total[()] = total[()] + array[()]
-
-
-class _VersionCounter:
-    """Counts in-place changes to a tensor's storage; shared by the tensor, its views and detach().
-    (It starts at the class's 0; the first ``value += 1`` gives the counter its own value.)"""
-
-    value = 0
-
-
-def _version_counter_of(tensor):
-    """``tensor``'s version counter, made now if it has none yet. Most results of operations are
-    never changed in place, viewed or saved as an output, so a tensor starts without one (at
-    version 0) and gets it only when something needs to share or move it."""
-    counter = tensor._version_counter
-    if counter is None:
-        counter = tensor._version_counter = _VersionCounter()
-    return counter
-
-
-def _bump_version(tensor):
-    """Record one in-place change of ``tensor``'s storage (seen by its views and saved copies)."""
-    _version_counter_of(tensor).value += 1
-
-
-class SavedTensor:
-    """A tensor stored by ``ctx.save_for_backward``, with the version it had when saved.
-
-    Unpacking checks two things PyTorch checks: that the graph was not freed by an earlier backward
-    (``retain_graph``), and that nobody modified the tensor in place since it was saved (its version
-    counter moved on), which would make the gradient silently wrong.
-    """
-
-    __slots__ = ("tensor", "saved_version")
-
-    def __init__(self, tensor):
-        self.tensor = tensor
-        self.saved_version = tensor._version
-
-    def unpack(self, node):
-        """The tensor, checked: it must not have been modified in place since it was saved. (Its
-        node's ``saved_tensors`` checks first that backward did not free it.)"""
-        tensor = self.tensor
-        if tensor._version != self.saved_version:
-            # PyTorch names the op that produced the tensor *now*
-            producer = tensor._grad_fn.name() if tensor._grad_fn is not None else None
-            raise _modified_error(tensor._data.shape, tensor._dtype, tensor._output_nr, producer, self)
-        return tensor
-
-    @property
-    def current_version(self):
-        return self.tensor._version
-
-
-class SavedOutput(SavedTensor):
-    """An output of the node itself (``y = exp(x)`` saves ``y``), stored without the tensor object —
-    just its numbers, dtype and version counter — so that node and output do not keep each other
-    alive. Unpacking rebuilds a tensor whose ``grad_fn`` is the node."""
-
-    __slots__ = ("data", "dtype", "version_counter", "output_nr", "requires_grad")
-
-    def __init__(self, tensor):
-        self.tensor = None
-        self.data = tensor._data
-        self.dtype = tensor._dtype
-        self.version_counter = _version_counter_of(tensor)  # shared with the output
-        self.saved_version = self.version_counter.value
-        self.output_nr = tensor._output_nr
-        self.requires_grad = tensor._requires_grad
-
-    def unpack(self, node):
-        if self.version_counter.value != self.saved_version:
-            raise _modified_error(self.data.shape, self.dtype, self.output_nr, node.name(), self)
-        out = Tensor._make(self.data, self.dtype)
-        out._version_counter = self.version_counter
-        if self.requires_grad:
-            out._requires_grad = True
-            out._grad_fn = node
-            out._output_nr = self.output_nr
-        return out
-
-    @property
-    def current_version(self):
-        return self.version_counter.value
-
-
-#: The (pack, unpack) pairs of the ``autograd.graph.saved_tensors_hooks`` blocks we are in; the
-#: innermost one packs what ops save.
-_saved_tensors_hooks = []
-
-
-class HookedSavedTensor:
-    """A tensor saved inside ``saved_tensors_hooks(pack, unpack)``: the node keeps ``pack(tensor)``,
-    whatever that is (a copy on disk, a compressed copy, ...), and ``unpack`` turns it back into a
-    tensor when backward needs it. The unpacked tensor takes the saved one's place in the graph
-    (its grad_fn, or its leaf's AccumulateGrad), so that a second derivative still reaches the
-    leaves. (The version check of plain saved tensors is skipped, as in PyTorch: the node holds
-    no tensor to compare.)"""
-
-    __slots__ = (
-        "packed",
-        "unpack_hook",
-        "own_output",
-        "requires_grad",
-        "grad_fn",
-        "output_nr",
-        "accumulator",
-    )
-
-    def __init__(self, tensor, hooks, own_output):
-        pack_hook, self.unpack_hook = hooks
-        version = tensor._version
-        self.packed = pack_hook(tensor)
-        if tensor._version != version:
-            raise RuntimeError(
-                "A saved tensor pack hook is modifying its input in place. Tensors provided as input to "
-                "pack hook cannot be modified by in-place operations as this can lead to unexpected "
-                "side-effects. Please open an issue if you need to perform in-place operations on the "
-                "input to a pack hook."
-            )
-        self.own_output = own_output
-        self.requires_grad = tensor._requires_grad
-        self.output_nr = tensor._output_nr
-        # (for the node's own output, the node itself: not kept here, or node and output would
-        # keep each other alive)
-        self.grad_fn = None if own_output else tensor._grad_fn
-        is_leaf = tensor._requires_grad and tensor._grad_fn is None
-        self.accumulator = tensor._gradient_edge()[0] if is_leaf else None
-
-    def unpack(self, node):
-        data = self.unpack_hook(self.packed)
-        if not isinstance(data, Tensor):
-            raise TypeError(
-                "Output of saved tensor unpack_hook expected to be a Tensor but got result of type "
-                f"{type(data).__name__}"
-            )
-        out = Tensor._make(data._data, data._dtype)
-        if self.requires_grad:
-            out._requires_grad = True
-            if self.own_output:
-                out._grad_fn, out._output_nr = node, self.output_nr
-            elif self.grad_fn is not None:
-                out._grad_fn, out._output_nr = self.grad_fn, self.output_nr
-            else:  # a leaf: the same AccumulateGrad, so gradients still reach leaf.grad
-                out._grad_accumulator = weakref.ref(self.accumulator)
-        return out
-
-
-def _modified_error(shape, dtype, output_nr, producer, saved):
-    """PyTorch's error for a saved tensor that was changed in place after it was saved."""
-    shape = "[" + ", ".join(str(s) for s in shape) + "]"
-    message = (
-        "one of the variables needed for gradient computation has been modified by an "
-        f"inplace operation: [minigrad.{dtype.legacy_name} {shape}]"
-    )
-    if producer is not None:
-        op = re.sub(r"Backward\d*$", "", producer)  # 'ExpBackward0' -> 'Exp'
-        message += f", which is output {output_nr} of {op},"
-    message += f" is at version {saved.current_version}; expected version {saved.saved_version} instead."
-    if anomaly_mode.is_anomaly_enabled():
-        message += (
-            " Hint: the backtrace further above shows the operation that failed to "
-            "compute its gradient. The variable in question was changed in there or "
-            "anywhere later. Good luck!"
-        )
-    else:
-        message += (
-            " Hint: enable anomaly detection to find the operation that failed to "
-            "compute its gradient, with minigrad.autograd.set_detect_anomaly(True, check_nan=False)."
-        )
-    return RuntimeError(message)
 
 
 class BackwardNode(Node):
@@ -410,22 +250,22 @@ class BackwardNode(Node):
     _other_arg_positions = ()  # forward argument index of each argument that is not a tensor
 
     # --- the ctx API used inside forward and backward -------------------------------------------
-    def save_for_backward(self, *tensors):
+    def save_for_backward(self, *tensors: Tensor | None) -> None:
         """Keep tensors for ``backward``. Use this (not ``ctx.x = x``) for tensors: it lets minigrad
         free them after backward and detect in-place changes made to them in between."""
         self._to_save = tensors
 
     @property
-    def saved_tensors(self):
+    def saved_tensors(self) -> tuple[Tensor | None, ...]:
         """The tensors given to ``save_for_backward``, checked and unpacked."""
         if self._released:
-            raise RuntimeError(_FREED_MESSAGE)
+            raise RuntimeError(FREED_MESSAGE)
         unpacked = []
         for saved in self._saved:
             unpacked.append(None if saved is None else saved.unpack(self))
         return tuple(unpacked)
 
-    def mark_non_differentiable(self, *tensors):
+    def mark_non_differentiable(self, *tensors: Tensor) -> None:
         """Declare outputs that have no gradient (e.g. the indices returned by ``max``)."""
         self._non_differentiable = tensors
 
@@ -435,16 +275,16 @@ class BackwardNode(Node):
         back as the very tensor; the node's own output as a new tensor with the same numbers.
         After backward freed them, reading one raises, as in PyTorch."""
         if self._released:
-            raise RuntimeError(_FREED_MESSAGE)
+            raise RuntimeError(FREED_MESSAGE)
         saved = self._saved[index] if index < len(self._saved) else None
         return None if saved is None else saved.unpack(self)
 
-    def mark_dirty(self, *tensors):
+    def mark_dirty(self, *tensors: Tensor) -> None:
         """Declare inputs that ``forward`` modified in place (and returns): they become outputs of
         this node, with a new version, instead of copies."""
         self._dirty = tensors
 
-    def set_materialize_grads(self, value):
+    def set_materialize_grads(self, value: bool) -> None:
         """With True (the default), ``backward`` receives zeros instead of None for unused outputs."""
         self._materialize_grads = bool(value)
 
@@ -461,7 +301,7 @@ class BackwardNode(Node):
         return tuple((shape, dtype) for _, _, _, shape, dtype in self._edges)
 
     # --- what the engine calls --------------------------------------------------------------
-    def call_backward(self, grad_outputs):
+    def call_backward(self, grad_outputs: list[Tensor | None]) -> tuple[Tensor | None, ...]:
         """Run the Function's ``backward`` for the gradients of its outputs (one per output; None
         for an output that got none) and return what it returned: a tuple with one gradient per
         argument of ``forward``, checked for its length and for None at non-tensor arguments.
@@ -476,7 +316,7 @@ class BackwardNode(Node):
             grads = list(grads)
             for k, (shape, dtype) in enumerate(self._output_meta):
                 if grads[k] is None and dtype is not None and dtype.is_floating_point:
-                    grads[k] = zeros(shape, dtype=dtype)
+                    grads[k] = _new_tensor(np.zeros(shape, dtype.numpy), dtype)
         backward = self._forward_cls.backward
         # (one output, the usual case, is passed without a *: such a call costs half as much)
         result = backward(self, grads[0]) if len(grads) == 1 else backward(self, *grads)
@@ -494,14 +334,14 @@ class BackwardNode(Node):
                     )
         return result
 
-    def apply(self, grad_outputs):
+    def apply(self, grad_outputs: list[Tensor | None]) -> list[Tensor | None]:
         """:meth:`call_backward`, then one gradient per edge in ``next_functions``, checked against
         its input's shape and dtype (None for an input that needs no gradient)."""
         result = self.call_backward(grad_outputs)
         out = []
         for edge, (next_node, _, arg_index, shape, dtype) in enumerate(self._edges):
             g = result[arg_index] if next_node is not None else None
-            out.append(None if g is None else _validate_grad(self, edge, g, shape, dtype))
+            out.append(None if g is None else validate_grad(self, edge, g, shape, dtype))
         return out
 
     def _check_gradient_count(self, result):
@@ -531,141 +371,6 @@ def _any_none(items):
         if item is None:
             return True
     return False
-
-
-def _validate_grad(node, index, grad, shape, dtype):
-    """Make the gradient for edge ``index`` of ``node`` fit its input (of ``shape`` and ``dtype``):
-    reduce a broadcast shape, cast the dtype; raise PyTorch's errors for anything else.
-    (The engine makes the first test itself, inline, for every edge: see ``GraphTask.walk``.)"""
-    if type(grad) is Tensor and grad._data.shape == shape and grad._dtype is dtype:
-        return grad  # (the usual case)
-    if not isinstance(grad, Tensor):
-        raise TypeError(
-            f"function {node.name()} returned a gradient of type {type(grad).__name__} "
-            f"at position {index}; expected a Tensor or None"
-        )
-    if grad._data.shape != shape:
-        if _expandable(shape, grad.shape):
-            from ..ops._util import sum_to_shape
-
-            grad = sum_to_shape(grad, shape)
-        else:
-            raise RuntimeError(
-                f"Function {node.name()} returned an invalid gradient at index {index} - "
-                f"got {list(grad.shape)} but expected shape compatible with {list(shape)}"
-            )
-    if grad.dtype is not dtype:
-        grad = grad.to(dtype)
-    return grad
-
-
-def _expandable(shape, target):
-    """True when a tensor of ``shape`` broadcasts to ``target``."""
-    if len(shape) > len(target):
-        return False
-    return all(s == t or s == 1 for s, t in zip(reversed(shape), reversed(target)))
-
-
-class _NoGraphContext:
-    """The ``ctx`` a forward gets when nothing will be recorded: saving is a no-op."""
-
-    needs_input_grad = ()
-
-    def save_for_backward(self, *tensors):
-        pass
-
-    def mark_non_differentiable(self, *tensors):
-        pass
-
-    def mark_dirty(self, *tensors):
-        pass
-
-    def set_materialize_grads(self, value):
-        pass
-
-
-def _no_graph_context(n_args):
-    """A ``_NoGraphContext`` for a call with ``n_args`` arguments (``needs_input_grad``: n × False)."""
-    ctx = _NoGraphContext()
-    ctx.needs_input_grad = _NO_GRADS[n_args] if n_args < len(_NO_GRADS) else (False,) * n_args
-    return ctx
-
-
-_NO_GRADS = [(False,) * n for n in range(8)]  # made once: one op after another uses them
-
-
-def _numpy_quiet_switch():
-    """How to switch numpy's floating-point warnings off and on again, cheaply.
-
-    ``np.errstate`` costs microseconds, and every operation needs the switch. numpy 2 keeps the
-    setting in a context variable, so setting that variable directly does the same in a fraction of
-    the time. Returns that variable, the value meaning "ignore all", and the two switches."""
-    try:
-        from numpy._core._ufunc_config import _extobj_contextvar as var
-
-        with np.errstate(all="ignore"):
-            ignore = var.get()
-        return var, ignore, functools.partial(var.set, ignore), var.reset
-    except (ImportError, AttributeError):  # pragma: no cover - other numpy versions
-        import contextvars
-
-        def enter():
-            state = np.errstate(all="ignore")
-            state.__enter__()
-            return state
-
-        # a variable that never holds the marker: every call switches with np.errstate
-        return (
-            contextvars.ContextVar("never_quiet", default=None),
-            object(),
-            enter,
-            (lambda state: state.__exit__(None, None, None)),
-        )
-
-
-_errstate_var, _IGNORE_ALL, _quiet_on, _quiet_off = _numpy_quiet_switch()
-_grad_state = grad_mode._state  # {"enabled": ..., "inference": ...}: changed in place, never replaced
-
-
-def _run_in_modes(grad_enabled, function, *args, **kwargs):
-    """Call ``function(*args, **kwargs)`` with grad mode set to ``grad_enabled`` and numpy's
-    floating-point warnings off (inf and nan are results, as in PyTorch, not warnings); restore
-    both afterwards. Every op's forward runs this way (with grad mode off: forward only computes
-    values), and so does every step of the engine (grad mode on only with ``create_graph``).
-    When both modes are already as wanted (ops called inside backward), it just calls."""
-    state = grad_mode._state
-    previous = state["enabled"]
-    if previous == grad_enabled and _errstate_var.get() is _IGNORE_ALL:
-        return function(*args, **kwargs)
-    state["enabled"] = grad_enabled
-    token = _quiet_on()
-    try:
-        return function(*args, **kwargs)
-    finally:
-        _quiet_off(token)
-        state["enabled"] = previous
-
-
-def _quietly(function, *args, **kwargs):
-    """``function(*args, **kwargs)`` with numpy's floating-point warnings off, grad mode unchanged."""
-    return _run_in_modes(grad_mode._state["enabled"], function, *args, **kwargs)
-
-
-def _contains(items, obj):
-    """``obj in items`` by identity (``==`` on tensors is elementwise)."""
-    for item in items:
-        if item is obj:
-            return True
-    return False
-
-
-def _custom_node_repr(node):
-    return f"<minigrad.autograd.function.{type(node).__name__} object>"
-
-
-def _no_setup_context(ctx, inputs, output):
-    """Function's default: forward itself receives ``ctx``."""
-    raise NotImplementedError("setup_context is not implemented.")
 
 
 class _FunctionMeta(type):
@@ -714,7 +419,7 @@ class Function(metaclass=_FunctionMeta):
     setup_context = staticmethod(_no_setup_context)
     saved_names = ()
     saved_values = {}  # PyTorch's name of a number the node keeps -> the ctx attribute holding it
-    known_zeros_pass = False  # True, or one bool per argument: see engine._zeros_for_inputs
+    known_zeros_pass = False  # True, or one bool per argument: see autograd.known_zeros
     sums_to_shape = False  # True when backward sums a broadcast input's gradient back to its shape
 
     @staticmethod
@@ -732,7 +437,7 @@ class Function(metaclass=_FunctionMeta):
         )
 
     @classmethod
-    def apply(cls, *args, **kwargs):
+    def apply(cls, *args, **kwargs):  # -> the forward's outputs
         """Run ``forward`` and, when any input requires grad, record a node for ``backward``."""
         state = _grad_state
         if state["enabled"]:
@@ -753,92 +458,6 @@ class Function(metaclass=_FunctionMeta):
         return _marked_inference(outputs) if state["inference"] else outputs
 
 
-def _forward_then_setup_context(cls, ctx, *args):
-    """The setup_context style: forward computes, then setup_context fills in ``ctx``."""
-    output = cls.forward(*args)
-    cls.setup_context(ctx, args, output)
-    return output
-
-
-def _apply_setup_context_style(cls, *args, **kwargs):
-    """``apply`` of a Function with ``setup_context``: keyword arguments are bound to their places
-    (and defaults filled in), as PyTorch does, then the same two ways as ``Function.apply``."""
-    bound = inspect.signature(cls.forward).bind(*args, **kwargs)
-    bound.apply_defaults()
-    args = tuple(bound.args)
-    state = _grad_state
-    if state["enabled"] and not state["inference"]:
-        for a in args:
-            if isinstance(a, Tensor) and a._requires_grad:
-                return _apply_with_graph(cls, args, {})
-    ctx = _no_graph_context(len(args))
-    outputs = _run_in_modes(False, _forward_then_setup_context, cls, ctx, *args)
-    return _marked_inference(outputs) if state["inference"] else outputs
-
-
-def _marked_inference(outputs):
-    """Outputs made inside ``inference_mode`` are inference tensors (they can never join a graph)."""
-    for o in outputs if isinstance(outputs, tuple) else (outputs,):
-        if isinstance(o, Tensor):
-            o._is_inference = True
-    return outputs
-
-
-class DelayedError(Function):
-    """What ``once_differentiable`` puts on top of a backward's results when a graph of the
-    backward is being recorded: the identity, whose own backward raises (PyTorch's ``Error``
-    node)."""
-
-    node_name = "Error"
-    qualified_node_name = "minigrad::autograd::Error"
-
-    @staticmethod
-    def forward(ctx, *tensors):
-        return tensors
-
-    @staticmethod
-    def backward(ctx, *grads):
-        raise RuntimeError(
-            "trying to differentiate twice a function that was marked with @once_differentiable"
-        )
-
-
-def once_differentiable(backward):
-    """Decorate a Function's ``backward`` that is not itself differentiable (it computes with
-    numpy, say): it runs with recording off, and differentiating its result again
-    (``create_graph=True`` and then backward) raises instead of giving a wrong second derivative."""
-
-    @functools.wraps(backward)
-    def wrapper(ctx, *grads):
-        with grad_mode.no_grad():
-            outputs = backward(ctx, *grads)
-        if not grad_mode.is_grad_enabled():
-            return outputs
-        if not any(isinstance(g, Tensor) and g.requires_grad for g in grads):
-            return outputs  # (nothing of the graph leads here: nothing can differentiate it)
-        single = not isinstance(outputs, tuple)
-        stand_ins = [
-            None if o is None else o.detach().requires_grad_() for o in ((outputs,) if single else outputs)
-        ]
-        errors = DelayedError.apply(*stand_ins)
-        return errors[0] if single else errors
-
-    return wrapper
-
-
-def _check_dirty(tensor):
-    """An input that a Function changed in place (``ctx.mark_dirty``) takes the node as its history:
-    not allowed for a leaf that requires grad, as for any in-place operation."""
-    if tensor._requires_grad and tensor._grad_fn is None:
-        raise RuntimeError("a leaf Variable that requires grad has been used in an in-place operation.")
-    if tensor._base is not None and tensor._requires_grad:
-        raise RuntimeError(
-            "minigrad does not support in-place operations on a view that takes part in autograd "
-            "(PyTorch rewrites the view's history; minigrad does not). Use an out-of-place "
-            "operation instead."
-        )
-
-
 def _apply_with_graph(cls, args, kwargs):
     """``Function.apply`` when recording: run ``forward``, then link a node into the graph."""
     node = cls._backward_cls()
@@ -855,7 +474,7 @@ def _apply_with_graph(cls, args, kwargs):
                 a._check_view_is_current()
             needs[i] = a._requires_grad
             # (a._gradient_edge(), without the call for the usual non-leaf input)
-            next_node, input_nr = (a._grad_fn, a._output_nr) if a._grad_fn is not None else a._gradient_edge()
+            next_node, input_nr = (a._grad_fn, a._output_nr) if a._grad_fn is not None else gradient_edge(a)
             edges.append((next_node, input_nr, i, a._data.shape, a._dtype))
     node.needs_input_grad = tuple(needs)
 
@@ -901,28 +520,69 @@ def _apply_with_graph(cls, args, kwargs):
             "The inputs that are modified inplace must all be outputs of the Function."
         )
 
-    # Keep what forward saved, remembering each tensor's version.
-    if not node._to_save:
-        node._saved = ()
+    # Keep what forward saved, remembering each tensor's version (see saved_tensors).
+    if node._to_save:
+        save(node, wrapped, gradient_edge)
     else:
-        saved = []
-        for t in node._to_save:
-            if t is None:
-                saved.append(None)
-            elif t._is_inference:
-                raise RuntimeError(
-                    "Inference tensors cannot be saved for backward. Please do not use Tensors created "
-                    "in inference mode in computation tracked by autograd. To work around this, you can "
-                    "make a clone to get a normal tensor and use it in autograd, or use "
-                    "`minigrad.no_grad()` instead of `minigrad.inference_mode()`."
-                )
-            elif _saved_tensors_hooks and not t._wrapped_number:  # in saved_tensors_hooks: pack it
-                own_output = t._grad_fn is node and _contains(wrapped, t)
-                saved.append(HookedSavedTensor(t, _saved_tensors_hooks[-1], own_output))
-            elif t._grad_fn is node and _contains(wrapped, t):  # one of this node's own outputs
-                saved.append(SavedOutput(t))
-            else:
-                saved.append(SavedTensor(t))
-        node._saved = tuple(saved)
-        node._to_save = ()
+        node._saved = ()  # (on the node itself, as the fields above: the engine reads it)
     return wrapped[0] if single else tuple(wrapped)
+
+
+# --- extras for Functions of your own (lesson 07): PyTorch 2's setup_context style, and
+# once_differentiable ------------------------------------------------------------------------------
+def _apply_setup_context_style(cls, *args, **kwargs):
+    """``apply`` of a Function with ``setup_context``: keyword arguments are bound to their places
+    (and defaults filled in), as PyTorch does, then the same two ways as ``Function.apply``."""
+    bound = inspect.signature(cls.forward).bind(*args, **kwargs)
+    bound.apply_defaults()
+    args = tuple(bound.args)
+    state = _grad_state
+    if state["enabled"] and not state["inference"]:
+        for a in args:
+            if isinstance(a, Tensor) and a._requires_grad:
+                return _apply_with_graph(cls, args, {})
+    ctx = _no_graph_context(len(args))
+    outputs = _run_in_modes(False, _forward_then_setup_context, cls, ctx, *args)
+    return _marked_inference(outputs) if state["inference"] else outputs
+
+
+class DelayedError(Function):
+    """What ``once_differentiable`` puts on top of a backward's results when a graph of the
+    backward is being recorded: the identity, whose own backward raises (PyTorch's ``Error``
+    node)."""
+
+    node_name = "Error"
+    qualified_node_name = "minigrad::autograd::Error"
+
+    @staticmethod
+    def forward(ctx, *tensors):
+        return tensors
+
+    @staticmethod
+    def backward(ctx, *grads):
+        raise RuntimeError(
+            "trying to differentiate twice a function that was marked with @once_differentiable"
+        )
+
+
+def once_differentiable(backward: Callable) -> Callable:
+    """Decorate a Function's ``backward`` that is not itself differentiable (it computes with
+    numpy, say): it runs with recording off, and differentiating its result again
+    (``create_graph=True`` and then backward) raises instead of giving a wrong second derivative."""
+
+    @functools.wraps(backward)
+    def wrapper(ctx, *grads):
+        with grad_mode.no_grad():
+            outputs = backward(ctx, *grads)
+        if not grad_mode.is_grad_enabled():
+            return outputs
+        if not any(isinstance(g, Tensor) and g.requires_grad for g in grads):
+            return outputs  # (nothing of the graph leads here: nothing can differentiate it)
+        single = not isinstance(outputs, tuple)
+        stand_ins = [
+            None if o is None else o.detach().requires_grad_() for o in ((outputs,) if single else outputs)
+        ]
+        errors = DelayedError.apply(*stand_ins)
+        return errors[0] if single else errors
+
+    return wrapper

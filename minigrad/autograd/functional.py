@@ -7,19 +7,24 @@ with what the lessons teach: ``jacobian`` runs one backward pass per output elem
 row of the Jacobian), ``hessian`` is the Jacobian of the gradient, and ``jvp`` uses the
 *double-backward trick*: the vector–Jacobian product is linear in the vector, so differentiating it
 with respect to the vector gives the Jacobian–vector product.
+
+This module is a client of the whole library (it stacks rows with ``minigrad.stack``): it sits above
+the ops, and ``import minigrad`` loads it last, as PyTorch's ``torch.autograd.functional`` builds on
+``torch``.
 """
 
 from .. import _factories
-from . import function as _function  # (its Tensor is filled in once minigrad.tensor exists)
+from ..ops.shape import stack
+from ..tensor import Tensor
 from . import grad as _grad
 from .grad_mode import enable_grad
 
 
 def _as_tuple(value, what, fn_name):
     """(the tensors as a tuple, whether a tuple was given); PyTorch's error for anything else."""
-    if isinstance(value, _function.Tensor):
+    if isinstance(value, Tensor):
         return (value,), False
-    if isinstance(value, tuple) and all(isinstance(v, _function.Tensor) for v in value):
+    if isinstance(value, tuple) and all(isinstance(v, Tensor) for v in value):
         return value, True
     raise TypeError(
         f"The {what} given to {fn_name} must be either a Tensor or a tuple of Tensors but the given "
@@ -95,7 +100,7 @@ def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False, st
                     rows[k].append(g)
             per_input = []
             for k, inp in enumerate(inputs_t):
-                stacked = _factories.stack(rows[k]) if rows[k] else _factories.zeros(0, *inp.shape)
+                stacked = stack(rows[k]) if rows[k] else _factories.zeros(0, *inp.shape)
                 per_input.append(stacked.reshape(*out.shape, *inp.shape))
             results.append(tuple(per_input))
     return _shaped(results, tuple_out, tuple_in)
@@ -103,7 +108,7 @@ def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False, st
 
 def _single_element_output(func, inputs, fn_name):
     out = func(*inputs)
-    if not isinstance(out, _function.Tensor):
+    if not isinstance(out, Tensor):
         raise RuntimeError(f"The function given to {fn_name} should return a single Tensor")
     if out.numel() != 1:
         raise RuntimeError(

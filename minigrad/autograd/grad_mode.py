@@ -10,7 +10,10 @@ was in force when it was entered.
 
 import functools
 
-_state = {"enabled": True, "inference": False}
+import numpy as np
+
+from .._grad_state import grad_state as _state
+from ..tensor import Tensor
 
 
 def is_grad_enabled():
@@ -150,3 +153,97 @@ class inference_mode(_GradModeContext):
     def _set(self):
         _state["enabled"] = not self.mode
         _state["inference"] = self.mode
+
+
+# --- the modes every op's forward and every engine step run in ---------------------------------
+def _numpy_quiet_switch():
+    """How to switch numpy's floating-point warnings off and on again, cheaply.
+
+    ``np.errstate`` costs microseconds, and every operation needs the switch. numpy 2 keeps the
+    setting in a context variable, so setting that variable directly does the same in a fraction of
+    the time. Returns that variable, the value meaning "ignore all", and the two switches."""
+    try:
+        from numpy._core._ufunc_config import _extobj_contextvar as var
+
+        with np.errstate(all="ignore"):
+            ignore = var.get()
+        return var, ignore, functools.partial(var.set, ignore), var.reset
+    except (ImportError, AttributeError):  # pragma: no cover - other numpy versions
+        import contextvars
+
+        def enter():
+            state = np.errstate(all="ignore")
+            state.__enter__()
+            return state
+
+        # a variable that never holds the marker: every call switches with np.errstate
+        return (
+            contextvars.ContextVar("never_quiet", default=None),
+            object(),
+            enter,
+            (lambda state: state.__exit__(None, None, None)),
+        )
+
+
+_errstate_var, _IGNORE_ALL, _quiet_on, _quiet_off = _numpy_quiet_switch()
+
+
+def _run_in_modes(grad_enabled, function, *args, **kwargs):
+    """Call ``function(*args, **kwargs)`` with grad mode set to ``grad_enabled`` and numpy's
+    floating-point warnings off (inf and nan are results, as in PyTorch, not warnings); restore
+    both afterwards. Every op's forward runs this way (with grad mode off: forward only computes
+    values), and so does every step of the engine (grad mode on only with ``create_graph``).
+    When both modes are already as wanted (ops called inside backward), it just calls."""
+    state = _state
+    previous = state["enabled"]
+    if previous == grad_enabled and _errstate_var.get() is _IGNORE_ALL:
+        return function(*args, **kwargs)
+    state["enabled"] = grad_enabled
+    token = _quiet_on()
+    try:
+        return function(*args, **kwargs)
+    finally:
+        _quiet_off(token)
+        state["enabled"] = previous
+
+
+def _quietly(function, *args, **kwargs):
+    """``function(*args, **kwargs)`` with numpy's floating-point warnings off, grad mode unchanged."""
+    return _run_in_modes(_state["enabled"], function, *args, **kwargs)
+
+
+# --- what forward runs with when nothing is recorded ------------------------------------------
+class _NoGraphContext:
+    """The ``ctx`` a forward gets when nothing will be recorded: saving is a no-op."""
+
+    needs_input_grad = ()
+
+    def save_for_backward(self, *tensors):
+        pass
+
+    def mark_non_differentiable(self, *tensors):
+        pass
+
+    def mark_dirty(self, *tensors):
+        pass
+
+    def set_materialize_grads(self, value):
+        pass
+
+
+def _no_graph_context(n_args):
+    """A ``_NoGraphContext`` for a call with ``n_args`` arguments (``needs_input_grad``: n × False)."""
+    ctx = _NoGraphContext()
+    ctx.needs_input_grad = _NO_GRADS[n_args] if n_args < len(_NO_GRADS) else (False,) * n_args
+    return ctx
+
+
+_NO_GRADS = [(False,) * n for n in range(8)]  # made once: one op after another uses them
+
+
+def _marked_inference(outputs):
+    """Outputs made inside ``inference_mode`` are inference tensors (they can never join a graph)."""
+    for o in outputs if isinstance(outputs, tuple) else (outputs,):
+        if isinstance(o, Tensor):
+            o._is_inference = True
+    return outputs

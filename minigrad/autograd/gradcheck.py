@@ -9,7 +9,9 @@ and compares them. Do it in float64: in float32 the rounding error of a central 
 
 import numpy as np
 
-from .. import _warnings
+from .. import _factories, _warnings
+from ..tensor import Tensor
+from .entry_points import grad
 
 
 class GradcheckError(RuntimeError):
@@ -17,8 +19,6 @@ class GradcheckError(RuntimeError):
 
 
 def _flat_outputs(fn, inputs):
-    from ..tensor import Tensor
-
     out = fn(*inputs)
     outs = out if isinstance(out, tuple) else (out,)
     return [o for o in outs if isinstance(o, Tensor)]
@@ -52,9 +52,6 @@ def _numerical_jacobians(fn, inputs, eps):
 def _analytical_jacobians(fn, inputs):
     """The same blocks from backward passes: one ``autograd.grad`` per output element, with a one-hot
     gradient selecting that element (each gives one column of every input's block)."""
-    from .. import _factories
-    from . import grad
-
     outputs = _flat_outputs(fn, inputs)
     diff_inputs = [i for i in inputs if getattr(i, "requires_grad", False)]
     result = [
@@ -82,8 +79,6 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
     """True when the analytical gradients of ``func`` at ``inputs`` match central differences:
     ``|analytical − numerical| ≤ atol + rtol·|numerical|`` elementwise. Otherwise raises
     ``GradcheckError`` showing both Jacobians (or returns False with ``raise_exception=False``)."""
-    from ..tensor import Tensor
-
     inputs = inputs if isinstance(inputs, tuple) else (inputs,)
     for i in inputs:
         if isinstance(i, Tensor) and i.requires_grad and i.dtype.name != "float64":
@@ -118,8 +113,6 @@ def _fmt(matrix, input):
     """A Jacobian block for the error message, as PyTorch prints it: in the input's dtype, one row
     per *input* element and one column per output element (the transpose of the Jacobian as it is
     written in maths, ∂outputᵢ/∂inputⱼ in row i)."""
-    from ..tensor import Tensor
-
     return repr(Tensor._make(matrix.astype(input.dtype.numpy), input.dtype))
 
 
@@ -128,9 +121,6 @@ def gradgradcheck(
 ):
     """gradcheck applied to the gradient of ``func``: checks second derivatives. ``grad_outputs``
     (random if not given) weights ``func``'s outputs."""
-    from .. import _factories
-    from . import grad
-
     inputs = inputs if isinstance(inputs, tuple) else (inputs,)
     outputs = _flat_outputs(func, inputs)
     if grad_outputs is None:

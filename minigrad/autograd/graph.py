@@ -12,9 +12,30 @@ saved tensors off the GPU (minigrad has only the CPU: the tensors stay as they a
     y.sum().backward()       # unpack(...) runs here
 """
 
-from .function import Node, _saved_tensors_hooks
+from ..tensor import Tensor
+from .function import Node, gradient_edge
+from .saved_tensors import _saved_tensors_hooks
 
-__all__ = ["Node", "saved_tensors_hooks", "save_on_cpu"]
+__all__ = ["Node", "saved_tensors_hooks", "save_on_cpu", "get_gradient_edge", "recorded_gradient_edge"]
+
+
+def get_gradient_edge(tensor: Tensor) -> tuple[Node | None, int]:
+    """Where gradients for ``tensor`` go, as PyTorch's ``torch.autograd.graph.get_gradient_edge``:
+    ``(grad_fn, output_nr)``, or ``(AccumulateGrad, 0)`` for a leaf that requires grad (made now if
+    the leaf has none yet), or ``(None, 0)``. What ``iter_backward`` takes as roots and inputs."""
+    return gradient_edge(tensor)
+
+
+def recorded_gradient_edge(tensor: Tensor) -> tuple[Node, int] | None:
+    """The tensor's place in a graph that exists already: ``(grad_fn, output_nr)``, or its leaf's
+    ``AccumulateGrad`` if an operation made one; None otherwise. Unlike :func:`get_gradient_edge`
+    it never makes a node (minigrad's, for drawing a graph without changing it)."""
+    if tensor._grad_fn is not None:
+        return (tensor._grad_fn, tensor._output_nr)
+    accumulator = tensor._grad_accumulator() if tensor._grad_accumulator is not None else None
+    if tensor._requires_grad and accumulator is not None:
+        return (accumulator, 0)
+    return None
 
 
 class saved_tensors_hooks:  # noqa: N801 - PyTorch's name

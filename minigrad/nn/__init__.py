@@ -7,6 +7,7 @@ from collections import OrderedDict
 from typing import NamedTuple
 
 from .. import _dtypes, _factories
+from ..autograd.grad_mode import no_grad
 from ..tensor import Tensor
 from . import functional, hooks, init, utils  # noqa: F401
 
@@ -36,9 +37,9 @@ class Parameter(Tensor):
         data = data if data is not None else _factories.zeros(0)
         if requires_grad and not data.dtype.is_floating_point:
             raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
-        t = Tensor._make(data._data, data.dtype)
+        t = data.detach()  # (the same numbers and version counter, as PyTorch's Parameter)
         t.__class__ = cls
-        t._requires_grad = requires_grad
+        t.requires_grad = requires_grad
         return t
 
     def __init__(self, data=None, requires_grad=True):
@@ -333,7 +334,6 @@ class Module:
         """Copy the tensors of ``state_dict`` into the parameters of the same names, in place.
         With ``strict`` every name must match; returns the names that did not (PyTorch's
         ``_IncompatibleKeys``)."""
-        from .. import no_grad
 
         own = dict(self._state_members())
         missing = [k for k in own if k not in state_dict]
@@ -404,7 +404,6 @@ class Linear(Module):
 
     def reset_parameters(self):
         """Draw new weights (and bias), uniformly in ±1/√in_features."""
-        from .. import no_grad
 
         bound = 1 / math.sqrt(self.in_features)
         with no_grad():

@@ -3,10 +3,10 @@
 import numpy as np
 
 from .. import _dtypes, _warnings
+from .._factories import tensor
 from ..ops.arithmetic import DivScalar, MulScalar
 from ..ops.linalg import Addmm
 from ..ops.losses import MseLoss, NllLoss, NllLoss2d
-from ..tensor import Tensor
 
 
 def linear(x, weight, bias=None):
@@ -14,7 +14,7 @@ def linear(x, weight, bias=None):
     shows the same nodes."""
     if bias is None:
         return x @ weight.t()
-    ndim = x._data.ndim
+    ndim = x.ndim
     if ndim == 2:
         return Addmm.apply(bias, x, weight.t())
     if ndim == 1:
@@ -46,7 +46,7 @@ def mse_loss(input, target, reduction="mean"):
     """Mean (or sum) of squared differences, as one ``MseLoss`` node."""
     if reduction not in ("mean", "sum", "none"):
         raise ValueError(f"{reduction} is not a valid value for reduction")
-    if target._data.shape != input._data.shape:
+    if target.shape != input.shape:
         _warnings.warn(
             f"Using a target size ({target.shape!r}) that is different to the input size "
             f"({input.shape!r}). This will likely lead to incorrect results due to "
@@ -160,8 +160,8 @@ def _label_smoothed(input, target, weight, ignore_index, reduction, smoothing):
     smooth.masked_fill_(ignored, 0.0)
     if reduction == "mean":
         if weight is not None:
-            kept = target._data[~ignored._data].reshape(-1)
-            total = Tensor._make(np.add.reduce(weight._data[kept]), weight.dtype)
+            kept = target.detach().numpy()[~ignored.detach().numpy()].reshape(-1)
+            total = tensor(np.add.reduce(weight.detach().numpy()[kept]), dtype=weight.dtype)
         else:
             total = (~ignored).sum()
         smooth = smooth.sum() / total
@@ -184,7 +184,7 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
         raise RuntimeError(f"expected target dtype to be Long or Byte, but got {target.dtype.scalar_name}")
     n_classes = input.shape[0 if input.ndim == 1 else 1]
     _check_weight(weight, n_classes)
-    weights = None if weight is None else weight._data.astype(input.dtype.numpy)
+    weights = None if weight is None else weight.detach().numpy().astype(input.dtype.numpy)
     if input.ndim <= 2:
         if target.ndim > 1:
             raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
@@ -208,12 +208,16 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     # the classes go in as numbers, not as a tensor: the target is not differentiable, so (as in
     # PyTorch) the node has no edge for it
     if input.ndim <= 2:
-        return NllLoss.apply(input, target._data, weights, reduction, ignore_index)
+        return NllLoss.apply(input, target.detach().numpy(), weights, reduction, ignore_index)
     if input.ndim == 4:
-        return NllLoss2d.apply(input, target._data, weights, reduction, ignore_index)
+        return NllLoss2d.apply(input, target.detach().numpy(), weights, reduction, ignore_index)
     # 3 or more than 4 dimensions: viewed as (N, C, 1, -1) images, as PyTorch does
     n, c = input.shape[0], input.shape[1]
     flat = NllLoss2d.apply(
-        input.contiguous().view(n, c, 1, -1), target._data.reshape(n, 1, -1), weights, reduction, ignore_index
+        input.contiguous().view(n, c, 1, -1),
+        target.detach().numpy().reshape(n, 1, -1),
+        weights,
+        reduction,
+        ignore_index,
     )
     return flat.view(n, *input.shape[2:]) if reduction == "none" else flat

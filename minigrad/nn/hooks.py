@@ -26,7 +26,8 @@ the gradients are caught, with node hooks (``grad_fn.register_hook``)::
 
 from .. import _warnings
 from ..autograd import grad_mode
-from ..autograd.function import Function, _add_hook
+from ..autograd.function import Function
+from ..autograd.hooks import add_hook
 from ..tensor import Tensor
 
 
@@ -58,7 +59,7 @@ class ModuleHooks:
         self.always_call = set()  # ids of the forward hooks that run even if forward raises
 
     def add(self, table, hook, prepend=False, with_kwargs=False, always_call=False):
-        handle = _add_hook(getattr(self, table), hook, prepend)
+        handle = add_hook(getattr(self, table), hook, prepend)
         if with_kwargs:
             self.with_kwargs.add(handle._key)
         if always_call:

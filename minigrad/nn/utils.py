@@ -2,6 +2,7 @@
 
 import math
 
+from .._factories import tensor
 from ..autograd.grad_mode import no_grad
 from ..tensor import Tensor
 
@@ -15,8 +16,6 @@ def _grads(parameters):
 def clip_grad_norm_(parameters, max_norm, norm_type=2.0):
     """Scale all gradients together so that their combined norm is at most ``max_norm``; returns the
     norm they had before (a tensor). ``[3, 4]`` clipped to norm 1 becomes ``[0.6, 0.8]``, returns 5."""
-    from .. import tensor
-
     grads = _grads(parameters)
     if not grads:
         return tensor(0.0)

@@ -3,32 +3,9 @@
 import numpy as np
 
 from .. import _dtypes
+from ..autograd.known_zeros import known_zeros  # noqa: F401  (the ops' name for it)
+from ..autograd.validate_outputs import sum_to_shape  # noqa: F401  (likewise)
 from ..tensor import _new_tensor
-
-
-def sum_to_shape(grad, shape):
-    """Undo broadcasting: sum ``grad`` over the dimensions that broadcasting added or stretched, so
-    that it has ``shape`` again.
-
-    If ``b`` of shape ``(3,)`` was added to ``a`` of shape ``(2, 3)``, then ``b`` was used twice (once
-    per row), and its gradient is the sum of the two rows of the output's gradient.
-    """
-    grad_shape = grad._data.shape
-    if grad_shape == shape:  # nothing was broadcast (the usual case)
-        return grad
-    shape = tuple(shape)
-    if not shape:  # to a single number: the sum of all (PyTorch's sum_to does the same)
-        return grad.sum()
-    extra = len(grad_shape) - len(shape)
-    if extra > 0 and grad_shape[extra:] == shape:  # only dimensions added in front (a bias)
-        return grad.sum(dim=tuple(range(extra)))
-    stretched = tuple(extra + i for i, s in enumerate(shape) if s == 1 and grad_shape[extra + i] != 1)
-    if stretched:  # dimensions of size 1 that broadcasting stretched: sum them, keeping them
-        grad = grad.sum(dim=stretched, keepdim=True)
-    if extra:  # dimensions broadcasting added in front: sum them away
-        grad = grad.sum(dim=tuple(range(extra)))
-    return grad
-
 
 #: ``out(array, dtype)``: wrap a numpy result as a new tensor of ``dtype`` (no copy).
 out = _new_tensor
@@ -45,16 +22,6 @@ def zeros_like_grad(grad):
     ``grad``, as PyTorch's ``zeros_like(grad)`` — not ``grad * 0``, which is nan where the incoming
     gradient is inf or nan. Made from nothing, it is not part of any graph (``create_graph``)."""
     return zeros(grad._data.shape, grad._dtype)
-
-
-def known_zeros(shape, dtype):
-    """Zeros marked as *known* zeros, as PyTorch's "ZeroTensor" (``_efficientzerotensor``, which
-    ``sgn``'s backward returns): the engine passes them on through the nodes of the ops whose
-    backward keeps them zeros (``Function.known_zeros_pass``) without computing (``0 / x`` would be
-    nan at x = 0), and they refuse in-place changes, as PyTorch's do."""
-    zero = zeros(shape, dtype)
-    zero._known_zero = True
-    return zero
 
 
 def promoted(*tensors):

@@ -3,9 +3,10 @@
 import numpy as np
 
 from .. import _dtypes
+from .._arguments import _wrap_number
 from ..autograd.function import Function
-from ..tensor import _wrap_number
 from ._util import float_result, out, promoted, sum_to_shape, zeros
+from .selection import where
 
 
 class Add(Function):
@@ -313,14 +314,11 @@ class PowTensor(Function):
         a_shape, b_shape = ctx.shapes
         grad_a = grad_b = None
         if ctx.needs_input_grad[0]:
-            from .elementwise import where
-
             # where the exponent is 0 the derivative is exactly 0, even at a = 0 (0 · 0⁻¹ would
             # be nan) and for an inf gradient (PyTorch's formula and order)
             grad_a = sum_to_shape(where(b == 0, 0, grad * (b * a ** (b - 1))), a_shape)
         if ctx.needs_input_grad[1]:
             # where a = 0 and b ≥ 0 the derivative is taken as 0 (PyTorch's convention)
-            from .elementwise import where
 
             base = a if a.dtype is c.dtype else a.to(c.dtype)  # (ln a in the result's precision)
             safe = where((a == 0) & (b >= 0), 0, grad * (c * base.log()))
@@ -351,7 +349,5 @@ class RPow(Function):
         # (0ᵃ is flat there) instead of 0 · ln 0 = nan
         local = MulScalar.apply(c, float(np.log(ctx.base)))
         if ctx.base == 0:
-            from .elementwise import where
-
             local = where(a >= 0, 0, local)
         return None, grad * local

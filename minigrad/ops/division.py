@@ -20,8 +20,9 @@ jumps: ∂r/∂a = 1, and since r = a − q·b with q constant there, ∂r/∂b 
 import numpy as np
 
 from .. import _dtypes
+from .._arguments import _wrap_number
 from ..autograd.function import Function
-from ..tensor import Tensor, _wrap_number
+from ..tensor import Tensor
 from ._util import float_result, out, promoted, sum_to_shape, zeros
 
 ROUNDING_MODES = (None, "trunc", "floor")

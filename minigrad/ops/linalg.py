@@ -5,6 +5,7 @@ import numpy as np
 
 from ..autograd.function import Function
 from ._util import check_broadcastable, out, promoted, sum_to_shape
+from .shape import SqueezeDims
 
 
 def _check_dtypes(a, b):
@@ -227,8 +228,6 @@ def matmul(a, b):
     if a_ndim == 1 and b_ndim == 1:
         return Dot.apply(a, b)
     if a_ndim == 1 and b_ndim == 2:
-        from .shape import SqueezeDims
-
         return SqueezeDims.apply(Mm.apply(a.unsqueeze(0), b), (0,))
     _check_matmul_shapes(a, b)
     return Matmul.apply(a, b)

@@ -6,6 +6,7 @@ from .. import _dtypes
 from .._factories import ones_like
 from ..autograd.function import Function
 from ._util import numbers, out, promoted, sum_to_shape
+from .selection import where
 
 
 class MseLoss(Function):
@@ -126,7 +127,6 @@ class NllLoss(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        from .elementwise import where
 
         chosen = out(ctx.chosen, _dtypes.bool)
         per_sample = grad if grad.ndim == 0 else grad.unsqueeze(ctx.class_dim)  # (reduction="none")

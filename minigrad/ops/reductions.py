@@ -6,11 +6,12 @@ import math
 import numpy as np
 
 from .. import _dtypes, _warnings
+from .._arguments import _normalize_dim
 from ..autograd.function import Function
-from ..tensor import _normalize_dim
 from ._util import out, wide, zeros
 from .arithmetic import DivScalar, MulScalar
 from .elementwise import MaskedFillTensor, where
+from .shape import Scatter
 
 
 def _dims(dim, ndim):
@@ -198,7 +199,6 @@ class MaxDim(Function):
         if not ctx.keepdim:
             grad, indices = grad.unsqueeze(d), indices.unsqueeze(d)
         # (PyTorch's formula: zeros with the gradient scattered to the chosen places)
-        from .shape import Scatter
 
         return Scatter.apply(zeros(ctx.input_shape, grad.dtype), d, indices._data, grad), None, None
 

@@ -3,8 +3,11 @@ back the same way (reshape back, transpose back, put the picked elements back in
 
 import numpy as np
 
+from .._arguments import _normalize_dim
 from ..autograd.function import Function
-from ._util import out, sum_to_shape, zeros
+from ..tensor import Tensor
+from ._util import _promoted_general, out, sum_to_shape, zeros
+from .selection import where
 
 
 class View(Function):
@@ -447,7 +450,6 @@ class CopySlices(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        from .elementwise import where
 
         kept = np.ones(grad.shape, dtype=bool)
         kept[ctx.key] = False
@@ -473,7 +475,6 @@ class Stack(Function):
                     f"entry 0 and {list(t.shape)} at entry {i}"
                 )
         ctx.dim, ctx.count = dim, len(tensors)
-        from ._util import _promoted_general
 
         dtype, arrays = _promoted_general(tensors)  # (their dtype; no broadcasting check)
         return out(np.stack(arrays, axis=dim), dtype)
@@ -506,7 +507,6 @@ class Cat(Function):
                         f"size {b} for tensor number {i} in the list."
                     )
         ctx.dim, ctx.sizes = dim, [t.shape[dim] for t in tensors]
-        from ._util import _promoted_general
 
         dtype, arrays = _promoted_general(tensors)  # (their dtype; no broadcasting check)
         return out(np.concatenate(arrays, axis=dim), dtype)
@@ -662,3 +662,19 @@ class Triu(Function):
     @staticmethod
     def backward(ctx, grad):
         return Triu.apply(grad, ctx.k), None
+
+
+# --- minigrad.stack and minigrad.cat ---------------------------------------------------------------
+def stack(tensors, dim=0):
+    if tensors:
+        dim = _normalize_dim(dim, tensors[0].ndim + 1)  # (the new dimension can be the last)
+    return Stack.apply(dim, *tensors)
+
+
+def cat(tensors, dim=0):
+    for i, t in enumerate(tensors):
+        if isinstance(t, Tensor) and not t._data.ndim:
+            raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
+    if tensors:
+        dim = _normalize_dim(dim, tensors[0].ndim)
+    return Cat.apply(dim, *tensors)

@@ -34,7 +34,7 @@ def shape(s):
 
 def array(a, digits=DIGITS, max_elements=MAX_ELEMENTS):
     """A numpy array (or Tensor) as text: a number, a nested list, or ``tensor of shape (4, 5)``."""
-    a = np.asarray(getattr(a, "_data", a))
+    a = np.asarray(a.detach().numpy() if hasattr(a, "detach") else a)
     if a.ndim == 0 or a.size == 1 and a.ndim == 0:
         return number(a.item(), digits)
     if a.size > max_elements:
@@ -50,7 +50,7 @@ def _nested(a, digits):
 
 def is_scalar(a):
     """One element (any number of dimensions)."""
-    return int(np.asarray(getattr(a, "_data", a)).size) == 1
+    return int(np.asarray(a.detach().numpy() if hasattr(a, "detach") else a).size) == 1
 
 
 def agreeing(a, b, scale=None, rtol=1e-9, digits=DIGITS):

@@ -23,7 +23,9 @@ import re
 
 import numpy as np
 
+from ..autograd import hooks, saved_tensors
 from ..autograd.function import AccumulateGrad
+from ..autograd.graph import get_gradient_edge, recorded_gradient_edge
 from ..tensor import Tensor
 from . import _format
 
@@ -51,7 +53,8 @@ class TensorInfo:
     def grad(self):
         """The tensor's ``.grad`` as a numpy array, or None (read without the non-leaf warning)."""
         t = self.tensor
-        return None if t is None or t._grad is None else t._grad._data
+        grad = None if t is None or not (t.is_leaf or t.retains_grad) else t.grad
+        return None if grad is None else grad.detach().numpy()
 
     def describe(self, digits=_format.GRAPH_DIGITS):
         """``'a = 2'``, ``'x (3,) = [1, 2, 3]'``, ``'W (4, 5)'`` or ``'(2, 3)'``."""
@@ -133,15 +136,15 @@ def tensor_names(names):
     return result
 
 
+def _numbers(t):
+    """A tensor's numbers as a numpy array (shared, not copied)."""
+    return t.detach().numpy()
+
+
 def _key(t):
     """Where a tensor sits in the graph: ``(grad_fn, output_nr)``, its AccumulateGrad, or itself."""
-    if t._grad_fn is not None:
-        return (t._grad_fn, t._output_nr)
-    if t._requires_grad and t._grad_accumulator is not None:
-        acc = t._grad_accumulator()
-        if acc is not None:
-            return (acc, 0)
-    return ("tensor", id(t))
+    edge = recorded_gradient_edge(t)
+    return edge if edge is not None else ("tensor", id(t))
 
 
 def _infer_constant(node, const):
@@ -191,11 +194,11 @@ class Graph:
         self.edges = []
         self.tensors = []
         self._node_of = {}
-        root_fn, root_nr = output._gradient_edge()
+        root_fn, root_nr = get_gradient_edge(output)
         self.root = None
         if root_fn is None:
             info = self._new_tensor(
-                CONST, output.shape, output._data, self._name_of.get(_key(output)), output
+                CONST, output.shape, _numbers(output), self._name_of.get(_key(output)), output
             )
             self.output = info
         else:
@@ -203,7 +206,7 @@ class Graph:
             self.root = self._node_of[root_fn]
             self.output = self._tensor_for(self.root, root_nr)
             self.output.tensor = output
-            self.output.value = output._data
+            self.output.value = _numbers(output)
         self._fill_values()
         self._fill_symbols()
 
@@ -217,7 +220,7 @@ class Graph:
                 if child is not None and child not in seen:
                     seen.add(child)
                     stack.append(child)
-        for i, fn in enumerate(sorted(seen, key=lambda f: f._sequence_nr)):
+        for i, fn in enumerate(sorted(seen, key=lambda f: f.sequence_nr)):
             info = NodeInfo(f"n{i}", fn)
             self.nodes.append(info)
             self._node_of[fn] = info
@@ -225,12 +228,12 @@ class Graph:
         for node in self.nodes:
             if node.is_accumulate:
                 var = node.fn.variable
-                t = self._new_tensor(LEAF, var.shape, var._data, self._name_of.get((node.fn, 0)), var)
+                t = self._new_tensor(LEAF, var.shape, _numbers(var), self._name_of.get((node.fn, 0)), var)
                 node.outputs[0] = t
         for node in reversed(self.nodes):  # from the root down: edge ids in the order gradients flow
             for index, (child, nr) in enumerate(node.fn.next_functions):
                 if child is None:
-                    shape = node.fn._input_meta[index][0] if index < len(node.fn._input_meta) else ()
+                    shape = node.fn.input_meta[index][0] if index < len(node.fn.input_meta) else ()
                     const = self._new_tensor(CONST, shape)
                     const.consumer, const.consumer_index = node, index
                     continue
@@ -250,14 +253,13 @@ class Graph:
         if nr in node.outputs:
             return node.outputs[nr]
         fn = node.fn
-        ref = fn._retain_grad_refs.get(nr)
-        kept = ref() if ref is not None else None
-        meta = fn._output_meta[nr] if nr < len(fn._output_meta) else ((), None)
+        kept = hooks.retained_tensors(fn).get(nr)
+        meta = fn.output_meta[nr] if nr < len(fn.output_meta) else ((), None)
         kind = RETAINED if kept is not None else NONLEAF
         info = self._new_tensor(kind, meta[0], None, self._name_of.get((fn, nr)), kept)
         info.producer, info.output_nr = node, nr
         if kept is not None:
-            info.value = kept._data
+            info.value = _numbers(kept)
         node.outputs[nr] = info
         return info
 
@@ -267,7 +269,7 @@ class Graph:
         for t in self._keep:
             info = by_key.get(_key(t))
             if info is not None and info.value is None:
-                info.value = t._data
+                info.value = _numbers(t)
                 info.tensor = info.tensor or t
         consts = {}
         for info in self.tensors:
@@ -275,24 +277,21 @@ class Graph:
                 consts.setdefault(info.consumer, []).append(info)
         for node in self.nodes:
             candidates = []
-            for saved in getattr(node.fn, "_saved", ()) or ():
-                if saved is None or saved.current_version != saved.saved_version:
-                    continue
-                if saved.tensor is None:  # an output of the node itself
-                    info = node.outputs.get(saved.output_nr)
+            for t, output_nr, numbers in saved_tensors.saved_values(node.fn):
+                if t is None:  # an output of the node itself
+                    info = node.outputs.get(output_nr)
                     if info is not None and info.value is None:
-                        info.value = saved.data
+                        info.value = numbers
                     continue
-                t = saved.tensor
-                if t._grad_fn is not None:
-                    info = by_key.get((t._grad_fn, t._output_nr))
+                if t.grad_fn is not None:
+                    info = by_key.get((t.grad_fn, t.output_nr))
                     if info is not None and info.value is None:
-                        info.value = t._data
-                elif not t._requires_grad:
+                        info.value = numbers
+                elif not t.requires_grad:
                     candidates.append(t)
             pending = consts.get(node, [])
             if len(pending) == 1 and len(candidates) == 1 and tuple(candidates[0].shape) == pending[0].shape:
-                pending[0].value = candidates[0]._data
+                pending[0].value = _numbers(candidates[0])
                 pending[0].name = self._name_of.get(_key(candidates[0]))
                 pending[0].symbol = pending[0].name
         for node, pending in consts.items():
@@ -328,7 +327,7 @@ class Graph:
 
     def check_not_freed(self, what):
         """Raise a clear error if a ``backward()`` already freed the saved tensors of this graph."""
-        if any(n.fn._released for n in self.nodes):
+        if any(n.fn.released for n in self.nodes):
             raise RuntimeError(
                 f"{what} needs the tensors this graph saved for backward, but a backward() already freed "
                 "them. Make the widget before calling backward(), or call backward(retain_graph=True) "

@@ -13,9 +13,8 @@ the panels then show the vector–Jacobian product that ``backward`` computes in
 
 import numpy as np
 
+from .._factories import tensor
 from ..autograd import grad_mode
-from ..autograd.function import _quietly
-from ..tensor import Tensor
 
 #: Nodes whose output element j depends only on element j of each (broadcast) input.
 ELEMENTWISE = frozenset(
@@ -33,11 +32,11 @@ MAX_ELEMENTS = 6
 def is_elementwise(fn):
     """True when local derivatives are one number per output element: a known elementwise op, or
     any single-output node whose output and inputs are all single numbers (custom Functions too)."""
-    if len(fn._output_meta) != 1:
+    if len(fn.output_meta) != 1:
         return False
     if fn.name() in ELEMENTWISE:
         return True
-    sizes = [int(np.prod(shape)) for shape, _ in (*fn._output_meta, *fn._input_meta)]
+    sizes = [int(np.prod(shape)) for shape, _ in (*fn.output_meta, *fn.input_meta)]
     return all(s == 1 for s in sizes)
 
 
@@ -46,22 +45,22 @@ def local_derivatives(fn):
     or None when the node is not elementwise, is too large, or its saved tensors were freed."""
     if not is_elementwise(fn):
         return None
-    shape, dtype = fn._output_meta[0]
+    shape, dtype = fn.output_meta[0]
     size = int(np.prod(shape))
     if dtype is None or size > MAX_ELEMENTS:
         return None
     result = {}
     try:
-        with grad_mode.no_grad():
+        with grad_mode.no_grad(), np.errstate(all="ignore"):
             for j in range(size):
                 onehot = np.zeros(size, dtype=dtype.numpy)
                 onehot[j] = 1
-                grads = _quietly(fn.apply, [Tensor._make(onehot.reshape(shape), dtype)])
+                grads = fn.apply([tensor(onehot.reshape(shape), dtype=dtype)])
                 for index, g in enumerate(grads):
                     if g is None:
                         continue
                     local = result.setdefault(index, np.zeros(shape, dtype=np.float64))
-                    local.reshape(-1)[j] = float(np.sum(g._data))
+                    local.reshape(-1)[j] = float(np.sum(g.detach().numpy()))
     except RuntimeError:  # saved tensors freed, or a backward that cannot run twice
         return None
     return result

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import _factories
-from ..autograd import engine, grad_mode
-from ..autograd.function import _quietly
+from ..autograd import engine, grad_mode, hooks
+from ..autograd.graph import get_gradient_edge
 from . import _format
 from .local import local_derivatives
 
@@ -89,17 +89,17 @@ def count_paths(graph, target, target_nr=0):
 
 def _contribution(graph, edges, seed, root_nr):
     g, nr = seed, root_nr
-    with grad_mode.no_grad():
+    with grad_mode.no_grad(), np.errstate(all="ignore"):
         for edge in edges:
             fn = edge.src.fn
-            grads = [None] * len(fn._output_meta)
+            grads = [None] * len(fn.output_meta)
             grads[nr] = g
-            out = _quietly(fn.apply, grads)
+            out = fn.apply(grads)
             g = out[edge.index]
             if g is None:
                 return None
             nr = edge.input_nr
-    return np.array(g._data, dtype=np.float64)
+    return np.array(g.detach().numpy(), dtype=np.float64)
 
 
 def find_paths(graph, target, target_nr=0, gradient=None, max_paths=MAX_PATHS):
@@ -108,7 +108,7 @@ def find_paths(graph, target, target_nr=0, gradient=None, max_paths=MAX_PATHS):
     total = count_paths(graph, target, target_nr)
     output = graph.output_tensor
     seed = gradient if gradient is not None else _factories.ones_like(output)
-    root_nr = output._output_nr if output._grad_fn is not None else 0
+    root_nr = output.output_nr if output.grad_fn is not None else 0
     scalar = all(int(np.prod(t.shape)) == 1 for t in graph.tensors)
     found = []
     stack = [(graph.root, ())]
@@ -139,7 +139,7 @@ def _path(graph, edges, seed, root_nr, scalar):
                 break
             factors.append(locs[edge.index])
         if factors is not None and contribution is not None:
-            product = float(np.prod([float(f) for f in factors])) * float(np.asarray(seed._data))
+            product = float(np.prod([float(f) for f in factors])) * float(seed.detach().numpy())
             if not np.isclose(product, float(contribution), rtol=1e-6, atol=1e-12):
                 factors = None  # a backward that is not a plain product: show the value only
     return Path(edges, contribution, factors)
@@ -150,32 +150,30 @@ def engine_gradient(output, tensor, gradient=None):
     ``.grad`` of tensors that called ``retain_grad()`` is restored). None if no gradient flows."""
     if gradient is None:
         gradient = _factories.ones_like(output)
-    edge = tensor._gradient_edge()
+    edge = get_gradient_edge(tensor)
     kept = _retained(output)
     try:
         events = engine.iter_backward(
-            [output._gradient_edge()], [gradient], retain_graph=True, inputs=[edge], accumulate_grad=False
+            [get_gradient_edge(output)], [gradient], retain_graph=True, inputs=[edge], accumulate_grad=False
         )
         *_, done = events
     finally:
         for t, old in kept:
-            t._grad = old
+            t.grad = old
     g = done.captured[0]
-    return None if g is None else np.array(g._data, dtype=np.float64)
+    return None if g is None else np.array(g.detach().numpy(), dtype=np.float64)
 
 
 def _retained(output):
     """(tensor, its .grad) for every tensor in the graph that called retain_grad()."""
-    fn = output._grad_fn
+    fn = output.grad_fn
     if fn is None:
         return []
     seen, stack, kept = {fn}, [fn], []
     while stack:
         node = stack.pop()
-        for ref in node._retain_grad_refs.values():
-            t = ref()
-            if t is not None:
-                kept.append((t, t._grad))
+        for t in hooks.retained_tensors(node).values():
+            kept.append((t, t.grad))
         for child, _ in node.next_functions:
             if child is not None and child not in seen:
                 seen.add(child)

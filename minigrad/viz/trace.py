@@ -28,6 +28,7 @@ import numpy as np
 
 from .. import _factories
 from ..autograd import engine
+from ..autograd.graph import get_gradient_edge
 from . import _format
 from .graph import Graph
 from .local import local_derivatives
@@ -109,7 +110,7 @@ class Trace:
         ready = self._cap([self._label(fn) for fn in state.ready_queue[:MAX_STATE]], len(state.ready_queue))
         deps_items = list(state.dependencies.items())
         if len(deps_items) > MAX_STATE:
-            deps_items = heapq.nlargest(MAX_STATE, deps_items, key=lambda item: item[0]._sequence_nr)
+            deps_items = heapq.nlargest(MAX_STATE, deps_items, key=lambda item: item[0].sequence_nr)
         deps = sorted(((self._label(fn), n) for fn, n in deps_items), key=lambda item: item[0])
         if len(state.dependencies) > MAX_STATE:
             deps.append((f"… {len(state.dependencies) - MAX_STATE} more nodes", "…"))
@@ -130,8 +131,8 @@ class Trace:
         g = self.graph
         L = g.output.symbol
         retained = [t for t in g.tensors if t.kind == "retained" and t.tensor is not None]
-        saved_grads = [(t.tensor, t.tensor._grad) for t in retained]
-        root_edge = output._gradient_edge()
+        saved_grads = [(t.tensor, t.tensor.grad) for t in retained]
+        root_edge = get_gradient_edge(output)
         events = engine.iter_backward(
             [root_edge], [self.gradient], retain_graph=True, accumulate_grad=False, snapshots=True
         )
@@ -151,7 +152,7 @@ class Trace:
                     sent.append(frame.edge)
                 if frame.kind == "accumulate":
                     grads[frame.leaf] = _format.array(event.total)
-                    self.leaf_totals[id(event.variable)] = np.array(event.total._data)
+                    self.leaf_totals[id(event.variable)] = np.array(event.total.detach().numpy())
                     finished.append(frame.node)
                 elif frame.kind == "run" and not g.node(event.node).is_accumulate:
                     finished.append(frame.node)
@@ -173,7 +174,7 @@ class Trace:
         finally:
             events.close()
             for t, old in saved_grads:
-                t._grad = old
+                t.grad = old
         if self.truncated:
             last = self.frames[-1]
             last.lines = last.lines + [
@@ -356,10 +357,12 @@ class Trace:
         locs = self._local(node)
         if out is not None and grad_in is not None and locs is not None and edge.index in locs:
             local = locs[edge.index]
-            g_in = np.asarray(grad_in._data, dtype=np.float64)
+            g_in = np.asarray(grad_in.detach().numpy(), dtype=np.float64)
             product = np.broadcast_to(g_in * local, local.shape)
             reduced = _sum_to_shape(product, edge.tensor.shape)
-            if np.allclose(reduced, np.asarray(grad_out._data, dtype=np.float64), rtol=1e-5, atol=1e-7):
+            if np.allclose(
+                reduced, np.asarray(grad_out.detach().numpy(), dtype=np.float64), rtol=1e-5, atol=1e-7
+            ):
                 u = out.symbol
                 if product.size == 1 and reduced.size == 1:
                     return (

@@ -7346,3 +7346,33 @@ def adam_adamw_rmsprop_reprs_defaults_and_errors(t):
         "adam_capturable_step_on_cpu": step_raises(O.Adam, capturable=True),
         "rmsprop_capturable_step_on_cpu": step_raises(O.RMSprop, capturable=True),
     }
+
+
+@case
+def engine_order_lone_root_off_the_path_to_inputs(t):
+    """A lone root goes into the ready queue unchecked (PyTorch's graph root): when it is not on a
+    path to ``inputs`` its tensor hooks still fire, its backward does not run (so a freed graph does
+    not raise), and nothing is accumulated."""
+    log = []
+    x = _logged(log, "x", t.tensor([1.0, 2.0], requires_grad=True))
+    z = t.tensor(3.0, requires_grad=True)
+    unrelated = z * 2
+    from_leaf = t.autograd.grad(x, inputs=(unrelated,), grad_outputs=t.ones(2), allow_unused=True)
+    y = _logged(log, "y", x * x)
+    y.sum().backward(retain_graph=False)
+    log.append("backward done")
+    freed = raises(lambda: t.autograd.grad(y, inputs=(unrelated,), grad_outputs=t.ones(2), allow_unused=True))
+    return {"from_leaf": list(from_leaf), "order": log, "freed_graph": freed, "x_grad": x.grad}
+
+
+@case
+def engine_order_several_roots_off_the_path_to_inputs(t):
+    """Several roots hang below PyTorch's GraphRoot: one that is not on a path to ``inputs`` never
+    enters the queue, and its hooks do not fire."""
+    log = []
+    a = t.tensor(2.0, requires_grad=True)
+    b = t.tensor(3.0, requires_grad=True)
+    u = _logged(log, "u", a * 2)
+    v = _logged(log, "v", b * 3)
+    grads = t.autograd.grad([u, v], inputs=(a,), allow_unused=True)
+    return {"grads": list(grads), "order": log}
