@@ -309,7 +309,7 @@ class BackwardNode(Node):
         that as it sends it along its edge (PyTorch's ``validate_outputs``); :meth:`apply` too.
 
         It runs in the caller's modes: the engine calls it with numpy's warnings off and grad mode
-        on only with ``create_graph`` (wrap other calls in ``_quietly``)."""
+        on only with ``create_graph`` (wrap other calls in ``grad_mode.quietly``)."""
         grads = grad_outputs
         # (grads[0] and len first: cheap tests that usually settle it — one output, with a gradient)
         if (grads[0] is None or len(grads) > 1) and self._materialize_grads and _any_none(grads):

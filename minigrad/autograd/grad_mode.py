@@ -9,6 +9,7 @@ was in force when it was entered.
 """
 
 import functools
+from collections.abc import Callable
 
 import numpy as np
 
@@ -207,8 +208,9 @@ def _run_in_modes(grad_enabled, function, *args, **kwargs):
         state["enabled"] = previous
 
 
-def _quietly(function, *args, **kwargs):
-    """``function(*args, **kwargs)`` with numpy's floating-point warnings off, grad mode unchanged."""
+def quietly(function: Callable, *args, **kwargs):
+    """``function(*args, **kwargs)`` with numpy's floating-point warnings off, grad mode unchanged:
+    inf and nan are results, as in PyTorch (an optimizer step runs this way)."""
     return _run_in_modes(_state["enabled"], function, *args, **kwargs)
 
 

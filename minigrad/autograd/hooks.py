@@ -30,6 +30,11 @@ class RemovableHandle:
         self._hooks = hooks
         self._key = key
 
+    @property
+    def id(self) -> int:
+        """The hook's id, unique among all hooks (PyTorch's ``RemovableHandle.id``)."""
+        return self._key
+
     def __repr__(self) -> str:  # (PyTorch's class is torch.utils.hooks.RemovableHandle; no address)
         return "<minigrad.utils.hooks.RemovableHandle object>"
 
