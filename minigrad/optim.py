@@ -5,7 +5,7 @@ from collections import defaultdict
 
 from . import _warnings
 from ._factories import zeros, zeros_like
-from ._inplace import add_untracked_
+from ._inplace import add_untracked_ as _add_  # (lesson 12 prints Adam's update with this name)
 from .autograd.grad_mode import no_grad, quietly
 from .tensor import Tensor
 
@@ -133,7 +133,7 @@ class SGD(Optimizer):
                     else:
                         buf.mul_(momentum).add_(d_p, alpha=1 - group["dampening"])
                     d_p = d_p + momentum * buf if group["nesterov"] else buf
-                add_untracked_(p, d_p, alpha=-group["lr"])
+                _add_(p, d_p, alpha=-group["lr"])
 
 
 # --- Adam, AdamW, RMSprop -------------------------------------------------------------------------
@@ -273,7 +273,7 @@ class Adam(Optimizer):
 
                 step_size = lr / (1 - beta1**t)
                 denominator = _bias_corrected_denominator(v, beta2, t, group["eps"])
-                add_untracked_(p, -step_size * m / denominator, alpha=1)
+                _add_(p, -step_size * m / denominator, alpha=1)
 
 
 class AdamW(Adam):
@@ -394,6 +394,6 @@ class RMSprop(Optimizer):
                 if momentum > 0:
                     buf = state["momentum_buffer"]
                     buf.mul_(momentum).add_(grad / denominator)
-                    add_untracked_(p, buf, alpha=-group["lr"])
+                    _add_(p, buf, alpha=-group["lr"])
                 else:
-                    add_untracked_(p, -group["lr"] * grad / denominator, alpha=1)
+                    _add_(p, -group["lr"] * grad / denominator, alpha=1)
