@@ -36,15 +36,6 @@ class Size(tuple):
         return n
 
 
-_NON_LEAF_GRAD_WARNING = (
-    "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad attribute "
-    "won't be populated during autograd.backward(). If you indeed want the .grad field to be populated "
-    "for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. If you access the non-leaf "
-    "Tensor by mistake, make sure you access the leaf Tensor instead. See "
-    "github.com/pytorch/pytorch/pull/30531 for more information."
-)
-
-
 class VersionCounter:
     """Counts in-place changes to a tensor's storage; shared by the tensor, its views and detach().
     (It starts at the class's 0; the first ``value += 1`` gives the counter its own value.)"""
@@ -229,7 +220,7 @@ class Tensor:
         """The gradient accumulated by backward(); None until then, and always None on a non-leaf
         unless you called ``retain_grad()`` on it (reading it then warns, as PyTorch does)."""
         if self._grad_fn is not None and not self._retains_grad and self._grad is None:
-            _warnings.warn(_NON_LEAF_GRAD_WARNING)
+            _warnings.warn(_warnings.NON_LEAF_GRAD)
         return self._grad
 
     @grad.setter
@@ -276,20 +267,6 @@ class Tensor:
 
     def is_inference(self) -> bool:
         return self._is_inference
-
-    # --- views -------------------------------------------------------------------------------
-    def _check_view_is_current(self):
-        if (
-            self._base is not None
-            and self._requires_grad
-            and self._version_counter.value != self._view_version
-        ):
-            raise RuntimeError(
-                "minigrad cannot use this view in autograd: its storage was modified in "
-                "place after the view was taken, and minigrad (unlike PyTorch) does not "
-                "rebuild a view's history. Take the view again after the in-place "
-                "operation."
-            )
 
     def detach(self) -> Tensor:
         """The same numbers (shared storage and version counter), cut off from the graph."""

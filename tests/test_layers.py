@@ -198,3 +198,23 @@ def test_the_private_field_check_finds_a_private_read():
 @pytest.mark.parametrize("path", UPPER_FILES, ids=lambda p: str(p.relative_to(ROOT.parent)))
 def test_viz_nn_and_optim_read_no_private_field_of_the_core(path):
     assert private_reads(path.read_text(), core_private_fields()) == []
+
+
+# --- the reading path: what docs/reading-minigrad.md sends a learner through --------------------------
+READING_PATH = [ROOT / "tensor.py", ROOT / "autograd" / "function.py", ROOT / "autograd" / "engine.py"]
+DOCS = ROOT.parent / "docs" / "reading-minigrad.md"
+
+
+def reading_path_lines():
+    """Counted as ``wc -l`` counts: newline characters."""
+    return [path.read_text().count("\n") for path in READING_PATH]
+
+
+def test_the_reading_path_is_at_most_1000_lines():
+    assert sum(reading_path_lines()) <= 1000
+
+
+def test_the_docs_state_the_reading_path_length_that_is_measured():
+    counts = reading_path_lines()
+    stated = f"{sum(counts):,} lines together (`wc -l`: {' + '.join(str(n) for n in counts)};"
+    assert stated in DOCS.read_text()

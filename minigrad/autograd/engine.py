@@ -30,10 +30,10 @@ from collections.abc import Iterator
 from ..tensor import Tensor
 from . import anomaly_mode, events, exec_info, hooks, input_buffer, known_zeros
 from .events import *  # noqa: F403  (re-exported: engine.GradSent and the other events)
-from .function import AccumulateGrad, Node, _all_none
+from .function import AccumulateGrad, Node
 from .grad_mode import _run_in_modes
 from .ready_queue import ReadyQueue
-from .validate_outputs import validate_grad
+from .validate_outputs import all_none, validate_grad
 
 
 def count_dependencies(root_nodes: list[Node]) -> dict[Node, int]:
@@ -139,7 +139,7 @@ class GraphTask:
             else:
                 # 4. run the node: the chain rule (or known zeros), its hooks, its saved tensors freed
                 first = grads[0]
-                if first is None and _all_none(grads):
+                if first is None and all_none(grads):
                     results = (None,) * len(node.needs_input_grad)
                 elif first is not None and first._known_zero and known_zeros.only_known_zeros(node, grads):
                     results = known_zeros.zeros_for_inputs(node)
