@@ -17,10 +17,15 @@ calls ``torch.autograd.backward``.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from . import _dtypes, _printing, _warnings
 from ._grad_state import grad_state
+
+if TYPE_CHECKING:  # (for annotations only: autograd is the layer above)
+    from .autograd.function import Node
 
 
 class Size(tuple):
@@ -163,7 +168,7 @@ class Tensor:
     def device(self) -> str:
         return "cpu"
 
-    def _is_zerotensor(self):
+    def _is_zerotensor(self) -> bool:
         """PyTorch's test for its "ZeroTensor": here, the known zeros of ``autograd.known_zeros``
         (the zero gradient of ``sgn``, as autograd.grad or a hook may hand it to you)."""
         return self._known_zero
@@ -175,7 +180,7 @@ class Tensor:
         return self._grad_fn is None
 
     @property
-    def grad_fn(self):  # -> minigrad.autograd.function.Node | None
+    def grad_fn(self) -> Node | None:
         """The backward-graph node that produced this tensor, or None for a leaf."""
         return self._grad_fn
 
@@ -281,5 +286,5 @@ class Tensor:
         self._requires_grad = False
         return self
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return _printing.tensor_repr(self)

@@ -1,19 +1,17 @@
-"""What only a ``Function`` of yours needs: PyTorch's extras for custom Functions.
-
-The built-in ops use none of these; the custom-Function lesson (07) uses them all:
+"""What a ``Function`` of your own may use beyond ``forward``/``backward``: PyTorch's extras.
 
 - PyTorch 2's second style, ``forward(*args)`` without ``ctx`` plus a static
   ``setup_context(ctx, inputs, output)`` that saves what backward needs;
 - ``ctx.mark_dirty(x)``: forward changed ``x`` in place, which is allowed only where an in-place
-  operation would be (not on a leaf that requires grad);
-- the node of your Function prints with its module path, as PyTorch prints the nodes of Functions
-  written in Python.
+  operation would be (not on a leaf that requires grad), and ``x`` must be returned;
+- ``ctx.mark_non_differentiable(y)``: an output without gradient (the built-in ``max`` uses it for
+  its indices);
 - ``ctx.set_materialize_grads(False)``: backward receives None, not zeros, for an output that got
   no gradient;
-- ``once_differentiable`` (in :mod:`~minigrad.autograd.function`, where PyTorch has it).
+- the node of your Function prints with its module path, as PyTorch prints the nodes of Functions
+  written in Python.
 
-``mark_non_differentiable`` is here too: the built-in ops use it for integer outputs (``max``'s
-indices); PyTorch's ``FunctionCtx`` has these four methods.
+(``once_differentiable`` is in :mod:`~minigrad.autograd.function`, where PyTorch has it.)
 """
 
 from __future__ import annotations

@@ -29,6 +29,7 @@ import itertools
 import traceback
 import weakref
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -67,20 +68,20 @@ class Node:
 
     # Class-level defaults, shared until a node needs its own (graphs have many nodes; most have
     # no hooks, so creating a node sets only its sequence number).
-    next_functions = ()
+    next_functions: tuple[tuple[Node | None, int], ...] = ()
     _tensor_pre_hooks = NO_HOOKS  # output_nr -> [(hook id, fn)]: tensor hooks
     _retain_grad_refs = NO_HOOKS  # output_nr -> weakref of a tensor that retains grad
     _pre_hooks = ()  # [(hook id, fn)]: the node's own hooks, fn(grad_outputs), before it runs
     _post_hooks = ()  # [(hook id, fn)]: fn(grad_inputs, grad_outputs), after it has run
-    _has_hooks = False  # set once any of the four above is: the engine's one test per node
+    _has_hooks: bool = False  # set once any of the four above is: the engine's one test per node
     _input_meta = ()  # (shape, dtype) of each tensor input: gradients must match them
     _output_meta = ()  # (shape, dtype) of each output
-    _n_outputs = 1  # how many outputs: the slots of the node's input buffer in the engine
+    _n_outputs: int = 1  # how many outputs: the slots of the node's input buffer in the engine
     _released = False
     _forward_trace = None  # set in anomaly mode: where the forward op was called
     _python_function = False  # True for the nodes of Functions that PyTorch, too, has in Python
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._sequence_nr = next(_sequence_counter)
 
     @property
@@ -114,7 +115,7 @@ class Node:
         """The node's class name, e.g. ``MulBackward0``."""
         return type(self).__name__
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         # PyTorch prints '<MulBackward0 object at 0x7f...>'; minigrad leaves the address out so that
         # notebook outputs are the same in every run. (The class name: name() may add a namespace.)
         return f"<{type(self).__name__} object>"
@@ -142,7 +143,7 @@ class AccumulateGrad(Node):
     is taken out of place, so that ``.grad`` keeps its own ``grad_fn``.
     """
 
-    def __init__(self, variable):
+    def __init__(self, variable: Tensor) -> None:
         super().__init__()
         self.variable = variable
         self._input_meta = ((variable._data.shape, variable._dtype),)
@@ -193,12 +194,12 @@ class BackwardNode(ContextExtras, Node):
     ``MyReLU`` gets ``MyReLUBackward``; built-in ops give PyTorch's names, e.g. ``MulBackward0``."""
 
     _forward_cls = None
-    needs_input_grad = ()
+    needs_input_grad: tuple[bool, ...] = ()
     _to_save = ()
-    _saved = ()
+    _saved: tuple = ()  # a SavedTensor (or None) per tensor saved: see saved_tensors
     # per edge (in the order of next_functions): (next node, input_nr, forward argument index,
     # the input's shape, dtype)
-    _edges = ()
+    _edges: tuple[tuple[Node | None, int, int, tuple[int, ...], Any], ...] = ()
     _other_arg_positions = ()  # forward argument index of each argument that is not a tensor
 
     # --- the ctx API used inside forward and backward -------------------------------------------
@@ -291,7 +292,7 @@ class Function(metaclass=_FunctionMeta):
     (``inputs``: forward's arguments, defaults included; ``output``: what forward returned)."""
 
     @staticmethod
-    def forward(ctx, *args, **kwargs):
+    def forward(ctx: BackwardNode, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError("You must implement the forward function for custom autograd.Function.")
 
     setup_context = staticmethod(custom_function.no_setup_context)
@@ -301,7 +302,7 @@ class Function(metaclass=_FunctionMeta):
     sums_to_shape = False  # True when backward sums a broadcast input's gradient back to its shape
 
     @staticmethod
-    def backward(ctx, *grad_outputs):
+    def backward(ctx: BackwardNode, *grad_outputs: Tensor | None) -> Any:
         raise NotImplementedError(
             "You must implement either the backward or vjp method for your "
             "custom autograd.Function to use it with backward mode AD."
@@ -315,7 +316,7 @@ class Function(metaclass=_FunctionMeta):
         )
 
     @classmethod
-    def apply(cls, *args, **kwargs):  # -> what forward returns
+    def apply(cls, *args: Any, **kwargs: Any) -> Any:  # what forward returns
         """Run ``forward`` and, when any input requires grad, record a node for ``backward``."""
         state = _grad_state
         if state["enabled"]:
@@ -413,11 +414,11 @@ class DelayedError(Function):
     qualified_node_name = "minigrad::autograd::Error"
 
     @staticmethod
-    def forward(ctx, *tensors):
+    def forward(ctx: BackwardNode, *tensors: Tensor | None) -> tuple[Tensor | None, ...]:
         return tensors
 
     @staticmethod
-    def backward(ctx, *grads):
+    def backward(ctx: BackwardNode, *grads: Tensor | None) -> tuple[Tensor | None, ...]:
         raise RuntimeError(
             "trying to differentiate twice a function that was marked with @once_differentiable"
         )
@@ -429,7 +430,7 @@ def once_differentiable(backward: Callable) -> Callable:
     (``create_graph=True`` and then backward) raises instead of giving a wrong second derivative."""
 
     @functools.wraps(backward)
-    def wrapper(ctx, *grads):
+    def wrapper(ctx: BackwardNode, *grads: Tensor | None) -> Any:
         with grad_mode.no_grad():
             outputs = backward(ctx, *grads)
         if not grad_mode.is_grad_enabled():
