@@ -40,7 +40,7 @@ from .grad_mode import _IGNORE_ALL, _errstate_var, _marked_inference, _no_graph_
 from .grad_mode import _state as _grad_state
 from .hooks import NO_HOOKS, RemovableHandle
 from .input_buffer import add_in_place
-from .saved_tensors import _contains, check_view_is_current, save
+from .saved_tensors import FREED_MESSAGE, _contains, check_view_is_current, save
 from .validate_outputs import check_gradient_count, check_no_gradient_for_non_tensors, validate_grad
 
 _sequence_counter = itertools.count()
@@ -211,7 +211,12 @@ class BackwardNode(ContextExtras, Node):
     @property
     def saved_tensors(self) -> tuple[Tensor | None, ...]:
         """The tensors given to ``save_for_backward``, checked and unpacked."""
-        return saved_tensors.unpack_all(self)
+        if self._released:
+            raise RuntimeError(FREED_MESSAGE)
+        unpacked = []  # (a loop here: a call or a comprehension would cost each backward a call)
+        for saved in self._saved:
+            unpacked.append(None if saved is None else saved.unpack(self))
+        return tuple(unpacked)
 
     def _release_saved(self) -> None:
         """Free the saved tensors (backward without ``retain_graph`` does, for nodes that saved

@@ -228,14 +228,7 @@ def saved_values(node) -> list:
     return values
 
 
-# --- reading them back: ``ctx.saved_tensors``, ``grad_fn._saved_self`` -------------------------------
-def unpack_all(node) -> tuple:
-    """``ctx.saved_tensors``: the tensors given to ``save_for_backward``, checked and unpacked."""
-    if node._released:
-        raise RuntimeError(FREED_MESSAGE)
-    return tuple([None if saved is None else saved.unpack(node) for saved in node._saved])
-
-
+# --- reading them back by name: ``grad_fn._saved_self`` -------------------------------
 def saved_by_name(node, index: int):
     """What ``grad_fn._saved_self`` and the like return: the ``index``-th saved tensor. An input
     comes back as the very tensor; the node's own output as a new tensor with the same numbers.
