@@ -3,7 +3,7 @@
 Write ``import minigrad as torch`` and the course's code runs unchanged on PyTorch when you swap the
 import back. ``import minigrad`` imports only numpy; drawing and widgets live in :mod:`minigrad.viz`.
 
-**The reading path** (about 1,150 lines; ``docs/reading-minigrad.md`` walks through it with
+**The reading path** (under 1,000 lines; ``docs/reading-minigrad.md`` walks through it with
 ``(x * w).tanh().sum().backward()``):
 
 1. :mod:`minigrad.tensor` — the Tensor: numbers, ``requires_grad``, ``grad``, ``grad_fn``, leaves;

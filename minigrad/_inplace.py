@@ -3,6 +3,8 @@
 tensor's history moves to the new node), then writes it into the tensor's storage and counts one
 more version, so that a backward that saved the old numbers refuses to use them."""
 
+import numpy as np
+
 from . import _dtypes
 from ._arguments import _NOT_GIVEN, _wrap_number
 from ._grad_state import grad_state
@@ -134,3 +136,27 @@ def copy_(self, src):
 
 
 Tensor.zero_, Tensor.fill_, Tensor.copy_ = zero_, fill_, copy_
+
+
+# --- an optimizer's step ------------------------------------------------------------------------
+def add_untracked_(param: Tensor, update: Tensor, alpha: float) -> Tensor:
+    """``param.add_(update, alpha=alpha)`` for an optimizer step, written straight into the storage.
+
+    A step records nothing, so the bookkeeping of an in-place *operation* (a Function call, a copy
+    kept for the graph) has nothing to do; PyTorch's SGD skips it too, with one fused call for all
+    parameters (``torch._foreach_add_``). The numbers are ``add_``'s: α·update rounded to the
+    parameter's dtype, then added. The version counter moves, so a graph that saved the parameter
+    still notices the change. Anything unusual (other dtype or shape, integers, an inference tensor)
+    goes through ``add_`` itself, with its checks and errors. Call it with recording off (``no_grad``)
+    and, for PyTorch's inf and nan without warnings, inside ``grad_mode.quietly``."""
+    data = param._data
+    if (
+        update._dtype is param._dtype
+        and param._dtype.is_floating_point
+        and update._data.shape == data.shape
+        and not param._is_inference
+    ):
+        np.add(data, update._data * alpha, out=data)
+        _bump_version(param)
+        return param
+    return param.add_(update, alpha=alpha)

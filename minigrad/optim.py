@@ -3,12 +3,11 @@
 
 from collections import defaultdict
 
-import numpy as np
-
 from . import _warnings
 from ._factories import zeros, zeros_like
-from .autograd.grad_mode import _quietly, no_grad
-from .tensor import Tensor, _bump_version
+from ._inplace import add_untracked_ as _add_  # (lesson 12 prints Adam's update with this name)
+from .autograd.grad_mode import no_grad, quietly
+from .tensor import Tensor
 
 
 def _check_duplicates(groups):
@@ -115,7 +114,7 @@ class SGD(Optimizer):
     @no_grad()
     def step(self):
         # numpy's warnings off once for the whole update: inf and nan are results, as in PyTorch
-        _quietly(self._update_parameters)
+        quietly(self._update_parameters)
 
     def _update_parameters(self):
         for group in self.param_groups:
@@ -135,29 +134,6 @@ class SGD(Optimizer):
                         buf.mul_(momentum).add_(d_p, alpha=1 - group["dampening"])
                     d_p = d_p + momentum * buf if group["nesterov"] else buf
                 _add_(p, d_p, alpha=-group["lr"])
-
-
-def _add_(param, update, alpha):
-    """``param.add_(update, alpha=alpha)``, written straight into the parameter's storage.
-
-    An optimizer step records nothing, so the bookkeeping of an in-place *operation* (a Function
-    call, a copy kept for the graph) has nothing to do; PyTorch's SGD skips it too, with one fused
-    call for all parameters (``torch._foreach_add_``). The numbers are ``add_``'s: α·update rounded
-    to the parameter's dtype, then added. The version counter moves, so a graph that saved the
-    parameter still notices the change. Anything unusual (other dtype or shape, integers, an
-    inference tensor) goes through ``add_`` itself, with its checks and errors. (Called with numpy's
-    warnings off, by ``step``.)"""
-    data = param._data
-    if (
-        update._dtype is param._dtype
-        and param._dtype.is_floating_point
-        and update._data.shape == data.shape
-        and not param._is_inference
-    ):
-        np.add(data, update._data * alpha, out=data)
-        _bump_version(param)
-    else:
-        param.add_(update, alpha=alpha)
 
 
 # --- Adam, AdamW, RMSprop -------------------------------------------------------------------------
@@ -260,7 +236,7 @@ class Adam(Optimizer):
 
     @no_grad()
     def step(self):
-        _quietly(self._update_parameters)
+        quietly(self._update_parameters)
 
     def _update_parameters(self):
         for group in self.param_groups:
@@ -383,7 +359,7 @@ class RMSprop(Optimizer):
 
     @no_grad()
     def step(self):
-        _quietly(self._update_parameters)
+        quietly(self._update_parameters)
 
     def _update_parameters(self):
         for group in self.param_groups:

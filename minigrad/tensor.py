@@ -17,10 +17,15 @@ calls ``torch.autograd.backward``.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from . import _dtypes, _printing, _warnings
 from ._grad_state import grad_state
+
+if TYPE_CHECKING:  # (for annotations only: autograd is the layer above)
+    from .autograd.function import Node
 
 
 class Size(tuple):
@@ -34,15 +39,6 @@ class Size(tuple):
         for s in self:
             n *= s
         return n
-
-
-_NON_LEAF_GRAD_WARNING = (
-    "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad attribute "
-    "won't be populated during autograd.backward(). If you indeed want the .grad field to be populated "
-    "for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. If you access the non-leaf "
-    "Tensor by mistake, make sure you access the leaf Tensor instead. See "
-    "github.com/pytorch/pytorch/pull/30531 for more information."
-)
 
 
 class VersionCounter:
@@ -172,7 +168,7 @@ class Tensor:
     def device(self) -> str:
         return "cpu"
 
-    def _is_zerotensor(self):
+    def _is_zerotensor(self) -> bool:
         """PyTorch's test for its "ZeroTensor": here, the known zeros of ``autograd.known_zeros``
         (the zero gradient of ``sgn``, as autograd.grad or a hook may hand it to you)."""
         return self._known_zero
@@ -184,7 +180,7 @@ class Tensor:
         return self._grad_fn is None
 
     @property
-    def grad_fn(self):  # -> minigrad.autograd.function.Node | None
+    def grad_fn(self) -> Node | None:
         """The backward-graph node that produced this tensor, or None for a leaf."""
         return self._grad_fn
 
@@ -229,7 +225,7 @@ class Tensor:
         """The gradient accumulated by backward(); None until then, and always None on a non-leaf
         unless you called ``retain_grad()`` on it (reading it then warns, as PyTorch does)."""
         if self._grad_fn is not None and not self._retains_grad and self._grad is None:
-            _warnings.warn(_NON_LEAF_GRAD_WARNING)
+            _warnings.warn(_warnings.NON_LEAF_GRAD)
         return self._grad
 
     @grad.setter
@@ -277,20 +273,6 @@ class Tensor:
     def is_inference(self) -> bool:
         return self._is_inference
 
-    # --- views -------------------------------------------------------------------------------
-    def _check_view_is_current(self):
-        if (
-            self._base is not None
-            and self._requires_grad
-            and self._version_counter.value != self._view_version
-        ):
-            raise RuntimeError(
-                "minigrad cannot use this view in autograd: its storage was modified in "
-                "place after the view was taken, and minigrad (unlike PyTorch) does not "
-                "rebuild a view's history. Take the view again after the in-place "
-                "operation."
-            )
-
     def detach(self) -> Tensor:
         """The same numbers (shared storage and version counter), cut off from the graph."""
         t = Tensor._make(self._data, self._dtype)
@@ -304,5 +286,5 @@ class Tensor:
         self._requires_grad = False
         return self
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return _printing.tensor_repr(self)

@@ -140,3 +140,81 @@ def test_no_import_cycle_at_module_level():
 def test_the_tensor_imports_no_autograd_and_no_ops():
     _, imports = module_level_imports(ROOT / "tensor.py")
     assert not [i for i in imports if i.startswith(("minigrad.autograd", "minigrad.ops"))]
+
+
+# --- the upper layers use the core's public names only ------------------------------------------
+CORE_FILES = [
+    ROOT / "tensor.py",
+    *sorted((ROOT / "autograd").glob("*.py")),
+    *sorted((ROOT / "ops").glob("*.py")),
+]
+UPPER_FILES = [*sorted((ROOT / "viz").rglob("*.py")), *sorted((ROOT / "nn").rglob("*.py")), ROOT / "optim.py"]
+# PyTorch's own names that start with "_": ``x._version``, ``grad_fn._saved_self`` and the like
+PYTORCH_NAMES = ("_version", "_saved_")
+
+
+def is_private(name):
+    return name.startswith("_") and not name.startswith("__") and not name.startswith(PYTORCH_NAMES)
+
+
+def core_private_fields():
+    """The private attributes of core objects (tensors, nodes, hook handles): every ``_name`` the
+    core stores on an object (``t._data = ...``) or defines on ``Tensor`` and the node classes."""
+    from minigrad.autograd.function import AccumulateGrad, BackwardNode, Node
+    from minigrad.tensor import Tensor
+
+    names = {n for cls in (Tensor, Node, BackwardNode, AccumulateGrad) for n in dir(cls) if is_private(n)}
+    for path in CORE_FILES:
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store) and is_private(node.attr):
+                names.add(node.attr)
+    return names
+
+
+def private_reads(source, fields):
+    """``obj._field`` in ``source`` for a core field, on anything but the class's own ``self``/``cls``."""
+    return [
+        f"line {node.lineno}: {ast.unparse(node)}"
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Attribute)
+        and node.attr in fields
+        and not (isinstance(node.value, ast.Name) and node.value.id in ("self", "cls"))
+    ]
+
+
+def test_the_private_field_check_finds_a_private_read():
+    fields = core_private_fields()
+    assert {"_data", "_dtype", "_grad_fn", "_edges", "_key"} <= fields
+    assert private_reads("def f(p, u):\n    p._data += u._data\n", fields) == [
+        "line 2: p._data",
+        "line 2: u._data",
+    ]
+    assert (
+        private_reads("class M:\n    def f(self):\n        return self._data, t.grad, t._version\n", fields)
+        == []
+    )
+
+
+@pytest.mark.parametrize("path", UPPER_FILES, ids=lambda p: str(p.relative_to(ROOT.parent)))
+def test_viz_nn_and_optim_read_no_private_field_of_the_core(path):
+    assert private_reads(path.read_text(), core_private_fields()) == []
+
+
+# --- the reading path: what docs/reading-minigrad.md sends a learner through --------------------------
+READING_PATH = [ROOT / "tensor.py", ROOT / "autograd" / "function.py", ROOT / "autograd" / "engine.py"]
+DOCS = ROOT.parent / "docs" / "reading-minigrad.md"
+
+
+def reading_path_lines():
+    """Counted as ``wc -l`` counts: newline characters."""
+    return [path.read_text().count("\n") for path in READING_PATH]
+
+
+def test_the_reading_path_is_at_most_1000_lines():
+    assert sum(reading_path_lines()) <= 1000
+
+
+def test_the_docs_state_the_reading_path_length_that_is_measured():
+    counts = reading_path_lines()
+    stated = f"{sum(counts):,} lines together (`wc -l`: {' + '.join(str(n) for n in counts)};"
+    assert stated in DOCS.read_text()

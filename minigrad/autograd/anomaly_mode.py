@@ -8,15 +8,22 @@ as PyTorch's does ("Error detected in SqrtBackward0. Traceback of forward call t
 error: ..."). It costs time, so it is off by default.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from .. import _warnings
 from ..tensor import Tensor
 
+if TYPE_CHECKING:  # (for annotations only: function.py imports this module)
+    from .function import BackwardNode, Node
+
 _state = {"enabled": False, "check_nan": True}
 
 
-def is_anomaly_enabled():
+def is_anomaly_enabled() -> bool:
     return _state["enabled"]
 
 
@@ -58,7 +65,7 @@ class detect_anomaly:
         return False
 
 
-def run_backward(node, grads):
+def run_backward(node: BackwardNode, grads: list[Tensor | None]) -> tuple[Tensor | None, ...]:
     """How the engine runs a node in anomaly mode: a NaN in what it computed raises, naming the node,
     and any error in its backward (a NaN, a tensor changed in place, ...) is preceded by a warning
     with the traceback of the node's forward call, as in PyTorch."""
@@ -72,7 +79,7 @@ def run_backward(node, grads):
     return results
 
 
-def check_nan(node, results) -> None:
+def check_nan(node: BackwardNode, results: tuple[Tensor | None, ...]) -> None:
     """Raise if a gradient ``node`` computed (``results``, one per argument of its forward) contains
     NaN, naming the node in PyTorch's one line (the warning of :func:`warn_forward_call` shows where
     its forward was called)."""
@@ -82,7 +89,7 @@ def check_nan(node, results) -> None:
             raise RuntimeError(f"Function '{node.name()}' returned nan values in its {i}th output.")
 
 
-def warn_forward_call(node) -> None:
+def warn_forward_call(node: Node) -> None:
     """Warn with the traceback of the forward call that made ``node`` (recorded while anomaly mode
     was on, see ``Function.apply``), in PyTorch's words."""
     trace = node._forward_trace

@@ -30,10 +30,10 @@ from collections.abc import Iterator
 from ..tensor import Tensor
 from . import anomaly_mode, events, exec_info, hooks, input_buffer, known_zeros
 from .events import *  # noqa: F403  (re-exported: engine.GradSent and the other events)
-from .function import AccumulateGrad, Node, _all_none
+from .function import AccumulateGrad, Node
 from .grad_mode import _run_in_modes
 from .ready_queue import ReadyQueue
-from .validate_outputs import validate_grad
+from .validate_outputs import all_none, validate_grad
 
 
 def count_dependencies(root_nodes: list[Node]) -> dict[Node, int]:
@@ -85,25 +85,25 @@ class GraphTask:
             if self.dependencies.get(node, 0) == 0:
                 self.ready.push(node) if self.should_run(node) or len(roots) == 1 else self.skip(node)
 
-    def should_run(self, node):
+    def should_run(self, node: Node) -> bool:
         """Only nodes on a path to ``inputs``, or captured, join the ready queue (see exec_info)."""
         return self.needed is None or node in self.needed or node in self.captures
 
-    def skip(self, node):
+    def skip(self, node: Node) -> None:
         """A node that is ready but must not run: it never joins the queue."""
         del self.buffers[node]
         if self.report:
             self.emit(events.NodeSkipped, node)
 
-    def emit(self, event, *fields):
+    def emit(self, event: type[events.Event], *fields: object) -> None:
         """Report an event of this step (called only when ``report``: someone watches)."""
         self.report(event(self.steps, *fields, self.state()))
 
-    def state(self):
+    def state(self) -> events.EngineState | None:
         """A copy of the bookkeeping for an event, or None without ``snapshots``."""
         return events.EngineState.of(self) if self.snapshots else None
 
-    def walk(self):
+    def walk(self) -> Iterator[None]:
         """Steps 3–6 until no node is ready, one node per step. A generator: with ``report`` it yields
         after each step (the caller takes the events out); without, it runs to the end at the first
         ``next()``. (A node that became ready alone, the queue empty, would come straight back out:
@@ -139,7 +139,7 @@ class GraphTask:
             else:
                 # 4. run the node: the chain rule (or known zeros), its hooks, its saved tensors freed
                 first = grads[0]
-                if first is None and _all_none(grads):
+                if first is None and all_none(grads):
                     results = (None,) * len(node.needs_input_grad)
                 elif first is not None and first._known_zero and known_zeros.only_known_zeros(node, grads):
                     results = known_zeros.zeros_for_inputs(node)
@@ -192,7 +192,7 @@ class GraphTask:
                 yield
         self.steps = step
 
-    def accumulate(self, node, grad):
+    def accumulate(self, node: AccumulateGrad, grad: Tensor) -> None:
         """Step 6: add ``grad`` into the leaf's ``.grad`` (a dry run only says what the sum would be)."""
         if self.accumulate_grad:
             total = node.accumulate(grad)
@@ -237,7 +237,7 @@ def iter_backward(roots: list[tuple[Node, int]], grad_roots: list, *, retain_gra
     yield events.GraphTaskFinished(task.steps, tuple(task.captured), task.state())
 
 
-def run_backward(roots: list[tuple[Node, int]], grad_roots: list, **options) -> list:
+def run_backward(roots: list[tuple[Node, int]], grad_roots: list, **options: object) -> list:
     """Run the engine to the end and return the captured gradients (for ``autograd.grad``). Python's
     cycle collector is paused meanwhile: minigrad's graphs have no reference cycles (tests check
     it), so it would only walk the whole graph again and again (PyTorch's graph is in C++)."""

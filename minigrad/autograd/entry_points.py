@@ -16,7 +16,7 @@ import numpy as np
 
 from .. import _warnings
 from ..tensor import Tensor
-from . import engine
+from . import engine, saved_tensors
 from .function import gradient_edge
 
 _CREATE_GRAPH_WARNING = (
@@ -63,7 +63,7 @@ def _root_edges(outputs):
     for i, out in enumerate(outputs):
         if not out.requires_grad:
             raise RuntimeError(f"element {i} of tensors does not require grad and does not have a grad_fn")
-        out._check_view_is_current()
+        saved_tensors.check_view_is_current(out)
         edges.append(gradient_edge(out))
     return edges
 

@@ -25,27 +25,25 @@ Leaves that require grad end in an ``AccumulateGrad`` node, which adds what arri
 from __future__ import annotations
 
 import functools
-import inspect
 import itertools
 import traceback
 import weakref
 from collections.abc import Callable
-from types import MappingProxyType
+from typing import Any
 
 import numpy as np
 
 from ..tensor import Tensor, _bump_version, _new_tensor
-from . import anomaly_mode, grad_mode
-from .custom_function import _check_dirty, _custom_node_repr, _forward_then_setup_context, _no_setup_context
+from . import anomaly_mode, custom_function, grad_mode, hooks, saved_tensors
+from .custom_function import ContextExtras, any_none, check_dirty, materialize_grads
 from .grad_mode import _IGNORE_ALL, _errstate_var, _marked_inference, _no_graph_context, _run_in_modes
 from .grad_mode import _state as _grad_state
-from .hooks import RemovableHandle, add_hook
-from .saved_tensors import FREED_MESSAGE, _contains, save
-from .validate_outputs import validate_grad
+from .hooks import NO_HOOKS, RemovableHandle
+from .input_buffer import add_in_place
+from .saved_tensors import FREED_MESSAGE, _contains, check_view_is_current, save
+from .validate_outputs import check_gradient_count, check_no_gradient_for_non_tensors, validate_grad
 
 _sequence_counter = itertools.count()
-
-_NO_HOOKS = MappingProxyType({})  # a node's hooks until it gets its own (read-only: shared)
 
 
 class Node:
@@ -70,20 +68,20 @@ class Node:
 
     # Class-level defaults, shared until a node needs its own (graphs have many nodes; most have
     # no hooks, so creating a node sets only its sequence number).
-    next_functions = ()
-    _tensor_pre_hooks = _NO_HOOKS  # output_nr -> [(hook id, fn)]: tensor hooks
-    _retain_grad_refs = _NO_HOOKS  # output_nr -> weakref of a tensor that retains grad
+    next_functions: tuple[tuple[Node | None, int], ...] = ()
+    _tensor_pre_hooks = NO_HOOKS  # output_nr -> [(hook id, fn)]: tensor hooks
+    _retain_grad_refs = NO_HOOKS  # output_nr -> weakref of a tensor that retains grad
     _pre_hooks = ()  # [(hook id, fn)]: the node's own hooks, fn(grad_outputs), before it runs
     _post_hooks = ()  # [(hook id, fn)]: fn(grad_inputs, grad_outputs), after it has run
-    _has_hooks = False  # set once any of the four above is: the engine's one test per node
+    _has_hooks: bool = False  # set once any of the four above is: the engine's one test per node
     _input_meta = ()  # (shape, dtype) of each tensor input: gradients must match them
     _output_meta = ()  # (shape, dtype) of each output
-    _n_outputs = 1  # how many outputs: the slots of the node's input buffer in the engine
+    _n_outputs: int = 1  # how many outputs: the slots of the node's input buffer in the engine
     _released = False
     _forward_trace = None  # set in anomaly mode: where the forward op was called
     _python_function = False  # True for the nodes of Functions that PyTorch, too, has in Python
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._sequence_nr = next(_sequence_counter)
 
     @property
@@ -117,7 +115,7 @@ class Node:
         """The node's class name, e.g. ``MulBackward0``."""
         return type(self).__name__
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         # PyTorch prints '<MulBackward0 object at 0x7f...>'; minigrad leaves the address out so that
         # notebook outputs are the same in every run. (The class name: name() may add a namespace.)
         return f"<{type(self).__name__} object>"
@@ -125,34 +123,16 @@ class Node:
     def register_prehook(self, fn: Callable) -> RemovableHandle:
         """Call ``fn(grad_outputs)`` before this node runs (after the hooks of the tensors it made);
         a tuple it returns replaces ``grad_outputs``. Returns a handle with ``.remove()``."""
-        if not self._pre_hooks:
-            self._pre_hooks = []
-        self._has_hooks = True
-        return add_hook(self._pre_hooks, fn)
+        return hooks.add_node_hook(self, "_pre_hooks", fn)
 
     def register_hook(self, fn: Callable) -> RemovableHandle:
         """Call ``fn(grad_inputs, grad_outputs)`` after this node has run: ``grad_inputs`` has one
         gradient per ``next_functions`` edge (None where the input needs none); a tuple it returns
         replaces them. Returns a handle with ``.remove()``."""
-        if not self._post_hooks:
-            self._post_hooks = []
-        self._has_hooks = True
-        return add_hook(self._post_hooks, fn)
+        return hooks.add_node_hook(self, "_post_hooks", fn)
 
-    def _register_tensor_hook(self, output_nr, fn):
-        if self._tensor_pre_hooks is _NO_HOOKS:
-            self._tensor_pre_hooks = {}
-        self._has_hooks = True
-        return add_hook(self._tensor_pre_hooks.setdefault(output_nr, []), fn)
-
-    def apply(self, grad_outputs):  # pragma: no cover - every node type defines it
-        raise NotImplementedError
-
-    def _add_retain_grad(self, output_nr, tensor_ref):
-        if self._retain_grad_refs is _NO_HOOKS:
-            self._retain_grad_refs = {}
-        self._has_hooks = True
-        self._retain_grad_refs[output_nr] = tensor_ref
+    def apply(self, grad_outputs: list[Tensor | None]) -> list[Tensor | None]:  # pragma: no cover
+        raise NotImplementedError  # (every node type defines it)
 
 
 class AccumulateGrad(Node):
@@ -163,31 +143,16 @@ class AccumulateGrad(Node):
     is taken out of place, so that ``.grad`` keeps its own ``grad_fn``.
     """
 
-    def __init__(self, variable):
+    def __init__(self, variable: Tensor) -> None:
         super().__init__()
         self.variable = variable
         self._input_meta = ((variable._data.shape, variable._dtype),)
 
-    @property
-    def _tensor_pre_hooks(self):
-        """Hooks registered on the leaf (``x.register_hook``) run here, before accumulation."""
-        hooks = self.variable._leaf_hooks
-        return {0: hooks} if hooks else _NO_HOOKS
+    # the leaf's hooks (``x.register_hook``) run here, before accumulation: see hooks
+    _tensor_pre_hooks = property(hooks.leaf_tensor_hooks, hooks.kept_by_the_leaf)
+    _has_hooks = property(hooks.leaf_has_hooks, hooks.kept_by_the_leaf)
 
-    @_tensor_pre_hooks.setter
-    def _tensor_pre_hooks(self, value):
-        pass  # the hooks live on the leaf tensor itself
-
-    @property
-    def _has_hooks(self):
-        var = self.variable
-        return bool(var._leaf_hooks or var._post_accumulate_hooks or self._pre_hooks or self._post_hooks)
-
-    @_has_hooks.setter
-    def _has_hooks(self, value):
-        pass  # (worked out from the leaf's and the node's hooks)
-
-    def name(self):
+    def name(self) -> str:
         return "minigrad::autograd::AccumulateGrad"  # PyTorch: 'torch::autograd::AccumulateGrad'
 
     def accumulate(self, grad: Tensor) -> Tensor:
@@ -203,7 +168,7 @@ class AccumulateGrad(Node):
             var._grad = var._grad + grad
         else:
             # In place, as PyTorch does: a reference taken earlier with g = x.grad sees the sum too.
-            _add_in_place(var._grad._data, grad._data)
+            add_in_place(var._grad._data, grad._data)
             _bump_version(var._grad)
         return var._grad
 
@@ -224,29 +189,17 @@ def gradient_edge(tensor: Tensor) -> tuple[Node | None, int]:
     return (acc, 0)
 
 
-def _add_in_place(total, array):
-    """``total += array`` for two numpy arrays of the same shape and dtype. A 0-d one is added as
-    numpy scalars: the same sum, for a third of the cost of numpy's in-place add on 0-d arrays."""
-    if total.ndim:
-        total += array
-    else:
-        total[()] = total[()] + array[()]
-
-
-class BackwardNode(Node):
+class BackwardNode(ContextExtras, Node):
     """The node (and ``ctx``) of a ``Function`` call. Its class is made per Function:
     ``MyReLU`` gets ``MyReLUBackward``; built-in ops give PyTorch's names, e.g. ``MulBackward0``."""
 
     _forward_cls = None
-    needs_input_grad = ()
+    needs_input_grad: tuple[bool, ...] = ()
     _to_save = ()
-    _saved = ()
-    _non_differentiable = ()
-    _dirty = ()
-    _materialize_grads = True
+    _saved: tuple = ()  # a SavedTensor (or None) per tensor saved: see saved_tensors
     # per edge (in the order of next_functions): (next node, input_nr, forward argument index,
     # the input's shape, dtype)
-    _edges = ()
+    _edges: tuple[tuple[Node | None, int, int, tuple[int, ...], Any], ...] = ()
     _other_arg_positions = ()  # forward argument index of each argument that is not a tensor
 
     # --- the ctx API used inside forward and backward -------------------------------------------
@@ -260,35 +213,12 @@ class BackwardNode(Node):
         """The tensors given to ``save_for_backward``, checked and unpacked."""
         if self._released:
             raise RuntimeError(FREED_MESSAGE)
-        unpacked = []
+        unpacked = []  # (a loop here: a call or a comprehension would cost each backward a call)
         for saved in self._saved:
             unpacked.append(None if saved is None else saved.unpack(self))
         return tuple(unpacked)
 
-    def mark_non_differentiable(self, *tensors: Tensor) -> None:
-        """Declare outputs that have no gradient (e.g. the indices returned by ``max``)."""
-        self._non_differentiable = tensors
-
-    def _saved_by_name(self, index):
-        """What ``grad_fn._saved_self`` and the like return (the node classes get one property per
-        name in their Function's ``saved_names``): the ``index``-th saved tensor. An input comes
-        back as the very tensor; the node's own output as a new tensor with the same numbers.
-        After backward freed them, reading one raises, as in PyTorch."""
-        if self._released:
-            raise RuntimeError(FREED_MESSAGE)
-        saved = self._saved[index] if index < len(self._saved) else None
-        return None if saved is None else saved.unpack(self)
-
-    def mark_dirty(self, *tensors: Tensor) -> None:
-        """Declare inputs that ``forward`` modified in place (and returns): they become outputs of
-        this node, with a new version, instead of copies."""
-        self._dirty = tensors
-
-    def set_materialize_grads(self, value: bool) -> None:
-        """With True (the default), ``backward`` receives zeros instead of None for unused outputs."""
-        self._materialize_grads = bool(value)
-
-    def _release_saved(self):
+    def _release_saved(self) -> None:
         """Free the saved tensors (backward without ``retain_graph`` does, for nodes that saved
         some); ``saved_tensors`` raises from now on. A node that saved nothing is never released:
         its backward may run again, as in PyTorch."""
@@ -296,7 +226,7 @@ class BackwardNode(Node):
         self._saved = ()
 
     @property
-    def _input_meta(self):
+    def _input_meta(self) -> tuple:
         """(shape, dtype) of each tensor input, one per edge."""
         return tuple((shape, dtype) for _, _, _, shape, dtype in self._edges)
 
@@ -309,29 +239,20 @@ class BackwardNode(Node):
         that as it sends it along its edge (PyTorch's ``validate_outputs``); :meth:`apply` too.
 
         It runs in the caller's modes: the engine calls it with numpy's warnings off and grad mode
-        on only with ``create_graph`` (wrap other calls in ``_quietly``)."""
+        on only with ``create_graph`` (wrap other calls in ``grad_mode.quietly``)."""
         grads = grad_outputs
         # (grads[0] and len first: cheap tests that usually settle it — one output, with a gradient)
-        if (grads[0] is None or len(grads) > 1) and self._materialize_grads and _any_none(grads):
-            grads = list(grads)
-            for k, (shape, dtype) in enumerate(self._output_meta):
-                if grads[k] is None and dtype is not None and dtype.is_floating_point:
-                    grads[k] = _new_tensor(np.zeros(shape, dtype.numpy), dtype)
+        if (grads[0] is None or len(grads) > 1) and self._materialize_grads and any_none(grads):
+            grads = materialize_grads(self, grads)  # (see custom_function)
         backward = self._forward_cls.backward
         # (one output, the usual case, is passed without a *: such a call costs half as much)
         result = backward(self, grads[0]) if len(grads) == 1 else backward(self, *grads)
         if type(result) is not tuple:
             result = (result,)
         if len(result) != len(self.needs_input_grad):
-            result = self._check_gradient_count(result)
+            result = check_gradient_count(self, result)  # (see validate_outputs)
         if self._other_arg_positions:  # arguments that were not tensors get no gradient
-            for i in self._other_arg_positions:
-                if result[i] is not None:
-                    raise RuntimeError(
-                        f"function {self.name()} returned a gradient different than None "
-                        f"at position {i + 1}, but the corresponding forward input was "
-                        "not a Variable"
-                    )
+            check_no_gradient_for_non_tensors(self, result)
         return result
 
     def apply(self, grad_outputs: list[Tensor | None]) -> list[Tensor | None]:
@@ -344,34 +265,6 @@ class BackwardNode(Node):
             out.append(None if g is None else validate_grad(self, edge, g, shape, dtype))
         return out
 
-    def _check_gradient_count(self, result):
-        """``backward`` must return one gradient per forward argument; extra Nones are allowed
-        (and dropped)."""
-        needs = self.needs_input_grad
-        if len(result) > len(needs) and _all_none(result[len(needs) :]):
-            return result[: len(needs)]
-        raise RuntimeError(
-            f"function {self.name()} returned an incorrect number of gradients "
-            f"(expected {len(needs)}, got {len(result)})"
-        )
-
-
-def _all_none(items):
-    """True when every item is None. (By identity: ``==`` on tensors is an elementwise op, so
-    ``items.count(None)`` or ``None in items`` would compute one per tensor.)"""
-    for item in items:
-        if item is not None:
-            return False
-    return True
-
-
-def _any_none(items):
-    """``None in items``, by identity (see :func:`_all_none`)."""
-    for item in items:
-        if item is None:
-            return True
-    return False
-
 
 class _FunctionMeta(type):
     """Gives each Function subclass its own node class, named ``<Function>Backward`` (or the
@@ -380,24 +273,15 @@ class _FunctionMeta(type):
 
     def __init__(cls, name, bases, attrs):
         super().__init__(name, bases, attrs)
-        cls._setup_context_style = getattr(cls, "setup_context", _no_setup_context) is not _no_setup_context
+        cls._setup_context_style = custom_function.has_setup_context(cls)
         if cls._setup_context_style:
-            cls.apply = classmethod(_apply_setup_context_style)
+            cls.apply = classmethod(
+                functools.partial(custom_function.apply_setup_context_style, record=_apply_with_graph)
+            )
         node_name = attrs.get("node_name") or f"{name}Backward"
         namespace = {"_forward_cls": cls, "__module__": cls.__module__, "__qualname__": node_name}
-        if not cls.__module__.startswith("minigrad.") or attrs.get("defined_in_python"):
-            # a Function of yours (or one that PyTorch, too, writes in Python): PyTorch prints its
-            # node with the module path
-            namespace["__repr__"] = _custom_node_repr
-            namespace["_python_function"] = True
-        if "qualified_node_name" in attrs:  # the few nodes PyTorch names with a C++ namespace
-            namespace["name"] = lambda self, _n=attrs["qualified_node_name"]: _n
-        # grad_fn._saved_self and the like, as properties (a __getattr__ on nodes would slow down
-        # every attribute the engine reads)
-        for index, saved_name in enumerate(getattr(cls, "saved_names", ())):
-            namespace["_saved_" + saved_name] = property(lambda self, _i=index: self._saved_by_name(_i))
-        for saved_name, attribute in getattr(cls, "saved_values", {}).items():
-            namespace["_saved_" + saved_name] = property(lambda self, _a=attribute: self.__dict__[_a])
+        namespace.update(custom_function.node_naming(cls, attrs))  # (how PyTorch prints the node)
+        namespace.update(saved_tensors.saved_properties(cls))  # grad_fn._saved_self and the like
         cls._backward_cls = type(node_name, (BackwardNode,), namespace)
 
 
@@ -413,17 +297,17 @@ class Function(metaclass=_FunctionMeta):
     (``inputs``: forward's arguments, defaults included; ``output``: what forward returned)."""
 
     @staticmethod
-    def forward(ctx, *args, **kwargs):
+    def forward(ctx: BackwardNode, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError("You must implement the forward function for custom autograd.Function.")
 
-    setup_context = staticmethod(_no_setup_context)
+    setup_context = staticmethod(custom_function.no_setup_context)
     saved_names = ()
     saved_values = {}  # PyTorch's name of a number the node keeps -> the ctx attribute holding it
     known_zeros_pass = False  # True, or one bool per argument: see autograd.known_zeros
     sums_to_shape = False  # True when backward sums a broadcast input's gradient back to its shape
 
     @staticmethod
-    def backward(ctx, *grad_outputs):
+    def backward(ctx: BackwardNode, *grad_outputs: Tensor | None) -> Any:
         raise NotImplementedError(
             "You must implement either the backward or vjp method for your "
             "custom autograd.Function to use it with backward mode AD."
@@ -437,7 +321,7 @@ class Function(metaclass=_FunctionMeta):
         )
 
     @classmethod
-    def apply(cls, *args, **kwargs):  # -> the forward's outputs
+    def apply(cls, *args: Any, **kwargs: Any) -> Any:  # what forward returns
         """Run ``forward`` and, when any input requires grad, record a node for ``backward``."""
         state = _grad_state
         if state["enabled"]:
@@ -458,7 +342,7 @@ class Function(metaclass=_FunctionMeta):
         return _marked_inference(outputs) if state["inference"] else outputs
 
 
-def _apply_with_graph(cls, args, kwargs):
+def _apply_with_graph(cls: type[Function], args: tuple, kwargs: dict):
     """``Function.apply`` when recording: run ``forward``, then link a node into the graph."""
     node = cls._backward_cls()
     # One edge per tensor argument: where its gradient goes (the next node, None if the input needs
@@ -471,7 +355,7 @@ def _apply_with_graph(cls, args, kwargs):
             others.append(i)
         else:
             if a._base is not None:
-                a._check_view_is_current()
+                check_view_is_current(a)
             needs[i] = a._requires_grad
             # (a._gradient_edge(), without the call for the usual non-leaf input)
             next_node, input_nr = (a._grad_fn, a._output_nr) if a._grad_fn is not None else gradient_edge(a)
@@ -479,7 +363,7 @@ def _apply_with_graph(cls, args, kwargs):
     node.needs_input_grad = tuple(needs)
 
     if cls._setup_context_style:  # (PyTorch 2's other style: forward without ctx)
-        outputs = _run_in_modes(False, _forward_then_setup_context, cls, node, *args)
+        outputs = _run_in_modes(False, custom_function.forward_then_setup_context, cls, node, *args)
     else:
         outputs = _run_in_modes(False, cls.forward, node, *args, **kwargs)  # the graph is recorded here
 
@@ -499,7 +383,7 @@ def _apply_with_graph(cls, args, kwargs):
         if isinstance(o, Tensor):
             non_differentiable = node._non_differentiable and _contains(node._non_differentiable, o)
             if node._dirty and _contains(node._dirty, o):  # modified in place: it is the output
-                _check_dirty(o)
+                check_dirty(o)
             elif _contains(args, o):  # forward returned an input as is: the output is a new tensor
                 o = o._alias()
                 if node._python_function:  # (an in-place change of it would bypass your backward)
@@ -514,11 +398,8 @@ def _apply_with_graph(cls, args, kwargs):
         wrapped.append(o)
     node._output_meta = tuple(output_meta)
     node._n_outputs = len(output_meta)
-    if node._dirty and not all(_contains(wrapped, t) for t in node._dirty):
-        raise RuntimeError(
-            "Some elements marked as dirty during the forward method were not returned as output. "
-            "The inputs that are modified inplace must all be outputs of the Function."
-        )
+    if node._dirty:
+        custom_function.check_dirty_returned(node, wrapped)
 
     # Keep what forward saved, remembering each tensor's version (see saved_tensors).
     if node._to_save:
@@ -528,24 +409,7 @@ def _apply_with_graph(cls, args, kwargs):
     return wrapped[0] if single else tuple(wrapped)
 
 
-# --- extras for Functions of your own (lesson 07): PyTorch 2's setup_context style, and
-# once_differentiable ------------------------------------------------------------------------------
-def _apply_setup_context_style(cls, *args, **kwargs):
-    """``apply`` of a Function with ``setup_context``: keyword arguments are bound to their places
-    (and defaults filled in), as PyTorch does, then the same two ways as ``Function.apply``."""
-    bound = inspect.signature(cls.forward).bind(*args, **kwargs)
-    bound.apply_defaults()
-    args = tuple(bound.args)
-    state = _grad_state
-    if state["enabled"] and not state["inference"]:
-        for a in args:
-            if isinstance(a, Tensor) and a._requires_grad:
-                return _apply_with_graph(cls, args, {})
-    ctx = _no_graph_context(len(args))
-    outputs = _run_in_modes(False, _forward_then_setup_context, cls, ctx, *args)
-    return _marked_inference(outputs) if state["inference"] else outputs
-
-
+# --- once_differentiable: for a Function of yours whose backward is not differentiable ---------
 class DelayedError(Function):
     """What ``once_differentiable`` puts on top of a backward's results when a graph of the
     backward is being recorded: the identity, whose own backward raises (PyTorch's ``Error``
@@ -555,11 +419,11 @@ class DelayedError(Function):
     qualified_node_name = "minigrad::autograd::Error"
 
     @staticmethod
-    def forward(ctx, *tensors):
+    def forward(ctx: BackwardNode, *tensors: Tensor | None) -> tuple[Tensor | None, ...]:
         return tensors
 
     @staticmethod
-    def backward(ctx, *grads):
+    def backward(ctx: BackwardNode, *grads: Tensor | None) -> tuple[Tensor | None, ...]:
         raise RuntimeError(
             "trying to differentiate twice a function that was marked with @once_differentiable"
         )
@@ -571,7 +435,7 @@ def once_differentiable(backward: Callable) -> Callable:
     (``create_graph=True`` and then backward) raises instead of giving a wrong second derivative."""
 
     @functools.wraps(backward)
-    def wrapper(ctx, *grads):
+    def wrapper(ctx: BackwardNode, *grads: Tensor | None) -> Any:
         with grad_mode.no_grad():
             outputs = backward(ctx, *grads)
         if not grad_mode.is_grad_enabled():

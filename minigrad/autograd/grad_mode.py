@@ -8,7 +8,11 @@ and as a decorator (``@minigrad.no_grad()``), and they nest: leaving a block res
 was in force when it was entered.
 """
 
+from __future__ import annotations
+
 import functools
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -16,12 +20,12 @@ from .._grad_state import grad_state as _state
 from ..tensor import Tensor
 
 
-def is_grad_enabled():
+def is_grad_enabled() -> bool:
     """True when grad mode is on (inside ``inference_mode`` nothing is recorded even then)."""
     return _state["enabled"]
 
 
-def is_inference_mode_enabled():
+def is_inference_mode_enabled() -> bool:
     return _state["inference"]
 
 
@@ -52,7 +56,7 @@ class _GradModeContext:
 
         return wrapper
 
-    def clone(self):
+    def clone(self) -> _GradModeContext:
         return self.__class__()
 
 
@@ -113,7 +117,7 @@ class set_grad_enabled(_GradModeContext):
     def __repr__(self):
         return f"minigrad.autograd.grad_mode.set_grad_enabled(mode={self.mode})"
 
-    def clone(self):
+    def clone(self) -> set_grad_enabled:
         return set_grad_enabled.__new__(set_grad_enabled)._init_quiet(self.mode)
 
     def _init_quiet(self, mode):
@@ -147,7 +151,7 @@ class inference_mode(_GradModeContext):
     def __init__(self, mode=True):
         self.mode = bool(mode)
 
-    def clone(self):
+    def clone(self) -> inference_mode:
         return inference_mode(self.mode)
 
     def _set(self):
@@ -207,8 +211,9 @@ def _run_in_modes(grad_enabled, function, *args, **kwargs):
         state["enabled"] = previous
 
 
-def _quietly(function, *args, **kwargs):
-    """``function(*args, **kwargs)`` with numpy's floating-point warnings off, grad mode unchanged."""
+def quietly(function: Callable, *args: Any, **kwargs: Any) -> Any:
+    """``function(*args, **kwargs)`` with numpy's floating-point warnings off, grad mode unchanged:
+    inf and nan are results, as in PyTorch (an optimizer step runs this way)."""
     return _run_in_modes(_state["enabled"], function, *args, **kwargs)
 
 

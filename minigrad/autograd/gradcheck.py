@@ -7,6 +7,11 @@ and compares them. Do it in float64: in float32 the rounding error of a central 
 ``gradgradcheck`` does the same for the gradient itself (second derivatives).
 """
 
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 
 from .. import _factories, _warnings
@@ -75,7 +80,16 @@ def _analytical_jacobians(fn, inputs):
     return result
 
 
-def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, **_ignored):
+def gradcheck(
+    func: Callable,
+    inputs: Tensor | tuple,
+    *,
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-3,
+    raise_exception: bool = True,
+    **_ignored: Any,
+) -> bool:
     """True when the analytical gradients of ``func`` at ``inputs`` match central differences:
     ``|analytical − numerical| ≤ atol + rtol·|numerical|`` elementwise. Otherwise raises
     ``GradcheckError`` showing both Jacobians (or returns False with ``raise_exception=False``)."""
@@ -117,8 +131,16 @@ def _fmt(matrix, input):
 
 
 def gradgradcheck(
-    func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, **_ignored
-):
+    func: Callable,
+    inputs: Tensor | tuple,
+    grad_outputs: Tensor | tuple | None = None,
+    *,
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-3,
+    raise_exception: bool = True,
+    **_ignored: Any,
+) -> bool:
     """gradcheck applied to the gradient of ``func``: checks second derivatives. ``grad_outputs``
     (random if not given) weights ``func``'s outputs."""
     inputs = inputs if isinstance(inputs, tuple) else (inputs,)

@@ -18,9 +18,12 @@ from __future__ import annotations
 import itertools
 import weakref
 from collections.abc import Callable
+from types import MappingProxyType
 
 from ..tensor import Tensor
 from .events import HookFired
+
+NO_HOOKS = MappingProxyType({})  # a node's hooks until it gets its own (read-only: shared)
 
 
 class RemovableHandle:
@@ -29,6 +32,11 @@ class RemovableHandle:
     def __init__(self, hooks: list, key: int):
         self._hooks = hooks
         self._key = key
+
+    @property
+    def id(self) -> int:
+        """The hook's id, unique among all hooks (PyTorch's ``RemovableHandle.id``)."""
+        return self._key
 
     def __repr__(self) -> str:  # (PyTorch's class is torch.utils.hooks.RemovableHandle; no address)
         return "<minigrad.utils.hooks.RemovableHandle object>"
@@ -63,7 +71,11 @@ def register_hook(tensor: Tensor, hook: Callable) -> RemovableHandle:
     if not tensor._requires_grad:
         raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
     if tensor._grad_fn is not None:
-        return tensor._grad_fn._register_tensor_hook(tensor._output_nr, hook)
+        node = tensor._grad_fn
+        if node._tensor_pre_hooks is NO_HOOKS:
+            node._tensor_pre_hooks = {}
+        node._has_hooks = True
+        return add_hook(node._tensor_pre_hooks.setdefault(tensor._output_nr, []), hook)
     if tensor._leaf_hooks is None:
         tensor._leaf_hooks = []
     return add_hook(tensor._leaf_hooks, hook)
@@ -88,9 +100,39 @@ def retain_grad(tensor: Tensor) -> None:
         raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
     if tensor._grad_fn is None or tensor._retains_grad:
         return None
-    tensor._grad_fn._add_retain_grad(tensor._output_nr, weakref.ref(tensor))
+    node = tensor._grad_fn
+    if node._retain_grad_refs is NO_HOOKS:
+        node._retain_grad_refs = {}
+    node._has_hooks = True
+    node._retain_grad_refs[tensor._output_nr] = weakref.ref(tensor)
     tensor._retains_grad = True
     return None
+
+
+def add_node_hook(node, table: str, fn: Callable) -> RemovableHandle:
+    """``node.register_prehook(fn)`` (``table`` "_pre_hooks") and ``node.register_hook(fn)``
+    ("_post_hooks"): the node gets its own list, and the flag the engine tests."""
+    if not getattr(node, table):
+        setattr(node, table, [])
+    node._has_hooks = True
+    return add_hook(getattr(node, table), fn)
+
+
+# An AccumulateGrad has no hooks of its own for its tensor: they live on the leaf.
+def leaf_tensor_hooks(node) -> dict:
+    """``AccumulateGrad._tensor_pre_hooks``: the leaf's ``register_hook`` hooks, as output 0's."""
+    hooks = node.variable._leaf_hooks
+    return {0: hooks} if hooks else NO_HOOKS
+
+
+def leaf_has_hooks(node) -> bool:
+    """``AccumulateGrad._has_hooks``: worked out from the leaf's and the node's hooks."""
+    var = node.variable
+    return bool(var._leaf_hooks or var._post_accumulate_hooks or node._pre_hooks or node._post_hooks)
+
+
+def kept_by_the_leaf(node, value) -> None:
+    """Setting those two on an AccumulateGrad does nothing: they are worked out from the leaf."""
 
 
 def retained_tensors(node) -> dict:

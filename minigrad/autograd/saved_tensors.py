@@ -226,3 +226,43 @@ def saved_values(node) -> list:
         numbers = getattr(saved, "data", None) if tensor is None else tensor._data
         values.append((tensor, getattr(saved, "output_nr", 0), numbers))
     return values
+
+
+# --- reading them back by name: ``grad_fn._saved_self`` -------------------------------
+def saved_by_name(node, index: int):
+    """What ``grad_fn._saved_self`` and the like return: the ``index``-th saved tensor. An input
+    comes back as the very tensor; the node's own output as a new tensor with the same numbers.
+    After backward freed them, reading one raises, as in PyTorch."""
+    if node._released:
+        raise RuntimeError(FREED_MESSAGE)
+    saved = node._saved[index] if index < len(node._saved) else None
+    return None if saved is None else saved.unpack(node)
+
+
+def saved_properties(cls: type) -> dict:
+    """The properties ``_saved_<name>`` of the node class of Function ``cls``: one per name in its
+    ``saved_names`` (what ``save_for_backward`` keeps, in order, under PyTorch's names) and per
+    entry of ``saved_values`` (a number kept on ``ctx``). Properties, as a ``__getattr__`` on nodes
+    would slow down every attribute the engine reads."""
+    found = {}
+    for index, name in enumerate(getattr(cls, "saved_names", ())):
+        found["_saved_" + name] = property(lambda self, _i=index: saved_by_name(self, _i))
+    for name, attribute in getattr(cls, "saved_values", {}).items():
+        found["_saved_" + name] = property(lambda self, _a=attribute: self.__dict__[_a])
+    return found
+
+
+# --- a view used after its storage changed in place --------------------------------------------------
+def check_view_is_current(tensor: Tensor) -> None:
+    """A view that requires grad may be used only while its base has the version it was taken at."""
+    if (
+        tensor._base is not None
+        and tensor._requires_grad
+        and tensor._version_counter.value != tensor._view_version
+    ):
+        raise RuntimeError(
+            "minigrad cannot use this view in autograd: its storage was modified in "
+            "place after the view was taken, and minigrad (unlike PyTorch) does not "
+            "rebuild a view's history. Take the view again after the in-place "
+            "operation."
+        )

@@ -72,3 +72,36 @@ def _expandable(shape: tuple[int, ...], target: tuple[int, ...]) -> bool:
     if len(shape) > len(target):
         return False
     return all(s == t or s == 1 for s, t in zip(reversed(shape), reversed(target)))
+
+
+# --- what backward returned: one gradient per argument of forward ----------------------------------
+def all_none(items: list | tuple) -> bool:
+    """True when every item is None. (By identity: ``==`` on tensors is an elementwise op, so
+    ``items.count(None)`` or ``None in items`` would compute one per tensor.)"""
+    for item in items:
+        if item is not None:
+            return False
+    return True
+
+
+def check_gradient_count(node, result: tuple) -> tuple:
+    """``backward`` must return one gradient per forward argument; extra Nones are allowed
+    (and dropped)."""
+    needs = node.needs_input_grad
+    if len(result) > len(needs) and all_none(result[len(needs) :]):
+        return result[: len(needs)]
+    raise RuntimeError(
+        f"function {node.name()} returned an incorrect number of gradients "
+        f"(expected {len(needs)}, got {len(result)})"
+    )
+
+
+def check_no_gradient_for_non_tensors(node, result: tuple) -> None:
+    """An argument of forward that was not a tensor gets None as its gradient."""
+    for i in node._other_arg_positions:
+        if result[i] is not None:
+            raise RuntimeError(
+                f"function {node.name()} returned a gradient different than None "
+                f"at position {i + 1}, but the corresponding forward input was "
+                "not a Variable"
+            )

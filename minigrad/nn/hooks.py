@@ -61,9 +61,9 @@ class ModuleHooks:
     def add(self, table, hook, prepend=False, with_kwargs=False, always_call=False):
         handle = add_hook(getattr(self, table), hook, prepend)
         if with_kwargs:
-            self.with_kwargs.add(handle._key)
+            self.with_kwargs.add(handle.id)
         if always_call:
-            self.always_call.add(handle._key)
+            self.always_call.add(handle.id)
         return handle
 
     def call(self, module, args, kwargs):
