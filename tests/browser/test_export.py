@@ -177,17 +177,21 @@ def test_exported_page_frame_buttons_step_offline(site, offline):
         button, root = stepper.locator(NAV["next"]).bounding_box(), stepper.bounding_box()
         return button["x"] - root["x"], button["y"] - root["y"], button["width"]
 
-    # measure once the page has its fonts and has laid itself out (the drawing's labels shift it)
-    page.evaluate("""async () => {
-        await document.fonts.ready;
-        await new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
-    }""")
-    place = next_place()
+    def settled_place():  # the page keeps laying itself out for a while (fonts, MathJax above it)
+        place, previous = next_place(), None
+        for _ in range(50):
+            if place == previous:
+                return place
+            page.wait_for_timeout(300)
+            place, previous = next_place(), place
+        return place
+
+    place = settled_place()
     for k in (1, 2, 3):
         stepper.locator(NAV["next"]).click()
         page.wait_for_function(f"() => ({shown})() === '{k}'")
     # ▶ stays where it was, so a teacher can keep clicking the same spot
-    assert next_place() == place
+    assert settled_place() == place
     stepper.locator(NAV["back"]).click()
     page.wait_for_function(f"() => ({shown})() === '2'")
     # the slider and the frame box follow the buttons (they are all linked in the browser)
