@@ -123,6 +123,13 @@ def test_lesson08_presented_live_in_presenter_size(presenting08, browser):
         lab.open(f"notebooks/{STEM}.ipynb")
         page.wait_for_function("""() => { const nb = window.jupyterapp.shell.currentWidget.content;
             return nb.model.cells.length > 1 && nb.widgets.length === nb.model.cells.length; }""")
+        # make present runs every cell: wait until it has (the widgets exist only then)
+        page.wait_for_function(
+            """() => { const code = window.jupyterapp.shell.currentWidget.content.widgets
+                .filter(c => c.model.type === 'code');
+            return code.length > 0 && code.every(c => c.model.executionCount !== null); }""",
+            timeout=120_000,
+        )
         page.locator(".jp-NotebookPanel-toolbar [data-jp-item-name='deck']").locator(
             "button, jp-button"
         ).first.click()
