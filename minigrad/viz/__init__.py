@@ -59,6 +59,8 @@ _LAZY = {
     "first_warning": "tables",
     "grad_quietly": "tables",
     "LiveTraining": "training",
+    "set_language": "i18n",
+    "get_language": "i18n",
 }
 
 __all__ = sorted(_LAZY)
