@@ -5,7 +5,7 @@ PORT ?= 8888
 # JupyterLab refuses to run as root unless told (containers and CI machines often are root).
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: setup lab test test-fast bench exercises lint present export clean
+.PHONY: setup lab lab-zh test test-fast bench exercises lint present export clean
 
 setup:
 	@bash scripts/setup.sh
@@ -13,6 +13,11 @@ setup:
 ## Start the course in JupyterLab.
 lab: setup
 	$(BIN)/jupyter lab --ServerApp.root_dir=. --port $(PORT) $(ROOT_FLAG) notebooks/
+
+## 中文版: the Chinese lessons (notebooks/zh/) in JupyterLab with its interface in Chinese.
+lab-zh: setup
+	JUPYTERLAB_SETTINGS_DIR=$(VENV)/share/jupyter/lab/user-settings-zh \
+	  $(BIN)/jupyter lab --ServerApp.root_dir=. --port $(PORT) $(ROOT_FLAG) notebooks/zh/
 
 ## The full test suite: minigrad, grader, widgets, every notebook cell (nbval), browser end-to-end.
 test: setup
@@ -26,9 +31,10 @@ test-fast: setup
 bench: setup
 	bash bench/run.sh
 
-## Regenerate the student notebooks in exercises/ from solutions/.
+## Regenerate the student notebooks in exercises/ from solutions/ (and exercises/zh/ from solutions/zh/).
 exercises: setup
 	$(BIN)/python -m grader.generate solutions exercises
+	$(BIN)/python -m grader.generate solutions/zh exercises/zh
 
 ## Present a lesson live: JupyterLab on that lesson, kernel warm, cells run, presenter size on.
 ## `make present LESSON=05` (a number, a name such as 05_engine, or tour); see docs/teaching.md.

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Set up everything the course needs, idempotently, on a fresh Debian machine with Python 3.11:
 #   system packages (Graphviz's `dot`, Chromium for the browser tests, bubblewrap for the grader's
-#   sandbox, python3-venv),
+#   sandbox, python3-venv, DejaVu and Noto CJK fonts),
 #   a virtual environment in .venv with the pinned requirements, minigrad installed editable,
 #   and JupyterLab settings (slideshow clicks, no news pop-ups).
 # Safe to run again: each step checks first and does nothing when already done.
@@ -18,6 +18,8 @@ command -v dot >/dev/null 2>&1 || missing+=(graphviz)
 command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v bwrap >/dev/null 2>&1 || missing+=(bubblewrap)  # the grader's sandbox for submissions
 fc-list 2>/dev/null | grep -qi dejavu || missing+=(fonts-dejavu-core)
+# Chinese in plots, graph drawings and screenshots (the Chinese edition): no tofu boxes.
+fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing+=(fonts-noto-cjk)
 "$PYTHON" -c "import ensurepip, venv" >/dev/null 2>&1 || missing+=(python3-venv)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing system packages: ${missing[*]}"
@@ -50,3 +52,9 @@ cat > "$settings/overrides.json" <<'JSON'
   "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": false}
 }
 JSON
+
+# JupyterLab in Chinese for `make lab-zh` (the language pack is in requirements.txt): its own
+# user-settings folder, chosen by JUPYTERLAB_SETTINGS_DIR, so `make lab` stays in English.
+zh_settings="$VENV/share/jupyter/lab/user-settings-zh/@jupyterlab/translation-extension"
+mkdir -p "$zh_settings"
+printf '{\n  "locale": "zh_CN"\n}\n' > "$zh_settings/plugin.jupyterlab-settings"

@@ -13,6 +13,10 @@ from our templates in ``tools/export/templates/``). Next to them go local copies
 load (``lib/``: require.js, jQuery, MathJax 2, reveal.js; ``@jupyter-widgets/``: the widget HTML manager
 and its Font Awesome files, where it looks for them: relative to the page), and an ``index.html``
 linking every lesson. The folder opens from ``file://`` with no network and can be zipped and handed out.
+
+The Chinese edition (``notebooks/zh/``) goes into ``zh/`` beside them, with the same file names, loading
+the same ``lib/`` from one folder up; ``index.html`` lists both (``make export LESSONS="zh/05"`` exports
+one Chinese lesson).
 """
 
 import argparse
@@ -61,17 +65,21 @@ ASSETS = [
 
 
 def notebook_paths(selection):
-    """The notebooks to export: every lesson (``NN_*.ipynb``) and the tour, or those named in ``selection``
-    (a lesson number such as ``05``, a file name, or a path)."""
-    everything = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")) + [NOTEBOOKS / "tour.ipynb"]
+    """The notebooks to export: every lesson (``NN_*.ipynb``) and the tour, in English and in Chinese, or
+    those named in ``selection`` (a lesson number such as ``05``, a file name, ``zh/05``, or a path)."""
+    english = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")) + [NOTEBOOKS / "tour.ipynb"]
+    chinese = [NOTEBOOKS / "zh" / p.name for p in english]
     if not selection:
-        return [p for p in everything if p.exists()]
+        return [p for p in english + chinese if p.exists()]
     chosen = []
     for item in selection:
         path = Path(item)
         if path.suffix == ".ipynb" and path.exists():
             chosen.append(path.resolve())
             continue
+        everything = english
+        if item.startswith("zh/"):
+            everything, item = [p for p in chinese if p.exists()], item[3:]
         matches = [p for p in everything if p.stem == item or p.stem.split("_")[0] == item.zfill(2)]
         if not matches:
             raise SystemExit(f"export: no notebook matches {item!r} in {NOTEBOOKS}")
@@ -94,12 +102,17 @@ def copy_assets(out):
             shutil.copytree(source, target, dirs_exist_ok=True)
         else:
             shutil.copy2(source, target)
-    # embed-amd.js loads its Font Awesome files relative to the *page*, from both of these folders.
+    copy_widget_fonts(out)
+
+
+def copy_widget_fonts(folder):
+    """embed-amd.js loads its Font Awesome files relative to the *page*, from both of these folders."""
     dist = NODE_MODULES / "@jupyter-widgets/html-manager/dist"
     for font in dist.iterdir():
         if font.suffix in FONT_SUFFIXES:
-            for folder in ("@jupyter-widgets/html-manager/dist", "@jupyter-widgets"):
-                shutil.copy2(font, out / folder / font.name)
+            for sub in ("@jupyter-widgets/html-manager/dist", "@jupyter-widgets"):
+                (folder / sub).mkdir(parents=True, exist_ok=True)
+                shutil.copy2(font, folder / sub / font.name)
 
 
 def execute(path, timeout):
@@ -117,12 +130,13 @@ def execute(path, timeout):
     return nb
 
 
-def exporters():
+def exporters(up=""):
+    """The page and slides exporters; ``up="../"`` for pages one folder down (the Chinese ones)."""
     common = dict(
-        require_js_url=f"{LIB}/require.js",
-        jquery_url=f"{LIB}/jquery.min.js",
-        mathjax_url=f"{LIB}/mathjax/MathJax.js?config={MATHJAX_CONFIG}",
-        widget_renderer_url=WIDGET_RENDERER,
+        require_js_url=f"{up}{LIB}/require.js",
+        jquery_url=f"{up}{LIB}/jquery.min.js",
+        mathjax_url=f"{up}{LIB}/mathjax/MathJax.js?config={MATHJAX_CONFIG}",
+        widget_renderer_url=up + WIDGET_RENDERER,
     )
     page = HTMLExporter(
         extra_template_basedirs=[str(TEMPLATES)], template_name="minigrad_lab", theme="light", **common
@@ -130,7 +144,7 @@ def exporters():
     slides = SlidesExporter(
         extra_template_basedirs=[str(TEMPLATES)],
         template_name="minigrad_reveal",
-        reveal_url_prefix=f"{LIB}/reveal.js",
+        reveal_url_prefix=f"{up}{LIB}/reveal.js",
         reveal_theme="white",
         reveal_scroll=True,
         reveal_transition="none",
@@ -150,11 +164,25 @@ def title_of(nb, fallback):
 
 
 def write_index(out, entries):
-    rows = "\n".join(
-        f'<li><a href="{html.escape(e["html"])}">{html.escape(e["title"])}</a> '
-        f'<span class="alt">· <a href="{html.escape(e["slides"])}">slides</a></span></li>'
-        for e in entries
-    )
+    def rows(language, slides):
+        return "\n".join(
+            f'<li><a href="{html.escape(e["html"])}">{html.escape(e["title"])}</a> '
+            f'<span class="alt">· <a href="{html.escape(e["slides"])}">{slides}</a></span></li>'
+            for e in entries
+            if e.get("language", "en") == language
+        )
+
+    chinese = rows("zh", "幻灯片")
+    if chinese:
+        chinese = f"""<section lang="zh-CN">
+<h2>中文版</h2>
+<p>每一课都有网页版和幻灯片版，不联网、不需要 Python 内核也能打开。逐步演示控件在这里同样能一帧一帧地走
+（⏮ ◀ ▶ ⏭ 按钮、滑块、播放键）。幻灯片中：→ 或空格下一页，← 上一页，Esc 总览；先点一下控件以外的地方
+（或按 Esc），方向键才会回到幻灯片。</p>
+<ul>
+{chinese}
+</ul>
+</section>"""
     page = f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -162,8 +190,8 @@ def write_index(out, entries):
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>minigrad — a hands-on course on backpropagation</title>
 <style>
-body {{ font-family: "DejaVu Sans", "Helvetica Neue", Arial, sans-serif; max-width: 46em; margin: 2em auto;
-       padding: 0 1em; line-height: 1.5; color: #222; }}
+body {{ font-family: "DejaVu Sans", "Helvetica Neue", Arial, "Noto Sans CJK SC", sans-serif; max-width: 46em;
+       margin: 2em auto; padding: 0 1em; line-height: 1.5; color: #222; }}
 h1 {{ font-size: 1.6em; }}
 li {{ margin: 0.4em 0; font-size: 1.1em; }}
 a {{ color: #0072B2; }}
@@ -173,13 +201,14 @@ footer {{ margin-top: 2em; color: #555; font-size: 0.9em; }}
 </head>
 <body>
 <h1>minigrad — a hands-on course on backpropagation</h1>
-<p>Every lesson as a page and as slides. The steppers step here too (slider, Play, ← → on the slider
-handle); the ⏮ ◀ ▶ ⏭ buttons need a running Python kernel and do nothing in these pages. In the slides:
+<p>Every lesson as a page and as slides. The steppers step here too, with no kernel (⏮ ◀ ▶ ⏭, the
+slider, Play, ← → on the slider handle). In the slides:
 → / Space next, ← back, Esc overview; click outside a widget (or press Esc) to give the keys back to the
 slides.</p>
 <ul>
-{rows}
+{rows("en", "slides")}
 </ul>
+{chinese}
 <footer>Made by <code>make export</code>. Works offline, from a folder or a zip.</footer>
 </body>
 </html>
@@ -191,25 +220,31 @@ def export(paths, out, timeout=600, log=print):
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     copy_assets(out)
-    page, slides = exporters()
     entries = []
     for path in paths:
         t0 = time.monotonic()
         nb = execute(path, timeout)
         stem = path.stem
+        chinese = path.parent.name == "zh"
+        folder, prefix = (out / "zh", "zh/") if chinese else (out, "")
+        if chinese and not (folder / "@jupyter-widgets").exists():
+            copy_widget_fonts(folder)
+        page, slides = exporters(up="../" if chinese else "")
+        folder.mkdir(exist_ok=True)
         body, _ = page.from_notebook_node(nb, resources={"metadata": {"name": stem}})
-        (out / f"{stem}.html").write_text(body, encoding="utf-8")
+        (folder / f"{stem}.html").write_text(body, encoding="utf-8")
         deck, _ = slides.from_notebook_node(nb, resources={"metadata": {"name": stem}})
-        (out / f"{stem}.slides.html").write_text(deck, encoding="utf-8")
+        (folder / f"{stem}.slides.html").write_text(deck, encoding="utf-8")
         entries.append(
             {
-                "name": stem,
+                "name": prefix + stem,
                 "title": title_of(nb, stem),
-                "html": f"{stem}.html",
-                "slides": f"{stem}.slides.html",
+                "html": f"{prefix}{stem}.html",
+                "slides": f"{prefix}{stem}.slides.html",
+                "language": "zh" if chinese else "en",
             }
         )
-        log(f"export: {stem}.html and {stem}.slides.html ({time.monotonic() - t0:.1f} s)")
+        log(f"export: {prefix}{stem}.html and {prefix}{stem}.slides.html ({time.monotonic() - t0:.1f} s)")
     write_index(out, entries)
     (out / "manifest.json").write_text(json.dumps(entries, indent=1), encoding="utf-8")
     log(f"export: {len(entries)} notebooks → {out / 'index.html'} (opens from the file system, no network)")
@@ -219,7 +254,7 @@ def export(paths, out, timeout=600, log=print):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument(
-        "notebooks", nargs="*", help="lesson numbers (05), names or paths; default: all + tour"
+        "notebooks", nargs="*", help="lesson numbers (05), names, zh/05 or paths; default: all"
     )
     parser.add_argument("--out", default=str(REPO / "site"), help="output folder (default: site/)")
     parser.add_argument("--timeout", type=int, default=600, help="seconds per cell")
