@@ -97,16 +97,20 @@ Stop: Ctrl+C here."""
 
 
 def find_lesson(lesson):
-    """``05`` / ``5`` / ``05_engine`` / ``tour`` / a path → the notebook's path."""
+    """``05`` / ``5`` / ``05_engine`` / ``tour`` / a path → the notebook's path; ``zh/05`` → the Chinese
+    twin (``notebooks/zh/05_engine.ipynb``)."""
     path = Path(lesson)
     if path.suffix == ".ipynb" and path.exists():
         return path.resolve()
-    candidates = sorted(NOTEBOOKS.glob("*.ipynb"))
+    folder = NOTEBOOKS
+    if lesson.startswith("zh/"):
+        folder, lesson = NOTEBOOKS / "zh", lesson[3:]
+    candidates = sorted(folder.glob("*.ipynb"))
     for p in candidates:
         if p.stem == lesson or (lesson.isdigit() and p.stem.split("_")[0] == lesson.zfill(2)):
             return p
     names = ", ".join(p.stem for p in candidates)
-    raise SystemExit(f"present: no lesson {lesson!r} in {NOTEBOOKS} (choose one of: {names})")
+    raise SystemExit(f"present: no lesson {lesson!r} in {folder} (choose one of: {names})")
 
 
 def port_is_free(port):
@@ -156,10 +160,16 @@ def adapt_for_slideshow(nb):
     return dropped, fragments
 
 
+def is_chinese(lesson_path):
+    return lesson_path.parent.name == "zh"
+
+
 def prepare_root(lesson_path, root):
-    """A fresh copy of the lesson in ``root/notebooks/``; ``root/exercises`` links to the real exercises."""
-    (root / "notebooks").mkdir(parents=True, exist_ok=True)
-    target = root / "notebooks" / lesson_path.name
+    """A fresh copy of the lesson in ``root/notebooks/`` (a Chinese one in ``root/notebooks/zh/``);
+    ``root/exercises`` links to the real exercises."""
+    folder = root / "notebooks" / ("zh" if is_chinese(lesson_path) else "")
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / lesson_path.name
     nb = nbformat.read(lesson_path, as_version=4)
     nb.metadata.pop("widgets", None)  # saved widget state is stale; the live widgets come from the kernel
     nbformat.write(nb, target)
@@ -302,7 +312,7 @@ def title_of(nb, fallback):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description="Start JupyterLab on one lesson, ready to present.")
-    parser.add_argument("lesson", help="lesson number (05), notebook name (05_engine, tour) or path")
+    parser.add_argument("lesson", help="lesson number (05), notebook name (05_engine, tour), zh/05 or path")
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", 8888)))
     parser.add_argument("--token", default=None, help="default: a random one (printed in the URL)")
     parser.add_argument(
@@ -326,6 +336,8 @@ def main(argv=None):
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     if not args.no_presenter:
         env["MINIGRAD_PRESENTER"] = "1"
+    if is_chinese(lesson):  # JupyterLab's interface in Chinese too, as `make lab-zh` has it
+        env["JUPYTERLAB_SETTINGS_DIR"] = str(REPO / ".venv/share/jupyter/lab/user-settings-zh")
     server = Server(root, port, token, env)
 
     def stop(signum, frame):
