@@ -35,6 +35,7 @@ def test_course_tools_stay_minigrads():
 
 def test_minigrad_only_cells_are_not_run():
     assert tool.on_torch(cell("# minigrad only: the stepper\nx = 1")) is None
+    assert tool.on_torch(cell("# 仅 minigrad：逐步演示控件\nx = 1")) is None  # the Chinese twins' form
     assert tool.on_torch(cell("x = torch.ones(2)")) == ("x = torch.ones(2)", True)
 
 

@@ -11,7 +11,8 @@ Python that has torch and a Jupyter kernel (``.venv-bench``, as ``make bench`` a
 How a lesson is run: every ``minigrad`` in the code becomes ``torch`` (``import minigrad as torch``
 becomes ``import torch``, ``from minigrad.autograd import Function`` becomes PyTorch's), except
 the course's own tools, which have no PyTorch counterpart: ``minigrad.viz`` and the engine's
-``iter_backward`` stay minigrad's. Cells whose first line starts with ``# minigrad only`` are not
+``iter_backward`` stay minigrad's. Cells whose first line starts with ``# minigrad only`` (in the
+Chinese twins ``# 仅 minigrad``) are not
 run; in cells that use a course tool (``viz.``, ``iter_backward(``) the statements that use it are
 left out and the printout is not compared. The notebook runs top to bottom in a fresh kernel.
 Then, for every cell that ran, its printed text and its ``text/plain`` results are compared with
@@ -38,7 +39,8 @@ import nbformat
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parent.parent
-MINIGRAD_ONLY = "# minigrad only"
+#: The first comment of a cell PyTorch cannot run (and its form in the Chinese twins).
+MINIGRAD_ONLY = ("# minigrad only", "# 仅 minigrad")
 #: Course tools with no PyTorch counterpart: a cell that uses one is minigrad-only.
 COURSE_TOOLS = re.compile(r"\bviz\.|\biter_backward\(")
 #: ``minigrad`` as a name, unless it names a course tool (minigrad.viz, minigrad.autograd.engine).
