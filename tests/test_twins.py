@@ -95,6 +95,12 @@ def test_the_first_code_cell_switches_the_widgets_and_checks_to_chinese():
     assert already.splitlines() == ["from minigrad import viz", "x = 1", twin.LANGUAGE_CALL]
 
 
+def test_tokens_below_an_ipython_magic_line_are_translated_in_place():
+    source = '%matplotlib inline\n"""A docstring."""\nx = 1  # note'
+    table = {'"""A docstring."""': '"""文档。"""', "# note": "# 注"}
+    assert twin.translate_code(source, table) == '%matplotlib inline\n"""文档。"""\nx = 1  # 注'
+
+
 def test_the_graders_markers_are_never_translated():
     table = {"### BEGIN SOLUTION": "### 开始", "# note": "# 注"}
     assert (

@@ -95,7 +95,11 @@ def write(nb: nbformat.NotebookNode, path: Path) -> None:
 
 def code_tokens(source: str) -> list[tokenize.TokenInfo]:
     """The comments and string literals of a code cell (IPython ``%`` lines are left alone)."""
-    lines = [("" if line.lstrip().startswith(("%", "!")) else line) for line in source.splitlines(True)]
+    magic = ("%", "!")  # an empty line in its place keeps the line numbers of the tokens below it
+    lines = [
+        line[len(line.rstrip("\n")) :] if line.lstrip().startswith(magic) else line
+        for line in source.splitlines(True)
+    ]
     try:
         tokens = list(tokenize.generate_tokens(io.StringIO("".join(lines)).readline))
     except (tokenize.TokenError, SyntaxError):
