@@ -35,6 +35,7 @@ so a lesson added later cannot be forgotten.
 from __future__ import annotations
 
 import argparse
+import ast
 import copy
 import hashlib
 import io
@@ -125,11 +126,19 @@ def translate_code(source: str, table: dict[str, str]) -> str:
 
 
 def with_language_call(source: str) -> str:
-    """The first code cell of a twin: the English one, then the call that switches to Chinese."""
-    lines = source.rstrip("\n")
-    if VIZ_IMPORT not in source.splitlines():
-        lines += "\n" + VIZ_IMPORT
-    return lines + "\n" + LANGUAGE_CALL
+    """The first code cell of a twin: the English one with the call that switches to Chinese right
+    after its imports (after ``from minigrad import viz``, added if missing), so that the rest of the
+    cell, and what it shows, stays as it is."""
+    lines = source.splitlines()
+    if VIZ_IMPORT in lines:
+        at = lines.index(VIZ_IMPORT) + 1
+        return "\n".join([*lines[:at], LANGUAGE_CALL, *lines[at:]])
+    try:
+        imports = [n for n in ast.parse(source).body if isinstance(n, (ast.Import, ast.ImportFrom))]
+    except SyntaxError:
+        imports = []
+    at = imports[-1].end_lineno if imports else 0
+    return "\n".join([*lines[:at], VIZ_IMPORT, LANGUAGE_CALL, *lines[at:]])
 
 
 def expected_code(english: nbformat.NotebookNode, table: dict[str, str]) -> dict[str, str]:
@@ -200,7 +209,8 @@ def sync_code(twin: nbformat.NotebookNode, english: nbformat.NotebookNode) -> li
 
 
 def untranslated_strings(twin: nbformat.NotebookNode, english: nbformat.NotebookNode) -> list[str]:
-    """Comments and strings of the English code with words in them that the table leaves English."""
+    """Comments and strings of the English code with Latin letters in them that the table leaves as
+    they are: words to translate, or names and keys to keep."""
     table = twin.metadata.get("twin", {}).get("code", {})
     seen = []
     for cell in english.cells:
@@ -210,7 +220,7 @@ def untranslated_strings(twin: nbformat.NotebookNode, english: nbformat.Notebook
             text = tok.string
             if text in table or text in seen or PROTECTED.match(text):
                 continue
-            if re.search(r"[A-Za-z]{3,}\W+[A-Za-z]{2,}", text):  # words, not a name or a key
+            if re.search(r"[A-Za-z]{2,}", text):  # words (a name or a key too: the translator decides)
                 seen.append(text)
     return seen
 
