@@ -153,6 +153,18 @@ def test_an_untranslated_cell_is_reported(pair, tmp_path):
     ]
 
 
+def test_a_line_break_inside_a_chinese_sentence_is_reported(pair):
+    _, twin_file = pair
+    nb = twin.read(twin_file)
+    nb.cells[0].source = "# 标题\n\n一段\n正文。\n\n```python\nx = 1  # 代码\n# 里\n```"
+    twin.write(nb, twin_file)
+    assert [p for p in twin.problems(twin_file) if "line break" in p]
+    assert (
+        twin.join_chinese_lines(nb.cells[0].source)
+        == "# 标题\n\n一段正文。\n\n```python\nx = 1  # 代码\n# 里\n```"
+    )
+
+
 def test_an_english_notebook_without_a_twin_is_reported(pair, tmp_path):
     twin.write(english_notebook(), tmp_path / "notebooks" / "02_later.ipynb")
     assert twin.check() == [

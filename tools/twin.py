@@ -57,6 +57,17 @@ PROTECTED = re.compile(r"#+\s*(BEGIN|END) (SOLUTION|HIDDEN TESTS)")
 #: Markers of a cell not translated yet (``new`` writes them, ``check`` refuses them).
 UNTRANSLATED = "<!-- 待翻译 -->"
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+#: A line break between two Chinese characters (or full-width punctuation) outside code and display
+#: math: Markdown renders it as a space, which Chinese text does not have.
+CJK_BREAK = re.compile(
+    r"(?<=[\u3000-\u303f\u3400-\u9fff\uff00-\uffef])\n(?=[\u3000-\u303f\u3400-\u9fff\uff00-\uffef])"
+)
+BLOCKS = re.compile(r"(```.*?```|\$\$.*?\$\$)", re.S)
+
+
+def join_chinese_lines(text: str) -> str:
+    """``text`` without line breaks between two Chinese characters (code blocks and math kept)."""
+    return "".join(p if BLOCKS.fullmatch(p) else CJK_BREAK.sub("", p) for p in BLOCKS.split(text))
 
 
 # ----------------------------------------------------------------------------- pairs
@@ -265,6 +276,8 @@ def problems(twin_file: Path) -> list[str]:
         elif cell.cell_type == "markdown":
             if UNTRANSLATED in mine.source or not CJK.search(mine.source):
                 say(f"{where}: not translated yet")
+            elif join_chinese_lines(mine.source) != mine.source:
+                say(f"{where}: a line break between Chinese characters shows as a space: join the lines")
             elif mine.metadata.get("twin", {}).get("en") != fingerprint(cell.source):
                 say(f"{where}: English text changed since translated: update, then `stamp --cell`")
     return found
