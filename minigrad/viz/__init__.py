@@ -14,6 +14,7 @@
     viz.VersionTimeline(code)                                          # lesson 11: versions, line by line
     viz.LiveTraining(steps)                                            # lesson 12: the loss curve, live
     viz.GradientTable(mine, autograd)                                  # lesson 13: by hand vs autograd
+    viz.set_language("zh")     # widgets, legends, tables and check cells speak Chinese (i18n.py)
 
 ``names`` labels tensors: pass ``locals()`` (or a dict name → tensor). Nothing here but
 ``SavedTensorsStepper`` (a real backward) changes any ``.grad``: the stepper and the path
@@ -59,6 +60,8 @@ _LAZY = {
     "first_warning": "tables",
     "grad_quietly": "tables",
     "LiveTraining": "training",
+    "set_language": "i18n",
+    "get_language": "i18n",
 }
 
 __all__ = sorted(_LAZY)

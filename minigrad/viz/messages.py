@@ -1,0 +1,267 @@
+"""Every sentence the widgets, drawings and text tables show, in English and Chinese: one source each.
+
+A message is looked up by its key with :func:`minigrad.viz.i18n.text` (``text("paths.engine", L="L",
+a="a", value="42")``) in the language :func:`minigrad.viz.set_language` chose. Fields in braces are
+filled in with ``str.format``. Keys start with the module that uses them.
+
+Terms used in the Chinese text (the client's tutorials use the same): 计算图 (graph), 节点 (node),
+边 (edge), 叶子节点 (leaf), 链式法则 (chain rule), 反向传播 (backward pass), 前向传播 (forward pass),
+梯度 (gradient), 梯度累加 (gradient accumulation), 输入缓冲区 (input buffer), 依赖计数 (dependency
+count), 就绪队列 (ready queue), 保存的张量 (saved tensors), 向量-雅可比积 (vector–Jacobian product),
+雅可比矩阵 (Jacobian), 广播 (broadcasting), 版本计数器 (version counter), 损失 (loss), 学习率
+(learning rate), 步 (step), 帧 (frame). PyTorch's names (``grad_fn``, ``AccumulateGrad``,
+``MulBackward0``, ``.grad``, ``requires_grad``) are not translated.
+"""
+
+from .i18n import Catalogue
+
+_M = {
+    # --- _format.py: numbers and tensors ----------------------------------------------------------
+    "format.shape_only": {"en": "⟨shape {shape}⟩", "zh": "⟨形状 {shape}⟩"},
+    # --- graph.py: tensor descriptions --------------------------------------------------------------
+    "graph.value_not_kept": {"en": "(value not kept)", "zh": "（值未保留）"},
+    # --- style.py: what each kind of node means (legends) --------------------------------------------
+    "kind.leaf": {
+        "en": "leaf tensor (you made it; .grad is stored here)",
+        "zh": "叶子节点张量（由你创建；.grad 存在这里）",
+    },
+    "kind.non-leaf": {
+        "en": "non-leaf tensor (made by an operation)",
+        "zh": "非叶子张量（由运算产生）",
+    },
+    "kind.retained": {
+        "en": "non-leaf with retain_grad() (keeps .grad)",
+        "zh": "调用了 retain_grad() 的非叶子张量（保留 .grad）",
+    },
+    "kind.no grad": {
+        "en": "constant: requires_grad=False (no gradient)",
+        "zh": "常量：requires_grad=False（没有梯度）",
+    },
+    "kind.op": {"en": "operation", "zh": "运算"},
+    "kind.grad_fn": {
+        "en": "grad_fn node (backward of one operation)",
+        "zh": "grad_fn 节点（一个运算的反向）",
+    },
+    "kind.accumulate": {
+        "en": "AccumulateGrad: adds into leaf.grad",
+        "zh": "AccumulateGrad：累加到叶子节点的 .grad",
+    },
+    "kind.grad_fn retained": {
+        "en": "grad_fn whose output called retain_grad()",
+        "zh": "其输出调用了 retain_grad() 的 grad_fn",
+    },
+    # --- render.py: drawings -------------------------------------------------------------------------
+    "render.install_hint": {
+        "en": (
+            "minigrad.viz: the Graphviz program `dot` was not found, so the graph cannot be drawn as a "
+            "picture.\n"
+            "`pip install graphviz` installs only the Python wrapper; install the program itself:\n"
+            "  Debian/Ubuntu:  sudo apt-get install graphviz\n"
+            "  macOS:          brew install graphviz\n"
+            "  conda:          conda install -c conda-forge graphviz\n"
+            "  Windows:        winget install graphviz   (then restart Jupyter)\n"
+            "(From this repository, `make setup` installs it.) Meanwhile, here is the graph as text:"
+        ),
+        "zh": (
+            "minigrad.viz：找不到 Graphviz 程序 `dot`，所以无法把计算图画成图片。\n"
+            "`pip install graphviz` 只安装 Python 封装；请安装程序本身：\n"
+            "  Debian/Ubuntu:  sudo apt-get install graphviz\n"
+            "  macOS:          brew install graphviz\n"
+            "  conda:          conda install -c conda-forge graphviz\n"
+            "  Windows:        winget install graphviz   （然后重启 Jupyter）\n"
+            "（在本仓库中，`make setup` 会安装它。）在此之前，下面是文字形式的计算图："
+        ),
+    },
+    "render.tag.leaf": {"en": "(leaf)", "zh": "（叶子节点）"},
+    "render.tag.retained": {"en": "(retain_grad)", "zh": "（retain_grad）"},
+    "render.tag.const": {"en": "(no grad)", "zh": "（无梯度）"},
+    "render.no_grad_fn": {"en": "(no grad_fn)", "zh": "（无 grad_fn）"},
+    "render.legend": {"en": "legend", "zh": "图例"},
+    "render.text_backward": {
+        "en": "backward graph of {L} (gradients flow along →):",
+        "zh": "{L} 的反向计算图（梯度沿 → 流动）：",
+    },
+    "render.text_accumulate": {
+        "en": "  {id}: AccumulateGrad → {sym} (leaf) = {value}",
+        "zh": "  {id}: AccumulateGrad → {sym}（叶子节点）= {value}",
+    },
+    "render.text_node": {"en": "  {id}: {name} (made {outs})", "zh": "  {id}: {name}（产生 {outs}）"},
+    "render.text_no_graph": {
+        "en": "  {value} (no grad_fn, does not require grad)",
+        "zh": "  {value}（无 grad_fn，不需要梯度）",
+    },
+    "render.text_values": {
+        "en": "value graph of {L} (values flow along →):",
+        "zh": "{L} 的值计算图（值沿 → 流动）：",
+    },
+    "render.constants": {"en": "(constants)", "zh": "（常量）"},
+    # --- widgets.py: BackwardStepper ---------------------------------------------------------------
+    "widget.too_many_nodes": {
+        "en": (
+            "This graph has {n} nodes: too many to draw legibly (the limit is {limit}). "
+            "The steps below still show the engine at work."
+        ),
+        "zh": (
+            "这个计算图有 {n} 个节点，太多了，画不清楚（上限是 {limit} 个）。下面的各步仍然展示引擎的工作。"
+        ),
+    },
+    "stepper.legend.running": {"en": "running now", "zh": "正在运行"},
+    "stepper.legend.ready": {"en": "in the ready queue", "zh": "在就绪队列中"},
+    "stepper.legend.finished": {"en": "has run", "zh": "已运行"},
+    "stepper.legend.carried": {
+        "en": "edge that carried its gradient (labelled)",
+        "zh": "已传过梯度的边（标有梯度值）",
+    },
+    "stepper.legend.accumulate": {"en": "AccumulateGrad (leaf)", "zh": "AccumulateGrad（叶子节点）"},
+    "stepper.empty": {"en": "(empty)", "zh": "（空）"},
+    "stepper.none": {"en": "(none)", "zh": "（无）"},
+    "stepper.ready_queue": {"en": "ready queue", "zh": "就绪队列"},
+    "stepper.dependencies": {"en": "dependencies left", "zh": "剩余依赖计数"},
+    "stepper.buffers": {"en": "input buffers", "zh": "输入缓冲区"},
+    "stepper.frame": {"en": "[frame {index}/{total}]", "zh": "[第 {index}/{total} 帧]"},
+    "stepper.grads_so_far": {
+        "en": "gradients so far (what .grad will be)",
+        "zh": "目前的梯度（.grad 将会是的值）",
+    },
+    # --- widgets.py: PathExplorer ------------------------------------------------------------------
+    "paths.option": {"en": "path {i}: {symbols}: {value}", "zh": "路径 {i}：{symbols}：{value}"},
+    "paths.option_all": {"en": "all {n} paths: sum = {value}", "zh": "全部 {n} 条路径：和 = {value}"},
+    "paths.title": {
+        "en": (
+            "<b>∂{L}/∂{a} as a sum over paths</b>: each path contributes the product of the "
+            "local derivatives along it; the contributions add up."
+        ),
+        "zh": "<b>∂{L}/∂{a} 是各条路径之和</b>：每条路径贡献沿途局部导数的乘积，各条路径的贡献相加。",
+    },
+    "paths.engine": {"en": "engine: ∂{L}/∂{a} = {value}", "zh": "引擎：∂{L}/∂{a} = {value}"},
+    "paths.equal": {"en": "✓ equal", "zh": "✓ 相等"},
+    "paths.not_all_yet": {"en": "≠ (not all paths yet)", "zh": "≠（还没加上所有路径）"},
+    "paths.path_title": {"en": "path {i} of {n}: {symbols}", "zh": "路径 {i}/{n}：{symbols}"},
+    "paths.running_sum": {
+        "en": "running sum (paths 1–{i}): {parts} = {value}",
+        "zh": "累加和（路径 1–{i}）：{parts} = {value}",
+    },
+    "paths.only_first": {
+        "en": "Only the first {k} of {n} paths are listed: the sum below is not complete.",
+        "zh": "{n} 条路径中只列出了前 {k} 条：下面的和并不完整。",
+    },
+    "paths.all_title": {"en": "all {n} paths", "zh": "全部 {n} 条路径"},
+    "paths.sum": {"en": "sum over paths: {parts} = {value}", "zh": "各路径之和：{parts} = {value}"},
+    # --- paths.py ----------------------------------------------------------------------------------
+    "paths.no_gradient": {"en": "0 (no gradient along this path)", "zh": "0（这条路径上没有梯度）"},
+    "paths.vjp_chain": {
+        "en": "{chain} (vector–Jacobian products along the path) = {value}",
+        "zh": "{chain}（沿路径的向量-雅可比积） = {value}",
+    },
+    # --- trace.py: the stepper's frames --------------------------------------------------------------
+    "trace.more_nodes": {"en": "… {n} more nodes", "zh": "… 另外 {n} 个节点"},
+    "trace.more": {"en": "… {n} more", "zh": "… 另外 {n} 个"},
+    "trace.truncated": {
+        "en": "… the pass goes on ({n} nodes in all); the stepper shows the first {k} steps.",
+        "zh": "… 反向传播还在继续（共 {n} 个节点）；步进器只显示前 {k} 步。",
+    },
+    "trace.start_title": {
+        "en": "Start: seed ∂{L}/∂{L} = {seed} into the buffer of {name}",
+        "zh": "开始：把种子梯度 ∂{L}/∂{L} = {seed} 放进 {name} 的输入缓冲区",
+    },
+    "trace.start_seed": {
+        "en": "∂{L}/∂{L} = {seed}  (the gradient of {L} with respect to itself)",
+        "zh": "∂{L}/∂{L} = {seed}（{L} 对自身的梯度）",
+    },
+    "trace.start_buffer": {
+        "en": "It goes into the input buffer of {name}, the node that made {L}.",
+        "zh": "它进入 {name} 的输入缓冲区；{name} 就是产生 {L} 的节点。",
+    },
+    "trace.run_accumulate_title": {
+        "en": "Step {step}: run AccumulateGrad for {sym}",
+        "zh": "第 {step} 步：为 {sym} 运行 AccumulateGrad",
+    },
+    "trace.complete": {"en": "∂{L}/∂{sym} = {value} is complete.", "zh": "∂{L}/∂{sym} = {value} 已完整。"},
+    "trace.flowed_in": {
+        "en": "∂{L}/∂{sym} = {value}  (everything that flowed into this node, summed)",
+        "zh": "∂{L}/∂{sym} = {value}（流入这个节点的所有梯度之和）",
+    },
+    "trace.multiplies": {
+        "en": "{name}.backward multiplies it by the local derivatives, one edge at a time.",
+        "zh": "{name}.backward 把它乘以局部导数，一次一条边（链式法则）。",
+    },
+    "trace.run_title": {"en": "Step {step}: run {name}", "zh": "第 {step} 步：运行 {name}"},
+    "trace.hook_outputs": {"en": "the gradients of its outputs", "zh": "其输出的梯度"},
+    "trace.hook_inputs": {"en": "the gradients it sends to its inputs", "zh": "它发给各输入的梯度"},
+    "trace.node_hook": {
+        "en": "{kind} of {name} replaced {what}: {before} → {after}",
+        "zh": "{name} 的 {kind} 替换了{what}：{before} → {after}",
+    },
+    "trace.node_hook_title": {"en": "Step {step}: {kind} of {name}", "zh": "第 {step} 步：{name} 的 {kind}"},
+    "trace.tensor_hook": {
+        "en": "hook on {sym}: ∂{L}/∂{sym} {before} → {after}",
+        "zh": "{sym} 上的钩子：∂{L}/∂{sym} {before} → {after}",
+    },
+    "trace.tensor_hook_title": {"en": "Step {step}: hook on {sym}", "zh": "第 {step} 步：{sym} 上的钩子"},
+    "trace.grad_was_none": {
+        "en": "{sym}.grad = {value}  (it was None)",
+        "zh": "{sym}.grad = {value}（原来是 None）",
+    },
+    "trace.only_shown": {
+        "en": "(the stepper only shows this: the real .grad is not changed)",
+        "zh": "（步进器只是展示这一步：真正的 .grad 没有改变）",
+    },
+    "trace.accumulate_title": {
+        "en": "Step {step}: AccumulateGrad stores {sym}.grad",
+        "zh": "第 {step} 步：AccumulateGrad 写入 {sym}.grad",
+    },
+    "trace.skip_title": {"en": "Step {step}: skip {name}", "zh": "第 {step} 步：跳过 {name}"},
+    "trace.skip": {
+        "en": "{name} is not on a path to the requested inputs.",
+        "zh": "{name} 不在通往所求输入的路径上。",
+    },
+    "trace.done_title": {"en": "Done: {n} nodes ran", "zh": "完成：共运行了 {n} 个节点"},
+    "trace.send_title": {
+        "en": "Step {step}: {name} sends ∂{L}/∂{dst} along edge {edge}",
+        "zh": "第 {step} 步：{name} 沿边 {edge} 发送 ∂{L}/∂{dst}",
+    },
+    "trace.no_gradient": {
+        "en": "No gradient for {dst} (backward returned None).",
+        "zh": "{dst} 没有梯度（backward 返回了 None）。",
+    },
+    "trace.buffer": {"en": "input buffer of {target}: {total}", "zh": "{target} 的输入缓冲区：{total}"},
+    "trace.buffer_fork": {
+        "en": "input buffer of {target}: {previous} + {grad} = {total}  (a fork: contributions add up)",
+        "zh": "{target} 的输入缓冲区：{previous} + {grad} = {total}（分叉：各路贡献相加）",
+    },
+    "trace.waits_one": {"en": "{target} waits for 1 more gradient", "zh": "{target} 还在等 1 个梯度"},
+    "trace.waits": {"en": "{target} waits for {n} more gradients", "zh": "{target} 还在等 {n} 个梯度"},
+    "trace.ready": {
+        "en": "{target} has all its gradients: it joins the ready queue",
+        "zh": "{target} 的梯度已经到齐：它进入就绪队列",
+    },
+    "trace.broadcast": {"en": "  (broadcast: {a} → {b})", "zh": "（广播：{a} → {b}）"},
+    "trace.vjp": {
+        "en": "  (vector–Jacobian product, shape {a} → {b})",
+        "zh": "（向量-雅可比积，形状 {a} → {b}）",
+    },
+    # --- tables.py: text tables ---------------------------------------------------------------------
+    "tables.no_tensor_yet": {"en": "(no {name} yet)", "zh": "（还没有 {name}）"},
+    "tables.grad_of": {"en": "  → .grad of {name}", "zh": "  → {name} 的 .grad"},
+    "tables.empty": {"en": "empty", "zh": "空"},
+    "tables.start": {"en": "start: seed 1 into {node}", "zh": "开始：把种子梯度 1 放进 {node}"},
+    "tables.edges_into": {
+        "en": "       edges into each node: {deps}",
+        "zh": "       每个节点的入边数（依赖计数）：{deps}",
+    },
+    "tables.step": {
+        "en": "step {step}: run {node} with buffer {value}   (ready queue now: {queue})",
+        "zh": "第 {step} 步：运行 {node}，缓冲区 {value}   （现在的就绪队列：{queue}）",
+    },
+    "tables.ready": {"en": "ready", "zh": "就绪"},
+    "tables.waits": {"en": "waits for {n} more", "zh": "还在等 {n} 个"},
+    "tables.send": {
+        "en": "        send {value} to {node}: buffer = {buffer}, {status}",
+        "zh": "        发送 {value} 给 {node}：缓冲区 = {buffer}，{status}",
+    },
+    "tables.done": {"en": "done after {n} steps", "zh": "完成，共 {n} 步"},
+    "tables.no_warning": {"en": "no warning", "zh": "没有警告"},
+}
+
+#: The widgets' catalogue (see :class:`~minigrad.viz.i18n.Catalogue`).
+MESSAGES = Catalogue(_M)
