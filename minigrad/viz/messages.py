@@ -153,6 +153,52 @@ _M = {
         "en": "{chain} (vector–Jacobian products along the path) = {value}",
         "zh": "{chain}（沿路径的向量-雅可比积） = {value}",
     },
+    # --- explorer.py: GraphExplorer -----------------------------------------------------------------
+    "explorer.freed": {"en": "freed by backward()", "zh": "已被 backward() 释放"},
+    "explorer.title": {
+        "en": (
+            "<b>The backward graph of {L}</b>: pick a node to see where its gradients go "
+            "(<code>next_functions</code>), what it saved, and at a leaf, the leaf's "
+            "<code>.grad</code>."
+        ),
+        "zh": (
+            "<b>{L} 的反向计算图</b>：选一个节点，看它的梯度传向哪里（<code>next_functions</code>）、"
+            "它保存了什么；在叶子节点处，看叶子节点的 <code>.grad</code>。"
+        ),
+    },
+    "explorer.option_leaf": {
+        "en": "AccumulateGrad: the leaf {leaf}",
+        "zh": "AccumulateGrad：叶子节点 {leaf}",
+    },
+    "explorer.no_gradient": {
+        "en": "this input needs no gradient (a constant)",
+        "zh": "这个输入不需要梯度（常量）",
+    },
+    "explorer.child_leaf": {
+        "en": "the AccumulateGrad of the leaf {leaf}",
+        "zh": "叶子节点 {leaf} 的 AccumulateGrad",
+    },
+    "explorer.child_node": {"en": "the node of {sym}", "zh": "{sym} 的节点"},
+    "explorer.accumulate_title": {
+        "en": "AccumulateGrad: where the gradient of the leaf {leaf} lands",
+        "zh": "AccumulateGrad：叶子节点 {leaf} 的梯度落在这里",
+    },
+    "explorer.variable": {"en": "{value}  (the leaf {leaf} itself)", "zh": "{value}（就是叶子节点 {leaf}）"},
+    "explorer.leaf_ends": {
+        "en": "{next}: nothing further, the leaf ends the path",
+        "zh": "{next}：没有后续了，叶子节点是路径的终点",
+    },
+    "explorer.saved": {"en": "saved tensors", "zh": "保存的张量"},
+    "explorer.saved_none": {
+        "en": "none: its backward needs no forward values",
+        "zh": "无：它的反向不需要前向传播的值",
+    },
+    # --- controls.py: frame controls (shared by every widget of frames) -------------------------------
+    "controls.frame": {"en": "frame", "zh": "帧"},
+    "controls.frame_k": {"en": "frame {k}", "zh": "第 {k} 帧"},
+    "controls.play": {"en": "play", "zh": "播放"},
+    "controls.ms_per_frame": {"en": "ms/frame", "zh": "毫秒/帧"},
+    "controls.step": {"en": "step", "zh": "步"},
     # --- trace.py: the stepper's frames --------------------------------------------------------------
     "trace.more_nodes": {"en": "… {n} more nodes", "zh": "… 另外 {n} 个节点"},
     "trace.more": {"en": "… {n} more", "zh": "… 另外 {n} 个"},
