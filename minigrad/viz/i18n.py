@@ -31,12 +31,15 @@ wide ``W`` and full-width ``F`` characters count 2) and :func:`pad` pads to a nu
 
 Matplotlib
 ----------
-``set_language("zh")`` also puts a Chinese font (Noto Sans CJK SC, from the ``fonts-noto-cjk`` package)
-in matplotlib's list of sans-serif fonts, *after* DejaVu Sans: matplotlib draws each character with the
-first font of the list that has it, so Latin letters and digits look as before and Chinese characters
-come from Noto. ``set_language("en")`` puts the list back.
+``set_language("zh")`` also appends a Chinese font (Noto Sans CJK SC, from the ``fonts-noto-cjk``
+package) to matplotlib's ``font.family`` list, *after* the usual ``sans-serif`` (DejaVu Sans): matplotlib
+draws each character with the first family of that list that has it, so Latin letters and digits look as
+before and Chinese characters come from Noto. (The fallback works across the families of
+``font.family``, not within the ``font.sans-serif`` list, which only picks one font.)
+``set_language("en")`` puts the list back.
 """
 
+import os
 import unicodedata
 
 #: The languages there are catalogues for: code → name.
@@ -46,7 +49,7 @@ LANGUAGES = {"en": "English", "zh": "中文 (简体)"}
 CJK_FONT = "Noto Sans CJK SC"
 
 _language = "en"
-_saved_fonts = None  # matplotlib's font.sans-serif before set_language("zh") changed it
+_saved_fonts = None  # matplotlib's font.family before set_language("zh") changed it
 
 
 def get_language():
@@ -76,17 +79,38 @@ def _matplotlib_fonts(code):
         import matplotlib
     except ImportError:  # pragma: no cover - matplotlib is a course dependency
         return
-    fonts = matplotlib.rcParams["font.sans-serif"]
+    families = list(matplotlib.rcParams["font.family"])
     if code == "zh":
-        if CJK_FONT in fonts:
+        if CJK_FONT in families:
             return
-        if _saved_fonts is None:
-            _saved_fonts = list(fonts)
-        at = fonts.index("DejaVu Sans") + 1 if "DejaVu Sans" in fonts else 0
-        matplotlib.rcParams["font.sans-serif"] = fonts[:at] + [CJK_FONT] + fonts[at:]
+        _make_cjk_font_known()
+        _saved_fonts = families
+        matplotlib.rcParams["font.family"] = families + [CJK_FONT]
     elif _saved_fonts is not None:
-        matplotlib.rcParams["font.sans-serif"] = _saved_fonts
+        matplotlib.rcParams["font.family"] = _saved_fonts
         _saved_fonts = None
+
+
+def _make_cjk_font_known():
+    """Tell matplotlib about the CJK font if its font list predates it: matplotlib caches the list of
+    installed fonts the first time it runs, so a font installed later (``apt-get install
+    fonts-noto-cjk``) is unknown to it until it is added (:meth:`FontManager.addfont`)."""
+    import warnings
+
+    from matplotlib import font_manager
+
+    manager = font_manager.fontManager
+    if any(font.name == CJK_FONT for font in manager.ttflist):
+        return
+    paths = [p for p in font_manager.findSystemFonts() if os.path.basename(p).startswith("NotoSansCJK")]
+    for path in paths:
+        manager.addfont(path)
+    if not any(font.name == CJK_FONT for font in manager.ttflist):
+        warnings.warn(
+            f"set_language('zh'): the font {CJK_FONT!r} is not installed, so matplotlib will draw Chinese "
+            "characters as empty boxes (Debian/Ubuntu: sudo apt-get install fonts-noto-cjk)",
+            stacklevel=3,
+        )
 
 
 class Catalogue:
