@@ -286,6 +286,91 @@ _M = {
         "en": "  (vector–Jacobian product, shape {a} → {b})",
         "zh": "（向量-雅可比积，形状 {a} → {b}）",
     },
+    # --- lifetime.py: SavedTensorsStepper (lesson 10) ----------------------------------------------------
+    "lifetime.summary": {
+        "en": "saved tensors still held: {held} of {n} ({held_bytes} of {n_bytes} bytes)",
+        "zh": "仍被持有的保存的张量：{held}/{n} 个（{held_bytes}/{n_bytes} 字节）",
+    },
+    "lifetime.forward_title": {
+        "en": "After the forward pass: every node holds what its backward will need",
+        "zh": "前向传播之后：每个节点都持有它的反向要用到的东西",
+    },
+    "lifetime.forward_one": {
+        "en": (
+            "{n} saved tensor in {nodes} nodes; "
+            "read them as grad_fn._saved_self, ._saved_other, ._saved_result, …"
+        ),
+        "zh": (
+            "{nodes} 个节点中共有 {n} 个保存的张量；"
+            "可以通过 grad_fn._saved_self、._saved_other、._saved_result 等读取"
+        ),
+    },
+    "lifetime.forward": {
+        "en": (
+            "{n} saved tensors in {nodes} nodes; "
+            "read them as grad_fn._saved_self, ._saved_other, ._saved_result, …"
+        ),
+        "zh": (
+            "{nodes} 个节点中共有 {n} 个保存的张量；"
+            "可以通过 grad_fn._saved_self、._saved_other、._saved_result 等读取"
+        ),
+    },
+    "lifetime.reads": {
+        "en": "{name}.backward reads what it saved: {used}.",
+        "zh": "{name}.backward 读取它保存的东西：{used}。",
+    },
+    "lifetime.saved_nothing": {
+        "en": "{name} saved nothing: its local derivatives are constants.",
+        "zh": "{name} 什么也没保存：它的局部导数是常数。",
+    },
+    "lifetime.frees_title": {
+        "en": "Step {step}: {name} frees its saved tensors",
+        "zh": "第 {step} 步：{name} 释放它保存的张量",
+    },
+    "lifetime.frees": {
+        "en": "{name} has run: {attrs} freed (reading one now raises RuntimeError).",
+        "zh": "{name} 已运行：{attrs} 已释放（现在读取会抛出 RuntimeError）。",
+    },
+    "lifetime.keeps_title": {
+        "en": "Step {step}: {name} keeps its saved tensors (retain_graph=True)",
+        "zh": "第 {step} 步：{name} 保留它保存的张量（retain_graph=True）",
+    },
+    "lifetime.keeps": {"en": "{name} has run, and keeps {attrs}.", "zh": "{name} 已运行，并保留 {attrs}。"},
+    "lifetime.accumulate": {
+        "en": "AccumulateGrad saved nothing: the leaf itself stays (you hold it).",
+        "zh": "AccumulateGrad 什么也没保存：叶子节点本身还在（你持有它）。",
+    },
+    "lifetime.done_freed": {
+        "en": "backward() is done, and the graph no longer holds its saved tensors.",
+        "zh": "backward() 完成了，计算图不再持有它保存的张量。",
+    },
+    "lifetime.second_raises": {
+        "en": "A second backward() (or reading a _saved_ attribute) now raises:",
+        "zh": "现在第二次调用 backward()（或读取 _saved_ 属性）会抛出：",
+    },
+    "lifetime.done_freed_title": {
+        "en": "Done: the graph is still there, its saved tensors are not",
+        "zh": "完成：计算图还在，但它保存的张量已经没有了",
+    },
+    "lifetime.done_kept": {
+        "en": "backward() is done; with retain_graph=True every saved tensor is still held.",
+        "zh": "backward() 完成了；因为 retain_graph=True，每个保存的张量仍被持有。",
+    },
+    "lifetime.second_runs": {
+        "en": "A second backward() would run, and add its gradients into .grad again.",
+        "zh": "第二次 backward() 可以运行，并会把它的梯度再次累加到 .grad 中（梯度累加）。",
+    },
+    "lifetime.done_kept_title": {
+        "en": "Done: retain_graph=True kept everything",
+        "zh": "完成：retain_graph=True 保留了一切",
+    },
+    "lifetime.number_kept": {"en": "(a number: kept)", "zh": "（一个数：保留）"},
+    "lifetime.grad_so_far": {"en": ".grad so far", "zh": "目前的 .grad"},
+    "lifetime.legend.held": {"en": "saved tensor, held", "zh": "保存的张量，仍被持有"},
+    "lifetime.legend.reading": {"en": "being read by backward", "zh": "正被反向读取"},
+    "lifetime.legend.freed": {"en": "freed (reading it raises)", "zh": "已释放（读取会报错）"},
+    "lifetime.legend.running": {"en": "node running now", "zh": "正在运行的节点"},
+    "lifetime.legend.finished": {"en": "node has run", "zh": "已运行的节点"},
     # --- compare.py: GradientTable (lesson 13) ---------------------------------------------------------
     "compare.match": {"en": "✓ match", "zh": "✓ 一致"},
     "compare.differs": {"en": "✗ differs", "zh": "✗ 不一致"},
