@@ -286,6 +286,75 @@ _M = {
         "en": "  (vector–Jacobian product, shape {a} → {b})",
         "zh": "（向量-雅可比积，形状 {a} → {b}）",
     },
+    # --- jacobian.py: VJPExplorer and JacobianRows (lesson 08) -----------------------------------------
+    "jacobian.positive": {"en": "positive", "zh": "正"},
+    "jacobian.negative": {"en": "negative", "zh": "负"},
+    "jacobian.zero": {"en": "zero", "zh": "零"},
+    "jacobian.legend_note": {
+        "en": "(stronger colour = larger size; every cell also shows its number)",
+        "zh": "（颜色越深 = 绝对值越大；每个格子也写出了它的数）",
+    },
+    "jacobian.vjp_title": {
+        "en": (
+            "<b>{y}.backward(gradient=v)</b> adds <b>vᵀJ</b> to {x}.grad: the rows of J = ∂{y}/∂{x} "
+            "weighted by v and summed — one vector shaped like {x}, never J itself."
+        ),
+        "zh": (
+            "<b>{y}.backward(gradient=v)</b> 把 <b>vᵀJ</b> 加到 {x}.grad 上：雅可比矩阵 J = ∂{y}/∂{x} "
+            "的各行按 v 加权后求和 —— 得到一个和 {x} 形状相同的向量，而不是 J 本身（向量-雅可比积）。"
+        ),
+    },
+    "jacobian.row_i": {"en": "J: row i = ∂{y}[i]/∂{x}", "zh": "J：第 i 行 = ∂{y}[i]/∂{x}"},
+    "jacobian.weighted_row": {"en": "v[i] · row i", "zh": "v[i] · 第 i 行"},
+    "jacobian.sum_rows": {"en": "sum of the weighted rows = vᵀJ", "zh": "加权各行之和 = vᵀJ"},
+    "jacobian.same": {"en": "✓ the same", "zh": "✓ 相同"},
+    "jacobian.differs": {"en": "≠ (differs!)", "zh": "≠（不同！）"},
+    "jacobian.shape_line": {
+        "en": "{x}.grad has {x}'s shape {shape}: {n} numbers, not the {m}×{n} Jacobian",
+        "zh": "{x}.grad 的形状和 {x} 相同，是 {shape}：{n} 个数，而不是 {m}×{n} 的雅可比矩阵",
+    },
+    "jacobian.engine": {
+        "en": "engine: {x}.grad after {y}.backward(gradient=v)",
+        "zh": "引擎：{y}.backward(gradient=v) 之后的 {x}.grad",
+    },
+    "jacobian.calls": {"en": "calls", "zh": "调用次数"},
+    "jacobian.rows_title": {
+        "en": (
+            "<b>The whole Jacobian, one backward call per row</b>: call i sends the one-hot vector e_i "
+            "into {y}.backward, and {x}.grad comes back as row i. {m} outputs, {m} calls."
+        ),
+        "zh": (
+            "<b>完整的雅可比矩阵，每行一次 backward 调用</b>：第 i 次调用把 one-hot 向量 e_i 传给 "
+            "{y}.backward，{x}.grad 返回的就是第 i 行。{m} 个输出，{m} 次调用。"
+        ),
+    },
+    "jacobian.empty_title": {
+        "en": "0 backward calls: J ({m}×{n}) is still empty",
+        "zh": "0 次 backward 调用：J（{m}×{n}）还是空的",
+    },
+    "jacobian.empty": {
+        "en": "{y} = func({x}) has {m} elements: {m} rows to fill, one backward call each.",
+        "zh": "{y} = func({x}) 有 {m} 个元素：要填 {m} 行，每行一次 backward 调用。",
+    },
+    "jacobian.call_title": {
+        "en": "backward call {k} of {m}: row {i}",
+        "zh": "第 {k}/{m} 次 backward 调用：第 {i} 行",
+    },
+    "jacobian.e_i": {"en": "e{i} (1 at position {i})", "zh": "e{i}（第 {i} 个位置为 1）"},
+    "jacobian.row_back": {
+        "en": "→ {x}.grad = {value} = row {i} = ∂{y}[{i}]/∂{x}",
+        "zh": "→ {x}.grad = {value} = 第 {i} 行 = ∂{y}[{i}]/∂{x}",
+    },
+    "jacobian.same_matrix": {"en": "✓ the same matrix", "zh": "✓ 相同的矩阵"},
+    "jacobian.different": {"en": "≠ a different one: {reference}", "zh": "≠ 一个不同的矩阵：{reference}"},
+    "jacobian.calls_in_all": {
+        "en": (
+            "{calls} backward calls in all (counted by a hook on {y}); "
+            "functional.jacobian(func, {x}) gives {verdict}"
+        ),
+        "zh": "共 {calls} 次 backward 调用（由 {y} 上的钩子计数）；functional.jacobian(func, {x}) "
+        "给出{verdict}",
+    },
     # --- lifetime.py: SavedTensorsStepper (lesson 10) ----------------------------------------------------
     "lifetime.summary": {
         "en": "saved tensors still held: {held} of {n} ({held_bytes} of {n_bytes} bytes)",
