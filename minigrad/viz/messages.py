@@ -286,6 +286,105 @@ _M = {
         "en": "  (vector–Jacobian product, shape {a} → {b})",
         "zh": "（向量-雅可比积，形状 {a} → {b}）",
     },
+    # --- broadcast.py: ShapeAligner and UnbroadcastStepper (lesson 09) -----------------------------------
+    "broadcast.same": {"en": "same size", "zh": "大小相同"},
+    "broadcast.stretched": {"en": "size 1, stretched", "zh": "大小为 1，被拉伸"},
+    "broadcast.missing": {"en": "missing, added", "zh": "缺失，被补上"},
+    "broadcast.mismatch": {"en": "does not fit", "zh": "不匹配"},
+    "broadcast.operand": {"en": "operand {i}", "zh": "操作数 {i}"},
+    "broadcast.axis": {"en": "axis {k}", "zh": "轴 {k}"},
+    "broadcast.result": {"en": "result {shape}", "zh": "结果 {shape}"},
+    "broadcast.nothing_to_sum": {
+        "en": "gradient of {name}: arrives with shape {shape}, nothing to sum",
+        "zh": "{name} 的梯度：到达时形状为 {shape}，不需要求和",
+    },
+    "broadcast.sum_removed": {
+        "en": "sum over axis {axes} (added: it disappears)",
+        "zh": "沿轴 {axes} 求和（补上的轴：求和后消失）",
+    },
+    "broadcast.sum_kept": {
+        "en": "sum over axis {axes} keeping it as size 1 (keepdim=True)",
+        "zh": "沿轴 {axes} 求和，并保留为大小 1（keepdim=True）",
+    },
+    "broadcast.gradient_of": {
+        "en": "gradient of {name}: {before} → {after}: ",
+        "zh": "{name} 的梯度：{before} → {after}：",
+    },
+    "broadcast.sep": {"en": "; ", "zh": "；"},
+    "broadcast.shapes": {"en": "shapes", "zh": "形状"},
+    "broadcast.the_output": {"en": "the output", "zh": "输出"},
+    "broadcast.start": {
+        "en": "Start: the gradient of {name}, shape {shape}, goes to {node}",
+        "zh": "开始：{name} 的梯度（形状 {shape}）传给 {node}",
+    },
+    "broadcast.receives": {
+        "en": "Step {step}: {node} receives a gradient of shape {shape}",
+        "zh": "第 {step} 步：{node} 收到一个形状为 {shape} 的梯度",
+    },
+    "broadcast.the_leaf": {"en": "the leaf", "zh": "叶子节点"},
+    "broadcast.accumulate": {
+        "en": "Step {step}: AccumulateGrad stores {name}.grad, shape {shape} = {name}'s own shape",
+        "zh": "第 {step} 步：AccumulateGrad 写入 {name}.grad，形状 {shape} = {name} 自己的形状",
+    },
+    "broadcast.dry_run": {
+        "en": "(a dry run: the widget shows what .grad will be; the real .grad is not changed)",
+        "zh": "（演练：组件展示 .grad 将会是什么；真正的 .grad 没有改变）",
+    },
+    "broadcast.the_input_of": {"en": "the input of {node}", "zh": "{node} 的输入"},
+    "broadcast.a_gradient": {"en": "a gradient", "zh": "一个梯度"},
+    "broadcast.sends": {
+        "en": "Step {step}: {node} sends {what} to {to} along edge {edge}: {before} → {after}",
+        "zh": "第 {step} 步：{node} 沿边 {edge} 把 {what} 发送给 {to}：{before} → {after}",
+    },
+    "broadcast.same_shape": {
+        "en": "Same shape as {target}: nothing was broadcast, so there is nothing to sum.",
+        "zh": "与 {target} 形状相同：没有发生广播，所以不需要求和。",
+    },
+    "broadcast.turned": {
+        "en": "{node}'s backward turned the {before} gradient into {target}'s shape {after}.",
+        "zh": "{node} 的反向把形状为 {before} 的梯度变成了 {target} 的形状 {after}。",
+    },
+    "broadcast.turned_vjp": {
+        "en": (
+            "{node}'s backward (a vector–Jacobian product, not a broadcast) turned the {before} gradient "
+            "into {target}'s shape {after}."
+        ),
+        "zh": (
+            "{node} 的反向（向量-雅可比积，不是广播）把形状为 {before} 的梯度变成了 {target} 的形状 {after}。"
+        ),
+    },
+    "broadcast.summed_back": {
+        "en": "{target} was broadcast: the gradient is summed back to its shape.",
+        "zh": "{target} 被广播过：梯度要求和回它的形状。",
+    },
+    "broadcast.summed_back_negated": {
+        "en": (
+            "{target} was broadcast (and subtracted): the gradient is summed back to its shape and negated."
+        ),
+        "zh": "{target} 被广播过（并且是减数）：梯度要求和回它的形状，再取负。",
+    },
+    "broadcast.multiplied": {
+        "en": (
+            "{target} was broadcast: {node} multiplied by its local derivative, then summed "
+            "over the axes below."
+        ),
+        "zh": "{target} 被广播过：{node} 先乘以局部导数，再沿下面的轴求和。",
+    },
+    "broadcast.arrived_caption": {
+        "en": "the gradient that arrived, shape {shape}",
+        "zh": "到达的梯度，形状 {shape}",
+    },
+    "broadcast.the_input": {"en": "the input", "zh": "输入"},
+    "broadcast.output": {"en": "output", "zh": "输出"},
+    "broadcast.sent": {"en": "sent, shape {shape}", "zh": "发出的梯度，形状 {shape}"},
+    "broadcast.arrived": {"en": "arrived {shape}", "zh": "到达 {shape}"},
+    "broadcast.then_negated": {"en": " then negated", "zh": "，再取负"},
+    "broadcast.engine_caption": {
+        "en": "{code} → {shape}: the engine's gradient",
+        "zh": "{code} → {shape}：引擎算出的梯度",
+    },
+    "broadcast.code_title": {"en": "the engine's sum, shown step by step", "zh": "引擎的求和，一步一步展示"},
+    "broadcast.shape": {"en": "shape {shape}", "zh": "形状 {shape}"},
     # --- jacobian.py: VJPExplorer and JacobianRows (lesson 08) -----------------------------------------
     "jacobian.positive": {"en": "positive", "zh": "正"},
     "jacobian.negative": {"en": "negative", "zh": "负"},
