@@ -20,7 +20,7 @@ from minigrad.viz.messages import MESSAGES as VIZ_MESSAGES
 CATALOGUES = {"viz": VIZ_MESSAGES, "grader": GRADER_MESSAGES}
 HAN = re.compile(r"[\u4e00-\u9fff]")
 #: Messages whose Chinese is only code and punctuation (no Han character to expect).
-NO_HAN = {"render.tag.retained", "check.line", "judge.not_attempted_detail", "broadcast.sep"}
+NO_HAN = {"render.tag.retained", "check.line", "judge.not_attempted_detail", "broadcast.sep", "compare.note"}
 
 
 @pytest.fixture(autouse=True)
