@@ -291,3 +291,62 @@ def test_grader_topological_order_feedback_in_chinese():
     graph = {"nodes": ["a", "b"], "edges": [["a", "b"]]}
     out = printed(run_task, ("order", lambda: ["b", "a"], dict(expected=graph, judge="topo_order")))
     assert "b 排在 a 前面，但必须先处理 a" in out
+
+
+# --- the later lessons' widgets -------------------------------------------------------------------------
+
+
+def all_text(widget):
+    """Every HTML value, description and option of a widget and its children."""
+    found = []
+
+    def walk(w):
+        if isinstance(getattr(w, "value", None), str):
+            found.append(w.value)
+        for attr in ("description", "options"):
+            if hasattr(w, attr):
+                found.append(str(getattr(w, attr)))
+        for child in getattr(w, "children", ()):
+            walk(child)
+
+    walk(getattr(widget, "widget", widget))
+    return "\n".join(found)
+
+
+def later_widgets():
+    x = minigrad.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    X = minigrad.ones(4, 3, requires_grad=True)
+    Y = X * x - x
+    hand = {"W": np.ones((2, 3)), "b": np.ones(3) * 2}
+    auto = {"W": np.ones((3, 2)), "b": np.ones(3)}
+    code = "a = torch.ones(3, requires_grad=True)\nb = a.exp()\nb.add_(1)\nb.sum().backward()"
+    return {
+        "SavedTensorsStepper": (
+            lambda: viz.SavedTensorsStepper(example()[-1]),
+            "前向传播之后",
+            "After the",
+        ),
+        "VersionTimeline": (lambda: viz.VersionTimeline(code), "被原地修改", "changed in place"),
+        "GradientTable": (lambda: viz.GradientTable(hand, auto), "转置了", "transposed"),
+        "VJPExplorer": (lambda: viz.VJPExplorer(x * x, x), "加权各行之和", "sum of the weighted rows"),
+        "JacobianRows": (
+            lambda: viz.JacobianRows(lambda t: t * t, x.detach()),
+            "次 backward 调用",
+            "backward calls",
+        ),
+        "ShapeAligner": (lambda: viz.ShapeAligner([((4, 3), (3,))]), "大小为 1，被拉伸", "stretched"),
+        "UnbroadcastStepper": (
+            lambda: viz.UnbroadcastStepper(Y, minigrad.ones(4, 3), names={"X": X, "x": x, "Y": Y}),
+            "梯度要求和回它的形状",
+            "summed back",
+        ),
+    }
+
+
+@pytest.mark.parametrize("name", sorted(later_widgets()))
+def test_later_lessons_widgets_speak_chinese(name):
+    make, chinese, english = later_widgets()[name]
+    assert english in all_text(make())  # (the English counterpart is there in English)
+    viz.set_language("zh")
+    text = all_text(make())
+    assert chinese in text and english not in text
