@@ -27,8 +27,10 @@ frames from the engine's events), :mod:`~minigrad.viz.paths` (paths and their pr
 kernel, for any widget of precomputed frames), :mod:`~minigrad.viz.explorer` (the graph explorer),
 :mod:`~minigrad.viz.panels` (buttons switching HTML panels), :mod:`~minigrad.viz.tables` (text
 tables), and one module per later lesson's widget (``jacobian``, ``broadcast``, ``lifetime``,
-``versions``, ``training``, ``compare``). ``graphviz`` and ``ipywidgets`` are imported only when a
-drawing or a widget is made, so ``import minigrad`` stays light.
+``versions``, ``training``, ``compare``). Every sentence they show is written once, in English and
+Chinese, in :mod:`~minigrad.viz.messages`; :mod:`~minigrad.viz.i18n` holds the language switch.
+``graphviz`` and ``ipywidgets`` are imported only when a drawing or a widget is made, so
+``import minigrad`` stays light.
 """
 
 _LAZY = {
