@@ -582,7 +582,7 @@ _M = {
     "compare.transposed": {"en": "transposed: yours is autograd's .T", "zh": "转置了：你的是 autograd 的 .T"},
     "compare.transposed_times": {
         "en": "transposed, and yours.T is {times}",
-        "zh": "转置了，而且你的 .T 是{times}",
+        "zh": "转置了，而且你的 .T 是 {times}",
     },
     "compare.summed": {"en": "summed", "zh": "求和"},
     "compare.averaged": {"en": "averaged", "zh": "求平均"},
@@ -597,7 +597,7 @@ _M = {
         "en": "shape {yours}, autograd's {autograd}",
         "zh": "形状 {yours}，autograd 的是 {autograd}",
     },
-    "compare.every_entry": {"en": "every entry is {times}", "zh": "每个元素都是{times}"},
+    "compare.every_entry": {"en": "every entry is {times}", "zh": "每个元素都是 {times}"},
     "compare.entries_differ": {"en": "{wrong} of {n} entries differ", "zh": "{n} 个元素中有 {wrong} 个不同"},
     "compare.none_from_you": {"en": "no gradient (None) from you", "zh": "你的梯度是 None"},
     "compare.none_from_autograd": {"en": "no gradient (None) from autograd", "zh": "autograd 的梯度是 None"},
