@@ -27,6 +27,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .judge import Verdict, judge, to_plain
+from .messages import MESSAGES as tr
 
 #: MIME type of the records that check cells emit while being graded.
 RECORD_MIME = "text/x-minigrad-check"
@@ -80,6 +81,8 @@ class Task:
         default), ``"equal"`` (exactly), or ``"topo_order"`` (``expected`` is a graph
         ``{"nodes": [...], "edges": [[a, b], ...]}``, and any order with a before b passes).
 
+        The feedback is in the language ``minigrad.viz.set_language`` chose (:mod:`grader.messages`).
+
         ``secret=True`` (in a solution notebook) asks ``grader.generate`` to replace
         ``expected`` by ``digest``, a fingerprint of it, and ``hints`` by an encoded string, in
         the learners' copy: right for "predict" and "by hand" tasks, whose answer must not be
@@ -114,9 +117,9 @@ class Task:
         verdict = _judge_locally(spec, got, error)
         self.verdicts.append((label, verdict))
         if verdict.status != "not attempted":  # those are summed up once, by done()
-            line = f"  {_SYMBOL[verdict.status]} {label}: {verdict.message}"
+            line = tr("check.line", symbol=_SYMBOL[verdict.status], label=label, message=verdict.message)
             if verdict.hint and not verdict.ok:
-                line += f"\n      Hint: {verdict.hint}"
+                line += "\n      " + tr("check.hint", hint=verdict.hint)
             print(line)
         return verdict
 
@@ -126,27 +129,20 @@ class Task:
         pts = _fmt(self.points)
         waiting = [(label, v) for label, v in self.verdicts if v.status == "not attempted"]
         if statuses and all(s == "passed" for s in statuses):
-            print(f"✓ {self.grade_id}: {pts}/{pts} points")
+            print(tr("task.passed", task=self.grade_id, points=pts))
         elif statuses and len(waiting) == len(statuses):
-            detail = waiting[0][1].message.removeprefix("not attempted yet")
-            print(
-                f"… {self.grade_id}: not attempted yet{detail} (0/{pts} points)\n"
-                "  Write your answer in the cell above (replace `raise NotImplementedError()`), "
-                "run it, then run this cell."
-            )
+            detail = waiting[0][1].message.removeprefix(tr("judge.not_attempted"))
+            print(tr("task.not_attempted", task=self.grade_id, detail=detail, points=pts))
         else:
             for label, v in waiting:
-                print(f"  … {label}: {v.message}")
-            print(
-                f"✗ {self.grade_id}: 0/{pts} points so far — fix the answer cell above, "
-                "run it, then run this cell again."
-            )
+                print(tr("check.line", symbol="…", label=label, message=v.message))
+            print(tr("task.failed", task=self.grade_id, points=pts))
 
 
 def _judge_locally(spec: dict, got: Any, error: dict | None) -> Verdict:
     """Judge in the kernel when the check was given an expectation (learner mode)."""
     if error is None and spec["expected"] is None and not spec.get("digest") and spec["judge"] != "equal":
-        return Verdict("passed", "answer recorded for the grader")
+        return Verdict("passed", tr("check.recorded"))
     return judge(spec, got, error)
 
 

@@ -24,6 +24,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from .messages import MESSAGES as tr
+
 #: Exceptions that mean "the learner has not written this part yet".
 NOT_ATTEMPTED_ERRORS = ("NotImplementedError", "NameError")
 
@@ -139,20 +141,20 @@ def _topo_problem(got: Any, graph: dict) -> str | None:
     meaning a must come before b), or ``None`` when it is valid."""
     nodes = graph["nodes"]
     if not isinstance(got, list):
-        return f"expected a list of nodes, got {describe(got)}"
+        return tr("topo.not_a_list", value=describe(got))
     missing = [n for n in nodes if n not in got]
     if missing:
-        return f"these nodes are missing from your order: {', '.join(map(str, missing))}"
+        return tr("topo.missing", nodes=", ".join(map(str, missing)))
     dupes = sorted({str(n) for n in got if got.count(n) > 1})
     if dupes:
-        return f"these nodes appear more than once: {', '.join(dupes)}"
+        return tr("topo.duplicates", nodes=", ".join(dupes))
     extra = [n for n in got if n not in nodes]
     if extra:
-        return f"these are not nodes of the graph: {', '.join(map(str, extra))}"
+        return tr("topo.not_nodes", nodes=", ".join(map(str, extra)))
     where = {n: i for i, n in enumerate(got)}
     for a, b in graph["edges"]:
         if where[a] > where[b]:
-            return f"{b} comes before {a}, but {a} must be processed first (it feeds {b}'s gradient)"
+            return tr("topo.wrong_order", a=a, b=b)
     return None
 
 
@@ -176,7 +178,7 @@ def matches(got: Any, spec: dict, expected: Any = _SPEC) -> bool:
 def describe(value: Any, limit: int = 120, digits: int = 6) -> str:
     """A short, readable rendering of a plain value: ``14``, ``[0.25, 0.75]``, ``True``, ``a function``."""
     if isinstance(value, dict) and set(value) == {"__object__"}:
-        return f"a {value['__object__']} object"
+        return tr("judge.object", type=value["__object__"])
     if isinstance(value, float):
         text = f"{value:.{digits}g}"
     elif isinstance(value, list):
@@ -195,7 +197,7 @@ def describe_pair(expected: Any, got: Any) -> str:
         e, g = describe(expected, digits=digits), describe(got, digits=digits)
         if e != g:
             break
-    return f"expected {e}, got {g}"
+    return tr("judge.expected_got", expected=e, got=g)
 
 
 def _shape(value: Any) -> tuple | None:
@@ -208,18 +210,18 @@ def _shape(value: Any) -> tuple | None:
 def _generic_hint(got: Any, expected: Any) -> str:
     """Hints that follow from the kind of mistake alone, whatever the task."""
     if got is None:
-        return "Your code gave None: did a function forget to `return` its result?"
+        return tr("hint.none")
     if isinstance(got, dict) and set(got) == {"__object__"}:
-        return "Give a value (a number, a list, a tensor), not the object itself."
+        return tr("hint.object")
     if _is_number(expected) and isinstance(got, list):
-        return "Expected a single number; yours has several values (did you forget `.item()`?)."
+        return tr("hint.one_number")
     if isinstance(expected, list) and isinstance(got, list) and _shape(got) != _shape(expected):
-        return f"Expected shape {_shape(expected)}, yours has shape {_shape(got)}."
+        return tr("hint.shape", expected=_shape(expected), got=_shape(got))
     if isinstance(expected, bool) and not isinstance(got, bool):
-        return "Answer with True or False."
+        return tr("hint.bool")
     if _is_number(got) and _is_number(expected) and expected != 0:
         if abs(got + expected) <= 1e-6 * abs(expected):
-            return "Right size, wrong sign."
+            return tr("hint.sign")
     return ""
 
 
@@ -233,25 +235,20 @@ def judge(spec: dict, got: Any = None, error: dict | None = None) -> Verdict:
     if error is not None:
         etype, emsg = error.get("type", "Exception"), error.get("message", "")
         if etype in NOT_ATTEMPTED_ERRORS:
-            detail = f" ({emsg})" if etype == "NameError" and emsg else ""
-            return Verdict(
-                "not attempted",
-                f"not attempted yet{detail}",
-                "Write your answer in the cell above, run it (Shift+Enter), then run this cell.",
-            )
+            detail = tr("judge.not_attempted_detail", detail=emsg) if etype == "NameError" and emsg else ""
+            return Verdict("not attempted", tr("judge.not_attempted") + detail, tr("judge.write_answer"))
         if etype == "RecursionError":
             return Verdict(
                 "error",
-                f"your code raised RecursionError: {emsg}",
-                "Recursion cannot follow a long graph (Python stops at ~1000 nested calls): "
-                "keep the nodes still to visit in a list used as a stack, and loop.",
+                tr("judge.raised_message", type="RecursionError", message=emsg),
+                tr("judge.recursion_hint"),
             )
         if etype == "Timeout":
-            return Verdict("error", emsg or "took too long", "Look for a loop that never ends.")
+            return Verdict("error", emsg or tr("judge.took_too_long"), tr("judge.timeout_hint"))
         return Verdict(
             "error",
-            f"your code raised {etype}: {emsg}" if emsg else f"your code raised {etype}",
-            "Read the error message above the last line of the traceback; fix the answer cell.",
+            tr("judge.raised_message", type=etype, message=emsg) if emsg else tr("judge.raised", type=etype),
+            tr("judge.error_hint"),
         )
     kind = spec.get("judge", "close")
     expected = spec.get("expected")
@@ -260,14 +257,14 @@ def judge(spec: dict, got: Any = None, error: dict | None = None) -> Verdict:
     if kind == "topo_order":
         problem = _topo_problem(got, expected)
         if problem is None:
-            return Verdict("passed", f"a valid order: {describe(got)}")
+            return Verdict("passed", tr("judge.valid_order", order=describe(got)))
         return Verdict("wrong", problem, spec.get("hint", ""))
     if spec.get("secret"):  # judged as the learner's notebook judges it: to 6 digits
         passed = canonical(got) == canonical(expected)
     else:
         passed = matches(got, spec)
     if passed:
-        return Verdict("passed", f"got {describe(got)}")
+        return Verdict("passed", tr("judge.got", value=describe(got)))
     message = describe_pair(expected, got)
     for wrong, hint in spec.get("hints", []):
         if matches(got, spec, expected=wrong):
@@ -278,8 +275,8 @@ def judge(spec: dict, got: Any = None, error: dict | None = None) -> Verdict:
 def _judge_by_digest(spec: dict, got: Any) -> Verdict:
     """Judge against a fingerprint of the expected answer (the answer itself is not shown)."""
     if answer_digest(spec.get("salt", ""), got) == spec["digest"]:
-        return Verdict("passed", f"got {describe(got)}")
-    message = f"{describe(got)} is not right yet"
+        return Verdict("passed", tr("judge.got", value=describe(got)))
+    message = tr("judge.not_right_yet", value=describe(got))
     for wrong, hint in spec.get("hints", []):
         if matches(got, spec, expected=wrong):
             return Verdict("wrong", message, hint)

@@ -14,6 +14,7 @@
     viz.VersionTimeline(code)                                          # lesson 11: versions, line by line
     viz.LiveTraining(steps)                                            # lesson 12: the loss curve, live
     viz.GradientTable(mine, autograd)                                  # lesson 13: by hand vs autograd
+    viz.set_language("zh")     # widgets, legends, tables and check cells speak Chinese (i18n.py)
 
 ``names`` labels tensors: pass ``locals()`` (or a dict name → tensor). Nothing here but
 ``SavedTensorsStepper`` (a real backward) changes any ``.grad``: the stepper and the path
@@ -26,8 +27,10 @@ frames from the engine's events), :mod:`~minigrad.viz.paths` (paths and their pr
 kernel, for any widget of precomputed frames), :mod:`~minigrad.viz.explorer` (the graph explorer),
 :mod:`~minigrad.viz.panels` (buttons switching HTML panels), :mod:`~minigrad.viz.tables` (text
 tables), and one module per later lesson's widget (``jacobian``, ``broadcast``, ``lifetime``,
-``versions``, ``training``, ``compare``). ``graphviz`` and ``ipywidgets`` are imported only when a
-drawing or a widget is made, so ``import minigrad`` stays light.
+``versions``, ``training``, ``compare``). Every sentence they show is written once, in English and
+Chinese, in :mod:`~minigrad.viz.messages`; :mod:`~minigrad.viz.i18n` holds the language switch.
+``graphviz`` and ``ipywidgets`` are imported only when a drawing or a widget is made, so
+``import minigrad`` stays light.
 """
 
 _LAZY = {

@@ -8,6 +8,8 @@ means their strings are equal.
 
 import numpy as np
 
+from .i18n import text as tr
+
 DIGITS = 6  # significant digits in panels (arithmetic, sums)
 GRAPH_DIGITS = 4  # significant digits on graph labels (short)
 MAX_ELEMENTS = 6  # tensors with more elements are shown by shape only
@@ -38,7 +40,7 @@ def array(a, digits=DIGITS, max_elements=MAX_ELEMENTS):
     if a.ndim == 0 or a.size == 1 and a.ndim == 0:
         return number(a.item(), digits)
     if a.size > max_elements:
-        return f"⟨shape {shape(a.shape)}⟩"
+        return tr("format.shape_only", shape=shape(a.shape))
     return _nested(a, digits)
 
 

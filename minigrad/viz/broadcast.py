@@ -27,13 +27,15 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import style
+from .i18n import text as tr
 
-#: What happened to one dimension of an operand, with its cell colours and text label.
+#: What happened to one dimension of an operand, with its cell colours and the key of its text label
+#: in :mod:`~minigrad.viz.messages`.
 ROLES = {
-    "same": ("white", style.GREY, "same size"),
-    "stretched": (style.TINT[style.SKY], style.BLUE, "size 1, stretched"),
-    "missing": (style.TINT[style.ORANGE], style.ORANGE, "missing, added"),
-    "mismatch": (style.TINT[style.VERMILLION], style.VERMILLION, "does not fit"),
+    "same": ("white", style.GREY, "broadcast.same"),
+    "stretched": (style.TINT[style.SKY], style.BLUE, "broadcast.stretched"),
+    "missing": (style.TINT[style.ORANGE], style.ORANGE, "broadcast.missing"),
+    "mismatch": (style.TINT[style.VERMILLION], style.VERMILLION, "broadcast.mismatch"),
 }
 
 #: Arrays with more elements than this are shown by their shape only.
@@ -156,7 +158,7 @@ def _cell(role, text, px):
         f'<td class="mg-dim mg-{role}" style="background:{fill};border:2px {dash} {border};'
         f'padding:0.1em 0.5em;text-align:center;min-width:3.6em">'
         f'<div style="font-weight:bold;font-size:{px + 2}px">{_esc(text)}</div>'
-        f'<div style="font-size:{px - 3}px;color:#333">{_esc(label)}</div></td>'
+        f'<div style="font-size:{px - 3}px;color:#333">{_esc(tr(label))}</div></td>'
     )
 
 
@@ -165,10 +167,11 @@ def aligner_html(shapes, names=None, presenter=False, grads=True):
     (``same size``, ``size 1, stretched``, ``missing, added``, ``does not fit``); the result's shape,
     or PyTorch's error; and with ``grads``, how each operand's gradient is summed back to its shape."""
     a = align(*shapes)
-    names = list(names or [f"operand {i}" for i in range(len(shapes))])
+    names = list(names or [tr("broadcast.operand", i=i) for i in range(len(shapes))])
     px = style.sizes(presenter)["panel_px"]
     head = "".join(
-        f'<th style="font-weight:normal;font-style:italic;padding:0 0.6em;font-size:{px}px">axis {k} '
+        f'<th style="font-weight:normal;font-style:italic;padding:0 0.6em;font-size:{px}px">'
+        f"{tr('broadcast.axis', k=k)} "
         f'<span style="color:#555">({k - a.ndim})</span></th>'
         for k in range(a.ndim)
     )
@@ -195,7 +198,7 @@ def aligner_html(shapes, names=None, presenter=False, grads=True):
         )
         body.append(
             f'<tr><th style="text-align:right;padding-right:0.6em;font-size:{px}px">'
-            f"result {_shape_text(a.result)}</th>"
+            f"{tr('broadcast.result', shape=_shape_text(a.result))}</th>"
             f"{cells}</tr>"
         )
     table = '<table class="mg-aligner" style="border-collapse:separate;border-spacing:4px">'
@@ -219,20 +222,23 @@ def gradient_note(name, grad_shape, shape):
     """One sentence: how the gradient of ``name`` (of ``shape``) is summed from ``grad_shape``."""
     removed, kept = summed_axes(grad_shape, shape)
     if not removed and not kept:
-        return f"gradient of {name}: arrives with shape {_shape_text(grad_shape)}, nothing to sum"
+        return tr("broadcast.nothing_to_sum", name=name, shape=_shape_text(grad_shape))
     parts = []
     if removed:
-        parts.append(f"sum over axis {', '.join(map(str, removed))} (added: it disappears)")
+        parts.append(tr("broadcast.sum_removed", axes=", ".join(map(str, removed))))
     if kept:
-        parts.append(f"sum over axis {', '.join(map(str, kept))} keeping it as size 1 (keepdim=True)")
-    return f"gradient of {name}: {_shape_text(grad_shape)} → {_shape_text(shape)}: " + "; ".join(parts)
+        parts.append(tr("broadcast.sum_kept", axes=", ".join(map(str, kept))))
+    before, after = _shape_text(grad_shape), _shape_text(shape)
+    return tr("broadcast.gradient_of", name=name, before=before, after=after) + tr("broadcast.sep").join(
+        parts
+    )
 
 
 def _legend_html(px):
     spans = "".join(
         f'<span style="margin-right:1.1em;white-space:nowrap"><span style="display:inline-block;'
         f"width:1.4em;height:0.9em;vertical-align:middle;margin-right:0.3em;background:{fill};"
-        f'border:2px {"dashed" if role == "missing" else "solid"} {border}"></span>{_esc(label)}</span>'
+        f'border:2px {"dashed" if role == "missing" else "solid"} {border}"></span>{_esc(tr(label))}</span>'
         for role, (fill, border, label) in ROLES.items()
     )
     return f'<div class="mg-legend" style="font-size:{px - 2}px">{spans}</div>'
@@ -250,7 +256,7 @@ def grid_html(array, summed=(), caption=""):
 
     cap = f'<div style="font-style:italic;color:#333">{_esc(caption)}</div>' if caption else ""
     if array.size > MAX_GRID or array.ndim > 3:
-        return f'<div class="mg-grid">{cap}⟨shape {_shape_text(array.shape)}⟩</div>'
+        return f'<div class="mg-grid">{cap}{tr("format.shape_only", shape=_shape_text(array.shape))}</div>'
 
     def table(a2):
         rows = "".join(
@@ -300,7 +306,7 @@ class ShapeAligner:
         self.pages = [aligner_html(case, names, presenter) for case in self.cases]
         self.stack = widgets.Stack([widgets.HTML(p) for p in self.pages], selected_index=0)
         self.buttons = widgets.ToggleButtons(
-            options=labels, index=0, description="shapes", style={"button_width": "auto"}
+            options=labels, index=0, description=tr("broadcast.shapes"), style={"button_width": "auto"}
         )
         self.buttons.add_class("mg-aligner-choice")
         self.links = [widgets.jslink((self.buttons, "index"), (self.stack, "selected_index"))]
@@ -395,7 +401,7 @@ class UnbroadcastStepper:
         n = total - 1
         self.stack = widgets.Stack([widgets.HTML(f.html) for f in self.frames], selected_index=0)
         self.slider = widgets.IntSlider(
-            value=0, min=0, max=n, description="step", layout=widgets.Layout(width="50%")
+            value=0, min=0, max=n, description=tr("controls.step"), layout=widgets.Layout(width="50%")
         )
         self.play = widgets.Play(value=0, min=0, max=n, step=1, interval=interval, show_repeat=False)
         self.slider.add_class("mg-step-slider")
@@ -438,11 +444,10 @@ class UnbroadcastStepper:
         kind = event.kind
         if kind == "start":
             g = event.roots[0][2]
-            name = self._tensor_name(output) or "the output"
+            name = self._tensor_name(output) or tr("broadcast.the_output")
             return UnbroadcastFrame(
                 "start",
-                f"Start: the gradient of {name}, shape {_shape_text(g.shape)}, "
-                f"goes to {output.grad_fn.name()}",
+                tr("broadcast.start", name=name, shape=_shape_text(g.shape), node=output.grad_fn.name()),
                 output.grad_fn.name(),
                 tuple(g.shape),
                 value=g.detach().numpy().copy(),
@@ -456,8 +461,12 @@ class UnbroadcastStepper:
                 return None
             return UnbroadcastFrame(
                 "run",
-                f"Step {event.step}: {self._node_label(event.node)} receives a gradient of shape "
-                f"{_shape_text(g.shape)}",
+                tr(
+                    "broadcast.receives",
+                    step=event.step,
+                    node=self._node_label(event.node),
+                    shape=_shape_text(g.shape),
+                ),
                 event.node.name(),
                 tuple(g.shape),
                 value=g.detach().numpy().copy(),
@@ -465,20 +474,19 @@ class UnbroadcastStepper:
         if kind == "send":
             return self._send(event)
         if kind == "accumulate":
-            name = self._tensor_name(event.variable) or "the leaf"
+            name = self._tensor_name(event.variable) or tr("broadcast.the_leaf")
             shape = tuple(event.grad.shape)
             return UnbroadcastFrame(
                 "accumulate",
-                f"Step {event.step}: AccumulateGrad stores {name}.grad, shape {_shape_text(shape)} "
-                f"= {name}'s own shape",
+                tr("broadcast.accumulate", step=event.step, name=name, shape=_shape_text(shape)),
                 "AccumulateGrad",
                 shape,
                 shape,
                 value=event.total.detach().numpy().copy(),
-                lines=["(a dry run: the widget shows what .grad will be; the real .grad is not changed)"],
+                lines=[tr("broadcast.dry_run")],
             )
         if kind == "done":
-            return UnbroadcastFrame("done", f"Done: {event.steps} nodes ran", "")
+            return UnbroadcastFrame("done", tr("trace.done_title", n=event.steps), "")
         return None
 
     def _send(self, event):
@@ -488,11 +496,16 @@ class UnbroadcastStepper:
             return None
         shape_in, shape_out = tuple(arrived.shape), tuple(grad.shape)
         name = self._input_label(event.next_node)
-        target = name or f"the input of {event.next_node.name()}"
-        title = (
-            f"Step {event.step}: {node.name()} sends {f'∂L/∂{name}' if name else 'a gradient'} to "
-            f"{self._node_label(event.next_node)} along edge {event.edge}: "
-            f"{_shape_text(shape_in)} → {_shape_text(shape_out)}"
+        target = name or tr("broadcast.the_input_of", node=event.next_node.name())
+        title = tr(
+            "broadcast.sends",
+            step=event.step,
+            node=node.name(),
+            what=f"∂L/∂{name}" if name else tr("broadcast.a_gradient"),
+            to=self._node_label(event.next_node),
+            edge=event.edge,
+            before=_shape_text(shape_in),
+            after=_shape_text(shape_out),
         )
         frame = UnbroadcastFrame(
             "send", title, node.name(), shape_in, shape_out, value=grad.detach().numpy().copy()
@@ -501,18 +514,28 @@ class UnbroadcastStepper:
         frame.target = name
         if shape_in == shape_out:
             frame.lines.append(
-                f"Same shape as {target}: nothing was broadcast, so there is nothing to sum."
+                tr("broadcast.same_shape", target=target)
                 if node.name() in ("AddBackward0", "SubBackward0")
-                else f"{node.name()}'s backward turned the {_shape_text(shape_in)} gradient into "
-                f"{target}'s shape {_shape_text(shape_out)}."
+                else tr(
+                    "broadcast.turned",
+                    node=node.name(),
+                    before=_shape_text(shape_in),
+                    target=target,
+                    after=_shape_text(shape_out),
+                )
             )
             return frame
         try:
             frame.removed, frame.kept = summed_axes(shape_in, shape_out)
         except ValueError:  # not a broadcast (a matmul, a sum, ...): the node's own formula
             frame.lines.append(
-                f"{node.name()}'s backward (a vector–Jacobian product, not a broadcast) turned the "
-                f"{_shape_text(shape_in)} gradient into {target}'s shape {_shape_text(shape_out)}."
+                tr(
+                    "broadcast.turned_vjp",
+                    node=node.name(),
+                    before=_shape_text(shape_in),
+                    target=target,
+                    after=_shape_text(shape_out),
+                )
             )
             return frame
         g_in = arrived.detach().numpy().astype(np.float64)
@@ -521,19 +544,13 @@ class UnbroadcastStepper:
         final = stages[-1][1]
         scale = max(1.0, float(np.max(np.abs(final))) if final.size else 1.0)
         if np.allclose(final, sent, rtol=1e-9, atol=1e-12 * scale):
-            frame.lines.append(f"{target} was broadcast: the gradient is summed back to its shape.")
+            frame.lines.append(tr("broadcast.summed_back", target=target))
             frame.stages, frame.sign = stages, 1
         elif np.allclose(-final, sent, rtol=1e-9, atol=1e-12 * scale):
-            frame.lines.append(
-                f"{target} was broadcast (and subtracted): the gradient is summed back to its shape "
-                "and negated."
-            )
+            frame.lines.append(tr("broadcast.summed_back_negated", target=target))
             frame.stages, frame.sign = stages, -1
         else:
-            frame.lines.append(
-                f"{target} was broadcast: {node.name()} multiplied by its local derivative, then summed "
-                "over the axes below."
-            )
+            frame.lines.append(tr("broadcast.multiplied", target=target, node=node.name()))
             frame.stages, frame.sign = None, 0
         return frame
 
@@ -548,21 +565,21 @@ class UnbroadcastStepper:
         if frame.kind in ("start", "run"):
             parts.append(
                 grid_html(
-                    frame.value, caption=f"the gradient that arrived, shape {_shape_text(frame.shape_in)}"
+                    frame.value, caption=tr("broadcast.arrived_caption", shape=_shape_text(frame.shape_in))
                 )
             )
         elif frame.kind == "send" and (frame.removed or frame.kept):
-            target = frame.target or "the input"
+            target = frame.target or tr("broadcast.the_input")
             left = (
                 aligner_html(
                     [frame.shape_in, frame.shape_out],
-                    ["output", target],
+                    [tr("broadcast.output"), target],
                     presenter=self._presenter,
                     grads=False,
                 )
                 + f"<div>{_esc(gradient_note(target, frame.shape_in, frame.shape_out))}</div>"
             )
-            right = grid_html(frame.value, caption=f"sent, shape {_shape_text(frame.shape_out)}")
+            right = grid_html(frame.value, caption=tr("broadcast.sent", shape=_shape_text(frame.shape_out)))
             stages = frame.stages
             if stages:
                 code = "grad" + "".join(c for c, _ in stages)
@@ -570,22 +587,26 @@ class UnbroadcastStepper:
                     code = "-" + code
                 row = [
                     grid_html(
-                        frame.arrived, frame.removed + frame.kept, "arrived " + _shape_text(frame.shape_in)
+                        frame.arrived,
+                        frame.removed + frame.kept,
+                        tr("broadcast.arrived", shape=_shape_text(frame.shape_in)),
                     )
                 ]
                 for code_part, arr in stages[:-1]:
                     row.append(grid_html(arr, caption=f"{code_part} → {_shape_text(arr.shape)}"))
-                last_code = stages[-1][0] + (" then negated" if frame.sign < 0 else "")
+                last_code = stages[-1][0] + (tr("broadcast.then_negated") if frame.sign < 0 else "")
                 row.append(
                     grid_html(
                         frame.value,
-                        caption=f"{last_code} → {_shape_text(frame.shape_out)}: the engine's gradient",
+                        caption=tr(
+                            "broadcast.engine_caption", code=last_code, shape=_shape_text(frame.shape_out)
+                        ),
                     )
                 )
                 arrow = f'<span style="font-size:{px + 8}px;padding:0 0.4em;align-self:center">→</span>'
                 right = (
-                    f'<div style="font-family:monospace;margin:0.3em 0" title="the engine\'s sum, shown '
-                    f'step by step">{_esc(code)}</div>'
+                    f'<div style="font-family:monospace;margin:0.3em 0" title="{tr("broadcast.code_title")}">'
+                    f"{_esc(code)}</div>"
                     f'<div style="display:flex;flex-wrap:wrap;align-items:flex-start">{arrow.join(row)}</div>'
                 )
             parts.append(
@@ -593,7 +614,9 @@ class UnbroadcastStepper:
                 f"<div>{left}</div><div>{right}</div></div>"
             )
         elif frame.kind in ("send", "accumulate"):
-            parts.append(grid_html(frame.value, caption=f"shape {_shape_text(frame.shape_out)}"))
+            parts.append(
+                grid_html(frame.value, caption=tr("broadcast.shape", shape=_shape_text(frame.shape_out)))
+            )
         return (
             f'<div class="mg-unbroadcast-frame" data-kind="{frame.kind}" data-node="{_esc(frame.node)}" '
             f'style="font-size:{px}px;line-height:1.45;padding:0.3em 0.6em;'

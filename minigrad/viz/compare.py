@@ -34,6 +34,8 @@ import ipywidgets as widgets
 import numpy as np
 
 from . import _format, style
+from .i18n import pad
+from .i18n import text as tr
 
 #: The largest absolute difference that still counts as "the same gradient" (float64 work).
 TOLERANCE = 1e-9
@@ -57,7 +59,7 @@ class Row:
 
     @property
     def verdict(self) -> str:
-        return "✓ match" if self.ok else "✗ differs"
+        return tr("compare.match") if self.ok else tr("compare.differs")
 
 
 def as_array(t):
@@ -96,8 +98,8 @@ def constant_factor(hand, auto, tolerance=TOLERANCE):
 
 def _times(factor):
     if abs(factor + 1) < 1e-9:
-        return "−1 × autograd's (wrong sign)"
-    return f"{_format.number(factor, 4)} × autograd's"
+        return tr("compare.wrong_sign")
+    return tr("compare.times", factor=_format.number(factor, 4))
 
 
 def diagnose(hand, auto, tolerance=TOLERANCE) -> str:
@@ -107,26 +109,26 @@ def diagnose(hand, auto, tolerance=TOLERANCE) -> str:
         return ""
     if hand.ndim == 2 and hand.shape != auto.shape and hand.shape == auto.shape[::-1]:
         if _same(hand.T, auto, tolerance):
-            return "transposed: yours is autograd's .T"
+            return tr("compare.transposed")
         factor = constant_factor(hand.T, auto, tolerance)
         if factor is not None:
-            return f"transposed, and yours.T is {_times(factor)}"
+            return tr("compare.transposed_times", times=_times(factor))
     if hand.shape != auto.shape:
         for dim in range(auto.ndim):
-            for reduce, word in ((np.sum, "summed"), (np.mean, "averaged")):
+            for reduce, word in ((np.sum, tr("compare.summed")), (np.mean, tr("compare.averaged"))):
                 reduced = reduce(auto, axis=dim)
                 if hand.shape == reduced.shape and _same(hand, reduced, tolerance):
-                    return f"autograd's {word} over dim {dim}"
+                    return tr("compare.reduced", word=word, dim=dim)
         if hand.ndim == auto.ndim + 1 and hand.shape[1:] == auto.shape:
-            for reduce, word in ((np.sum, "summing"), (np.mean, "averaging")):
+            for reduce, word in ((np.sum, tr("compare.summing")), (np.mean, tr("compare.averaging"))):
                 if _same(reduce(hand, axis=0), auto, tolerance):
-                    return f"not reduced over the batch: {word} dim 0 of yours gives autograd's"
-        return f"shape {_format.shape(hand.shape)}, autograd's {_format.shape(auto.shape)}"
+                    return tr("compare.not_reduced", word=word)
+        return tr("compare.shapes", yours=_format.shape(hand.shape), autograd=_format.shape(auto.shape))
     factor = constant_factor(hand, auto, tolerance)
     if factor is not None:
-        return f"every entry is {_times(factor)}"
+        return tr("compare.every_entry", times=_times(factor))
     wrong = int(np.sum(np.abs(hand - auto) > tolerance))
-    return f"{wrong} of {auto.size} entries differ"
+    return tr("compare.entries_differ", wrong=wrong, n=auto.size)
 
 
 def compare_gradients(hand, auto, formulas=None, tolerance=TOLERANCE) -> list[Row]:
@@ -154,7 +156,7 @@ def compare_gradients(hand, auto, formulas=None, tolerance=TOLERANCE) -> list[Ro
             formula=formulas.get(name, ""),
         )
         if a is None or b is None:
-            row.note = "no gradient (None) from " + ("you" if a is None else "autograd")
+            row.note = tr("compare.none_from_you") if a is None else tr("compare.none_from_autograd")
         elif a.shape == b.shape:
             row.max_abs_diff = float(np.max(np.abs(a - b))) if a.size else 0.0
             row.rel_error = relative_error(a, b)
@@ -179,10 +181,11 @@ def _shape_text(s):
 def text_table(rows, tolerance=TOLERANCE) -> str:
     """The rows as plain text, without the numbers that vary with the machine's last bits (the
     differences are shown only as within/over the tolerance): what a notebook stores as text."""
-    lines = [f"{'tensor':8}{'shape':14}verdict (tolerance {_format.number(tolerance)})"]
+    verdict = tr("compare.text_verdict", tolerance=_format.number(tolerance))
+    lines = [f"{pad(tr('compare.tensor'), 8)}{pad(tr('compare.shape'), 14)}{verdict}"]
     for r in rows:
-        extra = f"  ({r.note})" if r.note and not r.ok else ""
-        lines.append(f"{r.name:8}{_shape_text(r.hand_shape):14}{r.verdict}{extra}")
+        extra = tr("compare.note", note=r.note) if r.note and not r.ok else ""
+        lines.append(f"{pad(r.name, 8)}{pad(_shape_text(r.hand_shape), 14)}{r.verdict}{extra}")
     return "\n".join(lines)
 
 
@@ -212,10 +215,21 @@ class GradientTable(widgets.VBox):
             layout=widgets.Layout(width="100%"),
         )
         self.slider = widgets.IntSlider(
-            value=n, min=0, max=n, description="rows", readout=True, layout=widgets.Layout(width="45%")
+            value=n,
+            min=0,
+            max=n,
+            description=tr("compare.rows"),
+            readout=True,
+            layout=widgets.Layout(width="45%"),
         )
         self.play = widgets.Play(
-            value=n, min=0, max=n, step=1, interval=interval, description="play", show_repeat=False
+            value=n,
+            min=0,
+            max=n,
+            step=1,
+            interval=interval,
+            description=tr("controls.play"),
+            show_repeat=False,
         )
         self.slider.add_class("mg-step-slider")
         self.play.add_class("mg-play")
@@ -262,14 +276,11 @@ class GradientTable(widgets.VBox):
         its formula below; frame 0 shows none yet; the last frame, ``len(rows)``, also gives the
         overall verdict. The slider's number is therefore the number of rows checked."""
         p, n = self._prefix, len(self.rows)
-        head = (
-            "<tr><th>tensor</th><th>your shape</th><th>autograd's shape</th><th>max |yours − autograd|</th>"
-            "<th>relative error</th><th>verdict</th></tr>"
-        )
+        head = "<tr>" + "".join(f"<th>{tr('compare.head.' + c)}</th>" for c in _COLUMNS) + "</tr>"
         body = []
         for i, r in enumerate(self.rows, start=1):
             if i > k:
-                cells = [_esc(r.name), "?", "?", "?", "?", "not checked yet"]
+                cells = [_esc(r.name), "?", "?", "?", "?", tr("compare.not_checked")]
                 body.append("<tr class='hidden'>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
                 continue
             cls = ("ok" if r.ok else "bad") + (" current" if i == k and k < n else "")
@@ -283,17 +294,22 @@ class GradientTable(widgets.VBox):
         table = f"<table class='{p}t'>{head}{''.join(body)}</table>"
         tol = _format.number(self.tolerance)
         if k == 0:
-            panel = f"{n} tensors to check, in the order given (backward order: loss first). Press ▶."
+            panel = tr("compare.panel_start", n=n)
         elif k < n:
             r = self.rows[k - 1]
             formula = f"<code>{_esc(r.formula)}</code> — " if r.formula else ""
-            panel = f"Row {k} of {n}: {formula}{_esc(r.name)} {_esc(r.verdict)}"
+            panel = tr(
+                "compare.panel_row", k=k, n=n, formula=formula, name=_esc(r.name), verdict=_esc(r.verdict)
+            )
         else:
             good = sum(r.ok for r in self.rows)
-            panel = f"{good} of {n} tensors match autograd within {tol} (largest absolute difference)."
+            panel = tr("compare.panel_end", good=good, n=n, tol=tol)
         return (
             f"<div class='mg-table-frame' data-frame='{k}'>{table}<div class='{p}panel'>{panel}</div></div>"
         )
+
+
+_COLUMNS = ("tensor", "your_shape", "autograd_shape", "max_diff", "relative_error", "verdict")
 
 
 def _esc(text):

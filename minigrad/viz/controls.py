@@ -32,6 +32,8 @@ and pressed with Enter or Space.
 
 import ipywidgets as widgets
 
+from .i18n import text as tr
+
 #: The grid, the four visible buttons and their icons: Font Awesome's fast-backward (f049),
 #: step-backward (f048), step-forward (f051) and fast-forward (f050), the icons of ``widgets.Button``.
 _CSS = r"""<style>
@@ -69,7 +71,7 @@ def frame_buttons(count):
     nav = widgets.ToggleButtons(
         options=[str(k) for k in range(count)],
         index=0,
-        tooltips=[f"frame {k}" for k in range(count)],
+        tooltips=[tr("controls.frame_k", k=k) for k in range(count)],
         description="",
     )
     nav.add_class("mg-nav")
@@ -81,27 +83,36 @@ class FrameControls(widgets.HBox):
 
     All of them are ``jslink``-ed to the slider, in the browser: no control needs the kernel, so they
     work in exported pages too. ``link(stack)`` makes the slider select the ``Stack``'s child. The
+    slider's label is ``label`` (default: "frame" in the current language). The
     parts are attributes: ``buttons`` (the ⏮ ◀ ▶ ⏭ ``ToggleButtons``), ``play``, ``slider``,
     ``frame_box``, ``speed``. ``value`` is the frame shown (as the kernel last heard of it).
     """
 
-    def __init__(self, count, interval=1000, label="frame"):
+    def __init__(self, count, interval=1000, label=None):
         if count < 1:
             raise ValueError(f"FrameControls needs at least one frame, got {count}")
+        if label is None:
+            label = tr("controls.frame")
         last = count - 1
         self.buttons = frame_buttons(count)
         self.slider = widgets.IntSlider(
             value=0, min=0, max=last, description=label, readout=True, layout=widgets.Layout(width="45%")
         )
         self.play = widgets.Play(
-            value=0, min=0, max=last, step=1, interval=interval, description="play", show_repeat=False
+            value=0,
+            min=0,
+            max=last,
+            step=1,
+            interval=interval,
+            description=tr("controls.play"),
+            show_repeat=False,
         )
         self.speed = widgets.IntSlider(
             value=interval,
             min=100,
             max=3000,
             step=100,
-            description="ms/frame",
+            description=tr("controls.ms_per_frame"),
             readout=True,
             layout=widgets.Layout(width="25%"),
         )

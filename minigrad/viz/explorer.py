@@ -25,6 +25,7 @@ import ipywidgets as widgets
 
 from . import style
 from .graph import Graph
+from .i18n import text as tr
 from .tables import grad_quietly, name_of
 from .widgets import _esc, _GraphWidget, _instances
 
@@ -45,7 +46,7 @@ def saved_attributes(node):
         try:
             value = getattr(node, attr)
         except RuntimeError:
-            value = "freed by backward()"
+            value = tr("explorer.freed")
         if not callable(value):  # attributes only (a helper method may share the prefix)
             found.append((attr, value))
     return found
@@ -90,10 +91,8 @@ class GraphExplorer(_GraphWidget):
         self.select.add_class("mg-explorer-select")
         self.link = widgets.jslink((self.select, "index"), (self.stack, "selected_index"))
         title = widgets.HTML(
-            f'<div style="font-size:{style.sizes(presenter)["panel_px"]}px"><b>The backward graph of '
-            f"{_esc(graph.output.symbol)}</b>: pick a node to see where its gradients go "
-            "(<code>next_functions</code>), what it saved, and at a leaf, the leaf's "
-            "<code>.grad</code>.</div>"
+            f'<div style="font-size:{style.sizes(presenter)["panel_px"]}px">'
+            f"{tr('explorer.title', L=_esc(graph.output.symbol))}</div>"
         )
         self._summary = f"GraphExplorer({graph.output.symbol}: {len(self.nodes)} nodes)"
         super().__init__([title, self.graph_view, self.select, self.stack])
@@ -119,16 +118,16 @@ class GraphExplorer(_GraphWidget):
 
     def _option(self, node):
         if node.is_accumulate:
-            return f"AccumulateGrad: the leaf {self._symbol(node)}"
+            return tr("explorer.option_leaf", leaf=self._symbol(node))
         return f"{self._symbol(node)}.grad_fn = {node.name}"
 
     def _describe_child(self, child):
         if child is None:
-            return "this input needs no gradient (a constant)"
+            return tr("explorer.no_gradient")
         info = self.graph.node(child)
         if info.is_accumulate:
-            return f"the AccumulateGrad of the leaf {self._symbol(info)}"
-        return f"the node of {self._symbol(info)}"
+            return tr("explorer.child_leaf", leaf=self._symbol(info))
+        return tr("explorer.child_node", sym=self._symbol(info))
 
     def _highlight_css(self, node, presenter):
         p = self._prefix
@@ -155,14 +154,14 @@ class GraphExplorer(_GraphWidget):
         if node.is_accumulate:
             leaf = fn.variable
             leaf_name = name_of(leaf, self.names, sym)
-            title = f"AccumulateGrad: where the gradient of the leaf {leaf_name} lands"
+            title = tr("explorer.accumulate_title", leaf=leaf_name)
             body = self._rows(
                 [
-                    (".variable", f"{_value_text(leaf)}  (the leaf {leaf_name} itself)"),
+                    (".variable", tr("explorer.variable", value=_value_text(leaf), leaf=leaf_name)),
                     (f"{leaf_name}.grad", _value_text(grad_quietly(leaf))),
                     (
                         "next_functions",
-                        f"{tuple(fn.next_functions)!r}: nothing further, the leaf ends the path",
+                        tr("explorer.leaf_ends", next=repr(tuple(fn.next_functions))),
                     ),
                 ]
             )
@@ -174,7 +173,7 @@ class GraphExplorer(_GraphWidget):
             ]
             saved = [(f"{sym}.grad_fn.{attr}", _value_text(v)) for attr, v in saved_attributes(fn)]
             if not saved:
-                saved = [("saved tensors", "none: its backward needs no forward values")]
+                saved = [(tr("explorer.saved"), tr("explorer.saved_none"))]
             body = self._rows(nexts + saved)
         return (
             self._highlight_css(node, presenter)

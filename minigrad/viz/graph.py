@@ -28,6 +28,7 @@ from ..autograd.function import AccumulateGrad
 from ..autograd.graph import get_gradient_edge, recorded_gradient_edge
 from ..tensor import Tensor
 from . import _format
+from .i18n import text as tr
 
 #: Kinds of tensors, each drawn differently (see :mod:`minigrad.viz.style`).
 LEAF, NONLEAF, RETAINED, CONST = "leaf", "non-leaf", "retained", "no grad"
@@ -65,7 +66,8 @@ class TensorInfo:
         elif shape:
             head = shape
         if self.value is None:
-            return f"{head} (value not kept)" if head else "(value not kept)"
+            kept = tr("graph.value_not_kept")
+            return f"{head} {kept}" if head else kept
         text = _format.array(self.value, digits)
         if text.startswith("⟨"):
             return head

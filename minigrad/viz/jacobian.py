@@ -36,6 +36,7 @@ import numpy as np
 import minigrad
 
 from . import _format, style
+from .i18n import text as tr
 
 #: Larger Jacobians are refused: their heat map would not be legible on a slide.
 MAX_SIDE = 12
@@ -140,9 +141,9 @@ def _legend(presenter):
         'margin-right:0.3em;border:1px solid #BBB;background:{}"></span>'
     )
     items = [
-        (heat_colour(1, 1), "positive"),
-        (heat_colour(-1, 1), "negative"),
-        ("#FFFFFF", "zero"),
+        (heat_colour(1, 1), tr("jacobian.positive")),
+        (heat_colour(-1, 1), tr("jacobian.negative")),
+        ("#FFFFFF", tr("jacobian.zero")),
     ]
     spans = "".join(
         f'<span style="margin-right:1.1em;white-space:nowrap">{swatch.format(c)}{t}</span>' for c, t in items
@@ -155,7 +156,7 @@ def _legend(presenter):
         )
     return (
         f'{controls}<div class="mg-legend" style="font-size:{px}px">{spans}'
-        "<span>(stronger colour = larger size; every cell also shows its number)</span></div>"
+        f"<span>{tr('jacobian.legend_note')}</span></div>"
     )
 
 
@@ -233,9 +234,7 @@ class VJPExplorer(_JacobianWidget):
         self.links = [widgets.jslink((self.choose, "index"), (self.stack, "selected_index"))]
         px = style.sizes(presenter)["panel_px"]
         title = widgets.HTML(
-            f'<div style="font-size:{px}px"><b>{_esc(y)}.backward(gradient=v)</b> adds '
-            f"<b>vᵀJ</b> to {_esc(x)}.grad: the rows of J = ∂{_esc(y)}/∂{_esc(x)} weighted by v and "
-            f"summed — one vector shaped like {_esc(x)}, never J itself.</div>"
+            f'<div style="font-size:{px}px">{tr("jacobian.vjp_title", y=_esc(y), x=_esc(x))}</div>'
         )
         super().__init__([title, pick, widgets.HTML(_legend(presenter)), self.stack])
         self.add_class("mg-vjp")
@@ -274,9 +273,10 @@ class VJPExplorer(_JacobianWidget):
         scale_w = float(max(np.max(np.abs(weighted)), np.max(np.abs(total))))
         head = "".join(f"<th>{_esc(x)}[{j}]</th>" for j in range(n))
         rows = [
-            f'<tr><th></th><th>v</th><th colspan="{n}" style="text-align:center">J: row i = ∂{_esc(y)}[i]/∂'
-            f'{_esc(x)}</th><th class="mg-gap"></th><th colspan="{n}" style="text-align:center">'
-            f"v[i] · row i</th></tr>",
+            f'<tr><th></th><th>v</th><th colspan="{n}" style="text-align:center">'
+            f"{tr('jacobian.row_i', y=_esc(y), x=_esc(x))}"
+            f'</th><th class="mg-gap"></th><th colspan="{n}" style="text-align:center">'
+            f"{tr('jacobian.weighted_row')}</th></tr>",
             f"<tr><th></th><th></th>{head}<th></th>{head}</tr>",
         ]
         for i in range(m):
@@ -290,8 +290,8 @@ class VJPExplorer(_JacobianWidget):
             )
         tcells = "".join(_cell(total[j], scale_w, "mg-sum") for j in range(n))
         rows.append(
-            f'<tr class="mg-total"><th colspan="{n + 2}" style="text-align:right">sum of the weighted rows = '
-            f'vᵀJ</th><td class="mg-gap"></td>{tcells}</tr>'
+            f'<tr class="mg-total"><th colspan="{n + 2}" style="text-align:right">{tr("jacobian.sum_rows")}'
+            f'</th><td class="mg-gap"></td>{tcells}</tr>'
         )
         table = f'<table class="mg-heat">{"".join(rows)}</table>'
         engine = self.engine[k]
@@ -303,16 +303,14 @@ class VJPExplorer(_JacobianWidget):
                 term = f"{_format.number(abs(v[i]), 4)}·{_format.array(J[i], 4)}"
                 terms += f"{' ' if terms else ''}{sign}{term}"
         arith = f"vᵀJ = {terms or '0'} = {sum_text}" if m <= 6 and n <= 6 else f"vᵀJ = {sum_text}"
-        same = "✓ the same" if sum_text == engine_text else "≠ (differs!)"
-        shape_line = (
-            f"{x}.grad has {x}'s shape {_format.shape(self.x_shape)}: {n} numbers, not the {m}×{n} Jacobian"
-        )
+        same = tr("jacobian.same") if sum_text == engine_text else tr("jacobian.differs")
+        shape_line = tr("jacobian.shape_line", x=x, shape=_format.shape(self.x_shape), n=n, m=m)
         v_text = _format.array(v.reshape(-1), 4)
         return (
             f'<div class="{self._prefix}panel mg-panel" data-preset="{k}" data-label="{_esc(label)}">'
             f'<div class="mg-title">v = {_esc(v_text)}</div>{table}'
             f'<div class="mg-arith mg-sum">{_esc(arith)}</div>'
-            f'<div class="mg-arith mg-engine">engine: {_esc(x)}.grad after {_esc(y)}.backward(gradient=v)'
+            f'<div class="mg-arith mg-engine">{tr("jacobian.engine", x=_esc(x), y=_esc(y))}'
             f" = {_esc(engine_text)}   {same}</div>"
             f'<div class="mg-arith">{_esc(shape_line)}</div></div>'
         )
@@ -361,7 +359,7 @@ class JacobianRows(_JacobianWidget):
         self.stack = widgets.Stack(
             [widgets.HTML(css + f) for f in frames], selected_index=0, layout=widgets.Layout(width="100%")
         )
-        self.slider = widgets.IntSlider(value=0, min=0, max=m, description="calls", readout=True)
+        self.slider = widgets.IntSlider(value=0, min=0, max=m, description=tr("jacobian.calls"), readout=True)
         self.play = widgets.Play(value=0, min=0, max=m, step=1, interval=interval, show_repeat=False)
         self.slider.add_class("mg-step-slider")
         self.play.add_class("mg-play")
@@ -371,9 +369,8 @@ class JacobianRows(_JacobianWidget):
         ]
         px = style.sizes(presenter)["panel_px"]
         title = widgets.HTML(
-            f'<div style="font-size:{px}px"><b>The whole Jacobian, one backward call per row</b>: '
-            f"call i sends the one-hot vector e_i into {self.y_name}.backward, and "
-            f"{_esc(self.x_name)}.grad comes back as row i. {m} outputs, {m} calls.</div>"
+            f'<div style="font-size:{px}px">'
+            f"{tr('jacobian.rows_title', y=_esc(self.y_name), x=_esc(self.x_name), m=m)}</div>"
         )
         controls = widgets.HBox([self.play, self.slider], layout=widgets.Layout(align_items="center"))
         super().__init__([title, controls, widgets.HTML(_legend(presenter)), self.stack])
@@ -402,22 +399,19 @@ class JacobianRows(_JacobianWidget):
         table = f'<table class="mg-heat">{"".join(rows)}</table>'
         lines = []
         if k == 0:
-            title = f"0 backward calls: J ({m}×{n}) is still empty"
-            lines.append(f"{y} = func({x}) has {m} elements: {m} rows to fill, one backward call each.")
+            title = tr("jacobian.empty_title", m=m, n=n)
+            lines.append(tr("jacobian.empty", y=y, x=x, m=m))
         else:
             i = k - 1
-            title = f"backward call {k} of {m}: row {i}"
-            e_i = _format.array(_one_hot(m, i), 4) if m <= 6 else f"e{i} (1 at position {i})"
+            title = tr("jacobian.call_title", k=k, m=m, i=i)
+            e_i = _format.array(_one_hot(m, i), 4) if m <= 6 else tr("jacobian.e_i", i=i)
             lines.append(f"{x}.grad = None; {y}.backward(gradient={e_i}, retain_graph=True)")
-            lines.append(f"→ {x}.grad = {_format.array(J[i], 4)} = row {i} = ∂{y}[{i}]/∂{x}")
+            lines.append(tr("jacobian.row_back", x=x, y=y, i=i, value=_format.array(J[i], 4)))
         if k == m:
             same = np.allclose(J, self.reference, rtol=1e-6, atol=1e-9)
             reference = _format.array(self.reference, 4)
-            verdict = "✓ the same matrix" if same else f"≠ a different one: {reference}"
-            lines.append(
-                f"{self.backward_calls} backward calls in all (counted by a hook on {y}); "
-                f"functional.jacobian(func, {x}) gives {verdict}"
-            )
+            verdict = tr("jacobian.same_matrix") if same else tr("jacobian.different", reference=reference)
+            lines.append(tr("jacobian.calls_in_all", calls=self.backward_calls, y=y, x=x, verdict=verdict))
         arith = "".join(f'<div class="mg-arith">{_esc(line)}</div>' for line in lines)
         return (
             f'<div class="{self._prefix}panel mg-panel" data-frame="{k}" data-calls="{k}">'

@@ -28,7 +28,8 @@ from .. import _factories
 from ..autograd import engine
 from . import _format, style
 from .graph import Graph
-from .render import INSTALL_HINT, backward_dot, has_dot, text_graph
+from .i18n import text as tr
+from .render import backward_dot, has_dot, install_hint, text_graph
 
 #: Prefix of the attributes through which a node shows what it saved (PyTorch's convention).
 SAVED_PREFIX = "_saved_"
@@ -182,9 +183,12 @@ class Lifetime:
     def _summary_line(self, status):
         tensors = [i for i in self.items if i.is_tensor]
         held = [i for i in tensors if status[i.id] in (HELD, READING)]
-        return (
-            f"saved tensors still held: {len(held)} of {len(tensors)} "
-            f"({self.held_bytes(status)} of {sum(i.nbytes for i in tensors)} bytes)"
+        return tr(
+            "lifetime.summary",
+            held=len(held),
+            n=len(tensors),
+            held_bytes=self.held_bytes(status),
+            n_bytes=sum(i.nbytes for i in tensors),
         )
 
     # --- the real backward ------------------------------------------------------------------------
@@ -200,10 +204,13 @@ class Lifetime:
         n_tensors = sum(1 for i in self.items if i.is_tensor)
         self._add(
             "forward",
-            "After the forward pass: every node holds what its backward will need",
+            tr("lifetime.forward_title"),
             [
-                f"{n_tensors} saved tensor{'s' if n_tensors != 1 else ''} in {len(self._items_of)} nodes; "
-                f"read them as grad_fn._saved_self, ._saved_other, ._saved_result, …",
+                tr(
+                    "lifetime.forward_one" if n_tensors == 1 else "lifetime.forward",
+                    n=n_tensors,
+                    nodes=len(self._items_of),
+                ),
                 self._summary_line(status),
             ],
             status,
@@ -225,12 +232,18 @@ class Lifetime:
                         reading[item.id] = READING
                 if mine:
                     used = ", ".join(f"{i.attr} ({i.text})" for i in mine)
-                    lines = [f"{node.name}.backward reads what it saved: {used}."]
+                    lines = [tr("lifetime.reads", name=node.name, used=used)]
                 else:
-                    lines = [f"{node.name} saved nothing: its local derivatives are constants."]
+                    lines = [tr("lifetime.saved_nothing", name=node.name)]
                 lines.append(self._summary_line(reading))
                 self._add(
-                    "run", f"Step {event.step}: run {node.name}", lines, reading, node.id, finished, grads
+                    "run",
+                    tr("trace.run_title", step=event.step, name=node.name),
+                    lines,
+                    reading,
+                    node.id,
+                    finished,
+                    grads,
                 )
                 finished.append(node.id)
             elif event.kind == "free_saved":
@@ -241,15 +254,11 @@ class Lifetime:
                     continue
                 freed = [i for i in mine if status[i.id] == FREED]
                 if freed:
-                    title = f"Step {event.step}: {node.name} frees its saved tensors"
-                    lines = [
-                        f"{node.name} has run: "
-                        + ", ".join(i.attr for i in freed)
-                        + " freed (reading one now raises RuntimeError)."
-                    ]
+                    title = tr("lifetime.frees_title", step=event.step, name=node.name)
+                    lines = [tr("lifetime.frees", name=node.name, attrs=", ".join(i.attr for i in freed))]
                 else:
-                    title = f"Step {event.step}: {node.name} keeps its saved tensors (retain_graph=True)"
-                    lines = [f"{node.name} has run, and keeps " + ", ".join(i.attr for i in mine) + "."]
+                    title = tr("lifetime.keeps_title", step=event.step, name=node.name)
+                    lines = [tr("lifetime.keeps", name=node.name, attrs=", ".join(i.attr for i in mine))]
                 lines.append(self._summary_line(status))
                 self._add("free", title, lines, status, node.id, finished, grads)
             elif event.kind == "accumulate":
@@ -260,10 +269,10 @@ class Lifetime:
                 finished.append(node.id)
                 self._add(
                     "accumulate",
-                    f"Step {event.step}: AccumulateGrad stores {leaf.symbol}.grad",
+                    tr("trace.accumulate_title", step=event.step, sym=leaf.symbol),
                     [
                         f"{leaf.symbol}.grad = {_format.array(event.total)}",
-                        "AccumulateGrad saved nothing: the leaf itself stays (you hold it).",
+                        tr("lifetime.accumulate"),
                         self._summary_line(status),
                     ],
                     status,
@@ -283,19 +292,19 @@ class Lifetime:
                         if self.error:
                             break
                     lines = [
-                        "backward() is done, and the graph no longer holds its saved tensors.",
+                        tr("lifetime.done_freed"),
                         self._summary_line(status),
-                        "A second backward() (or reading a _saved_ attribute) now raises:",
+                        tr("lifetime.second_raises"),
                         f"RuntimeError: {self.error}",
                     ]
-                    title = "Done: the graph is still there, its saved tensors are not"
+                    title = tr("lifetime.done_freed_title")
                 else:
                     lines = [
-                        "backward() is done; with retain_graph=True every saved tensor is still held.",
+                        tr("lifetime.done_kept"),
                         self._summary_line(status),
-                        "A second backward() would run, and add its gradients into .grad again.",
+                        tr("lifetime.second_runs"),
                     ]
-                    title = "Done: retain_graph=True kept everything"
+                    title = tr("lifetime.done_kept_title")
                 self._add("done", title, lines, status, None, finished, grads)
 
     def _add(self, kind, title, lines, status, node, finished, grads):
@@ -362,7 +371,7 @@ class SavedTensorsStepper(widgets.VBox):
                 f'<div class="mg-graph {self._prefix}graph" style="overflow-x:auto">{svg}</div>'
             )
         else:
-            text = INSTALL_HINT + "\n\n" + text_graph(graph, "backward")
+            text = install_hint() + "\n\n" + text_graph(graph, "backward")
             graph_html = f'<pre style="font-size:{s["panel_px"] - 2}px">{_esc(text)}</pre>'
         self.graph_view = widgets.HTML(graph_html, layout=widgets.Layout(width="100%"))
         css = self._panel_css(presenter)
@@ -373,10 +382,21 @@ class SavedTensorsStepper(widgets.VBox):
         )
         last = n - 1
         self.slider = widgets.IntSlider(
-            value=0, min=0, max=last, description="step", readout=True, layout=widgets.Layout(width="50%")
+            value=0,
+            min=0,
+            max=last,
+            description=tr("controls.step"),
+            readout=True,
+            layout=widgets.Layout(width="50%"),
         )
         self.play = widgets.Play(
-            value=0, min=0, max=last, step=1, interval=interval, description="play", show_repeat=False
+            value=0,
+            min=0,
+            max=last,
+            step=1,
+            interval=interval,
+            description=tr("controls.play"),
+            show_repeat=False,
         )
         self.slider.add_class("mg-step-slider")
         self.play.add_class("mg-play")
@@ -408,7 +428,7 @@ class SavedTensorsStepper(widgets.VBox):
                 for item in items:
                     label = f"{item.attr}\n{item.text}"
                     if not item.is_tensor:
-                        label += "\n(a number: kept)"
+                        label += "\n" + tr("lifetime.number_kept")
                     sub.node(
                         p + item.id,
                         label.replace("\\", "\\\\"),
@@ -478,20 +498,26 @@ class SavedTensorsStepper(widgets.VBox):
             + f'<div class="{self._prefix}panel mg-panel" data-frame="{frame.index}" '
             f'data-kind="{frame.kind}" data-held="{held}">'
             f'<div class="mg-title">[{frame.index}/{total}] {_esc(frame.title)}</div>{lines}'
-            f"<table><tr><th colspan=2>.grad so far</th></tr>{grads}</table></div>"
+            f"<table><tr><th colspan=2>{tr('lifetime.grad_so_far')}</th></tr>{grads}</table></div>"
         )
 
     def _legend(self, presenter):
         px = style.sizes(presenter)["panel_px"] - 2
         items = [
-            (f"background:{style.TINT[style.YELLOW]};border:2px solid {style.ORANGE}", "saved tensor, held"),
+            (
+                f"background:{style.TINT[style.YELLOW]};border:2px solid {style.ORANGE}",
+                tr("lifetime.legend.held"),
+            ),
             (
                 f"background:{style.TINT[style.YELLOW]};border:3px solid {style.CURRENT}",
-                "being read by backward",
+                tr("lifetime.legend.reading"),
             ),
-            (f"background:{style.TINT[style.GREY]};border:2px dashed #AAAAAA", "freed (reading it raises)"),
-            (f"background:{style.TINT[style.CURRENT]};border:3px solid {style.CURRENT}", "node running now"),
-            (f"background:{style.FINISHED};border:2px solid {style.GREY}", "node has run"),
+            (f"background:{style.TINT[style.GREY]};border:2px dashed #AAAAAA", tr("lifetime.legend.freed")),
+            (
+                f"background:{style.TINT[style.CURRENT]};border:3px solid {style.CURRENT}",
+                tr("lifetime.legend.running"),
+            ),
+            (f"background:{style.FINISHED};border:2px solid {style.GREY}", tr("lifetime.legend.finished")),
         ]
         spans = "".join(
             f'<span style="margin-right:1.1em;white-space:nowrap"><span style="display:inline-block;'

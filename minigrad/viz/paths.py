@@ -20,6 +20,7 @@ from .. import _factories
 from ..autograd import engine, grad_mode, hooks
 from ..autograd.graph import get_gradient_edge
 from . import _format
+from .i18n import text as tr
 from .local import local_derivatives
 
 #: More paths than this are counted but not listed.
@@ -46,14 +47,10 @@ class Path:
         """``∂L/∂d · ∂d/∂c · ∂c/∂a = 14 · 1 · 3 = 42`` for scalars; the contribution otherwise."""
         syms = self.symbols()
         chain = " · ".join(f"∂{u}/∂{v}" for u, v in zip(syms, syms[1:]))
-        value = (
-            "0 (no gradient along this path)"
-            if self.contribution is None
-            else _format.array(self.contribution)
-        )
+        value = tr("paths.no_gradient") if self.contribution is None else _format.array(self.contribution)
         if self.factors is not None:
             return f"{chain} = {' · '.join(_format.array(f) for f in self.factors)} = {value}"
-        return f"{chain} (vector–Jacobian products along the path) = {value}"
+        return tr("paths.vjp_chain", chain=chain, value=value)
 
 
 def topological_order(graph):

@@ -21,16 +21,16 @@ import graphviz
 
 from . import _format, style
 from .graph import CONST, LEAF, RETAINED, Graph
+from .i18n import text as tr
+from .messages import MESSAGES
 
-INSTALL_HINT = (
-    "minigrad.viz: the Graphviz program `dot` was not found, so the graph cannot be drawn as a picture.\n"
-    "`pip install graphviz` installs only the Python wrapper; install the program itself:\n"
-    "  Debian/Ubuntu:  sudo apt-get install graphviz\n"
-    "  macOS:          brew install graphviz\n"
-    "  conda:          conda install -c conda-forge graphviz\n"
-    "  Windows:        winget install graphviz   (then restart Jupyter)\n"
-    "(From this repository, `make setup` installs it.) Meanwhile, here is the graph as text:"
-)
+#: What to do without Graphviz's ``dot`` (English; :func:`install_hint` says it in the current language).
+INSTALL_HINT = MESSAGES.messages["render.install_hint"]["en"]
+
+
+def install_hint():
+    """:data:`INSTALL_HINT` in the current language (see :mod:`~minigrad.viz.i18n`)."""
+    return tr("render.install_hint")
 
 
 def has_dot():
@@ -68,7 +68,7 @@ class Drawing(graphviz.Digraph):
         try:
             bundle = {"image/svg+xml": self.svg(), "text/plain": self.summary}
         except graphviz.ExecutableNotFound:
-            bundle = {"text/plain": INSTALL_HINT + "\n\n" + self.text}
+            bundle = {"text/plain": install_hint() + "\n\n" + self.text}
         if include is not None:
             bundle = {k: v for k, v in bundle.items() if k in set(include) or k == "text/plain"}
         for key in exclude or ():
@@ -93,9 +93,9 @@ def _op_label(node):
 
 def _tensor_label(info, show_grads):
     lines = [info.describe()]
-    tag = {LEAF: "leaf", RETAINED: "retain_grad", CONST: "no grad"}.get(info.kind)
+    tag = {LEAF: "render.tag.leaf", RETAINED: "render.tag.retained", CONST: "render.tag.const"}.get(info.kind)
     if tag:
-        lines.append(f"({tag})")
+        lines.append(tr(tag))
     if show_grads:
         grad = info.grad
         if grad is not None:
@@ -170,7 +170,7 @@ def backward_dot(
         out = graph.output
         d.node(
             prefix + out.id,
-            _q(f"{out.describe()}\n(no grad_fn)"),
+            _q(f"{out.describe()}\n{tr('render.no_grad_fn')}"),
             id=prefix + out.id,
             **style.KINDS[CONST][0],
         )
@@ -245,15 +245,15 @@ def _legend(d, kinds, prefix, presenter):
     s = style.sizes(presenter)
     rows = []
     for kind in kinds:
-        attrs, text = style.KINDS[kind]
+        attrs, meaning = style.KINDS[kind][0], style.kind_text(kind)
         dashed = ' STYLE="dashed"' if "dashed" in attrs.get("style", "") else ""
         rows.append(
             f'<TR><TD WIDTH="22" BGCOLOR="{attrs.get("fillcolor", "white")}" COLOR="{attrs["color"]}"'
-            f' BORDER="2"{dashed}> </TD><TD ALIGN="LEFT" BORDER="0">{html.escape(text)}</TD></TR>'
+            f' BORDER="2"{dashed}> </TD><TD ALIGN="LEFT" BORDER="0">{html.escape(meaning)}</TD></TR>'
         )
     label = (
         '<<TABLE BORDER="1" COLOR="#999999" CELLBORDER="1" CELLSPACING="3" CELLPADDING="2" STYLE="dashed">'
-        f'<TR><TD COLSPAN="2" BORDER="0"><I>legend</I></TD></TR>{"".join(rows)}</TABLE>>'
+        f'<TR><TD COLSPAN="2" BORDER="0"><I>{tr("render.legend")}</I></TD></TR>{"".join(rows)}</TABLE>>'
     )
     d.node(
         f"{prefix}legend",
@@ -270,14 +270,14 @@ def text_graph(graph, view="backward"):
     """The graph as plain text, one node per line with where its edges lead (used without ``dot``)."""
     lines = []
     if view == "backward":
-        lines.append(f"backward graph of {graph.output.symbol} (gradients flow along →):")
+        lines.append(tr("render.text_backward", L=graph.output.symbol))
         for node in reversed(graph.nodes):
             if node.is_accumulate:
                 out = node.outputs[0]
-                head = f"  {node.id}: AccumulateGrad → {out.symbol} (leaf) = {out.describe()}"
+                head = tr("render.text_accumulate", id=node.id, sym=out.symbol, value=out.describe())
             else:
                 outs = ", ".join(t.symbol for _, t in sorted(node.outputs.items()))
-                head = f"  {node.id}: {node.name} (made {outs})"
+                head = tr("render.text_node", id=node.id, name=node.name, outs=outs)
             lines.append(head)
             for edge in node.edges:
                 lines.append(
@@ -285,9 +285,9 @@ def text_graph(graph, view="backward"):
                     f"(∂/∂{edge.tensor.symbol})"
                 )
         if not graph.nodes:
-            lines.append(f"  {graph.output.describe()} (no grad_fn, does not require grad)")
+            lines.append(tr("render.text_no_graph", value=graph.output.describe()))
     else:
-        lines.append(f"value graph of {graph.output.symbol} (values flow along →):")
+        lines.append(tr("render.text_values", L=graph.output.symbol))
         for info in graph.tensors:
             lines.append(f"  {info.symbol}: {info.describe()} [{info.kind}]")
         for node in graph.nodes:
@@ -297,7 +297,7 @@ def text_graph(graph, view="backward"):
             for edge in node.edges:
                 ins.append(edge.tensor.symbol)
             outs = ", ".join(t.symbol for _, t in sorted(node.outputs.items()))
-            lines.append(f"  {', '.join(ins) or '(constants)'} → {node.op} → {outs}")
+            lines.append(f"  {', '.join(ins) or tr('render.constants')} → {node.op} → {outs}")
     return "\n".join(lines)
 
 

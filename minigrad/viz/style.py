@@ -29,39 +29,40 @@ TINT = {
 
 FONT = "DejaVu Sans"
 
-#: How each kind of node is drawn: (graphviz attributes, legend text).
+#: How each kind of node is drawn: (graphviz attributes, key of its legend text in
+#: :mod:`~minigrad.viz.messages`; :func:`kind_text` gives the text).
 KINDS = {
     "leaf": (
         dict(shape="box", style="rounded,filled", fillcolor=TINT[SKY], color=BLUE),
-        "leaf tensor (you made it; .grad is stored here)",
+        "kind.leaf",
     ),
     "non-leaf": (
         dict(shape="ellipse", style="filled", fillcolor="white", color=GREY),
-        "non-leaf tensor (made by an operation)",
+        "kind.non-leaf",
     ),
     "retained": (
         dict(shape="ellipse", style="filled", fillcolor=TINT[GREEN], color=GREEN, peripheries="2"),
-        "non-leaf with retain_grad() (keeps .grad)",
+        "kind.retained",
     ),
     "no grad": (
         dict(shape="box", style="dashed", fillcolor="white", color=GREY, fontcolor=GREY),
-        "constant: requires_grad=False (no gradient)",
+        "kind.no grad",
     ),
     "op": (
         dict(shape="circle", style="filled", fillcolor=TINT[ORANGE], color=ORANGE, fixedsize="false"),
-        "operation",
+        "kind.op",
     ),
     "grad_fn": (
         dict(shape="box", style="rounded,filled", fillcolor=TINT[ORANGE], color=ORANGE),
-        "grad_fn node (backward of one operation)",
+        "kind.grad_fn",
     ),
     "accumulate": (
         dict(shape="box", style="rounded,filled", fillcolor=TINT[SKY], color=BLUE),
-        "AccumulateGrad: adds into leaf.grad",
+        "kind.accumulate",
     ),
     "grad_fn retained": (
         dict(shape="box", style="rounded,filled", fillcolor=TINT[GREEN], color=GREEN, peripheries="2"),
-        "grad_fn whose output called retain_grad()",
+        "kind.grad_fn retained",
     ),
 }
 
@@ -98,6 +99,13 @@ OP_SYMBOLS = {
 }
 
 
+def kind_text(kind):
+    """What a kind of node means, for legends, in the current language (see :mod:`~minigrad.viz.i18n`)."""
+    from .i18n import text
+
+    return text(KINDS[kind][1])
+
+
 def presenter_mode(presenter):
     """``presenter=None`` (the default) means: large when the course is being presented, i.e. when
     ``make present`` set ``MINIGRAD_PRESENTER=1`` for the kernel."""
@@ -120,7 +128,7 @@ def legend_html(kinds, presenter=False):
     px = sizes(presenter)["panel_px"] - 2
     items = []
     for kind in kinds:
-        attrs, text = KINDS[kind]
+        attrs, text = KINDS[kind][0], kind_text(kind)
         border = (
             "dashed"
             if "dashed" in attrs.get("style", "")

@@ -13,9 +13,15 @@ the engine's events as a table.
 so they print the same for PyTorch tensors. ``event_table`` runs minigrad's engine
 (:func:`minigrad.autograd.engine.iter_backward`), which PyTorch does not expose. Tensors are looked up
 in ``names`` by identity, never with ``==`` (which is elementwise).
+
+Columns are padded by *display width* (:func:`~minigrad.viz.i18n.pad`): a Chinese character takes two
+columns of a monospace font, so the tables stay aligned after ``viz.set_language("zh")``.
 """
 
 import warnings
+
+from .i18n import pad
+from .i18n import text as tr
 
 
 def grad_quietly(t):
@@ -35,16 +41,16 @@ def describe(**tensors):
     print(f"{'':5} {'is_leaf':8} {'requires_grad':14} {'grad_fn':15} grad")
     for name, t in tensors.items():
         grad_fn = t.grad_fn.name() if t.grad_fn is not None else "None"
-        print(f"{name:5} {t.is_leaf!s:8} {t.requires_grad!s:14} {grad_fn:15} {grad_quietly(t)}")
+        print(f"{pad(name, 5)} {t.is_leaf!s:8} {t.requires_grad!s:14} {pad(grad_fn, 15)} {grad_quietly(t)}")
 
 
 def grad_row(label, **tensors):
     """Print ``label`` and the ``.grad`` of each tensor on one line (``None`` as a tensor: "(no x yet)")."""
     parts = []
     for name, t in tensors.items():
-        value = f"(no {name} yet)" if t is None else grad_quietly(t)
-        parts.append(f"{name}.grad = {value!s:12}")
-    print(f"{label:26} " + " ".join(parts).rstrip())
+        value = tr("tables.no_tensor_yet", name=name) if t is None else grad_quietly(t)
+        parts.append(f"{name}.grad = {pad(value, 12)}")
+    print(f"{pad(label, 26)} " + " ".join(parts).rstrip())
 
 
 def walk(node, names=None, depth=0):
@@ -60,7 +66,7 @@ def walk(node, names=None, depth=0):
         current, level = stack.pop()
         label = repr(current)
         if hasattr(current, "variable"):  # an AccumulateGrad node knows its leaf
-            label += f"  → .grad of {name_of(current.variable, names)}"
+            label += tr("tables.grad_of", name=name_of(current.variable, names))
         print("    " * level + label)
         children = [child for child, _ in current.next_functions if child is not None]
         stack.extend((child, level + 1) for child in reversed(children))
@@ -93,31 +99,29 @@ def event_table(output, names):
     for ev in iter_backward([(output.grad_fn, 0)], [seed], snapshots=True):
         if ev.kind == "start":
             deps = ", ".join(f"{node_label(n, names)} {c}" for n, c in ev.dependencies.items())
-            print(f"start: seed 1 into {node_label(ev.roots[0][0], names)}")
-            print(f"       edges into each node: {deps}")
+            print(tr("tables.start", node=node_label(ev.roots[0][0], names)))
+            print(tr("tables.edges_into", deps=deps))
         elif ev.kind == "run":
-            queue = ", ".join(node_label(n, names) for n in ev.state.ready_queue) or "empty"
-            print(
-                f"step {ev.step}: run {node_label(ev.node, names)} with buffer {_number(ev.grads_in[0])}"
-                f"   (ready queue now: {queue})"
-            )
+            queue = ", ".join(node_label(n, names) for n in ev.state.ready_queue) or tr("tables.empty")
+            node, value = node_label(ev.node, names), _number(ev.grads_in[0])
+            print(tr("tables.step", step=ev.step, node=node, value=value, queue=queue))
         elif ev.kind == "send":
             left = ev.dependencies_left
-            status = "ready" if left == 0 else f"waits for {left} more"
+            status = tr("tables.ready") if left == 0 else tr("tables.waits", n=left)
+            node = node_label(ev.next_node, names)
             print(
-                f"        send {_number(ev.grad)} to {node_label(ev.next_node, names)}:"
-                f" buffer = {_number(ev.buffer)}, {status}"
+                tr("tables.send", value=_number(ev.grad), node=node, buffer=_number(ev.buffer), status=status)
             )
         elif ev.kind == "accumulate":
             print(f"        {node_label(ev.node, names)}: .grad = {_number(ev.total)}")
         elif ev.kind == "done":
-            print(f"done after {ev.steps} steps")
+            print(tr("tables.done", n=ev.steps))
 
 
 def first_warning(caught):
     """The start of the first warning in ``caught`` (a ``warnings.catch_warnings(record=True)`` list),
     the same in every run (a notebook would prefix it with a temporary file name)."""
     if not caught:
-        return "no warning"
+        return tr("tables.no_warning")
     start = str(caught[0].message).split(" floating point")[0]
     return f"{caught[0].category.__name__}: {start} floating point …"

@@ -31,6 +31,7 @@ from ..autograd import engine
 from ..autograd.graph import get_gradient_edge
 from . import _format
 from .graph import Graph
+from .i18n import text as tr
 from .local import local_derivatives
 
 #: Graphs whose backward pass has more steps than this are not replayed frame by frame.
@@ -113,7 +114,7 @@ class Trace:
             deps_items = heapq.nlargest(MAX_STATE, deps_items, key=lambda item: item[0].sequence_nr)
         deps = sorted(((self._label(fn), n) for fn, n in deps_items), key=lambda item: item[0])
         if len(state.dependencies) > MAX_STATE:
-            deps.append((f"… {len(state.dependencies) - MAX_STATE} more nodes", "…"))
+            deps.append((tr("trace.more_nodes", n=len(state.dependencies) - MAX_STATE), "…"))
         buffers = [
             (self._label(fn), [("—" if g is None else _format.array(g)) for g in slots])
             for fn, slots in list(state.buffers.items())[:MAX_STATE]
@@ -123,7 +124,7 @@ class Trace:
     @staticmethod
     def _cap(items, total):
         if total > len(items):
-            items.append(f"… {total - len(items)} more")
+            items.append(tr("trace.more", n=total - len(items)))
         return items
 
     # --- the replay -----------------------------------------------------------------------------
@@ -177,10 +178,7 @@ class Trace:
                 t.grad = old
         if self.truncated:
             last = self.frames[-1]
-            last.lines = last.lines + [
-                f"… the pass goes on ({len(g.nodes)} nodes in all); "
-                f"the stepper shows the first {self.max_frames} steps."
-            ]
+            last.lines = last.lines + [tr("trace.truncated", n=len(g.nodes), k=self.max_frames)]
 
     def _frame(self, event, L, current, buffers):
         g = self.graph
@@ -193,10 +191,10 @@ class Trace:
                 0,
                 "start",
                 0,
-                f"Start: seed ∂{L}/∂{L} = {seed_text} into the buffer of {node.name}",
+                tr("trace.start_title", L=L, seed=seed_text, name=node.name),
                 [
-                    f"∂{L}/∂{L} = {seed_text}  (the gradient of {L} with respect to itself)",
-                    f"It goes into the input buffer of {node.name}, the node that made {L}.",
+                    tr("trace.start_seed", L=L, seed=seed_text),
+                    tr("trace.start_buffer", L=L, name=node.name),
                 ],
                 node=node.id,
             )
@@ -211,8 +209,8 @@ class Trace:
                     0,
                     "run",
                     event.step,
-                    f"Step {event.step}: run AccumulateGrad for {leaf.symbol}",
-                    [f"∂{L}/∂{leaf.symbol} = {text} is complete."],
+                    tr("trace.run_accumulate_title", step=event.step, sym=leaf.symbol),
+                    [tr("trace.complete", L=L, sym=leaf.symbol, value=text)],
                     node=node.id,
                 )
             lines = []
@@ -220,13 +218,11 @@ class Trace:
                 out = node.outputs.get(nr)
                 if out is None:
                     continue
-                lines.append(
-                    f"∂{L}/∂{out.symbol} = "
-                    + ("None" if grad is None else _format.array(grad))
-                    + "  (everything that flowed into this node, summed)"
-                )
-            lines.append(f"{node.name}.backward multiplies it by the local derivatives, one edge at a time.")
-            return Frame(0, "run", event.step, f"Step {event.step}: run {node.name}", lines, node=node.id)
+                value = "None" if grad is None else _format.array(grad)
+                lines.append(tr("trace.flowed_in", L=L, sym=out.symbol, value=value))
+            lines.append(tr("trace.multiplies", name=node.name))
+            title = tr("trace.run_title", step=event.step, name=node.name)
+            return Frame(0, "run", event.step, title, lines, node=node.id)
         if kind == "hook" and event.output_nr is None:  # a hook of the node itself
             node = g.node(event.node)
 
@@ -235,16 +231,22 @@ class Trace:
 
             if event.hook_kind == "node pre-hook":  # it replaced the gradients of the node's outputs
                 current.update(enumerate(event.grad_out))
-                what = "the gradients of its outputs"
+                what = tr("trace.hook_outputs")
             else:
-                what = "the gradients it sends to its inputs"
-            text = f"{event.hook_kind} of {node.name} replaced {what}: "
-            text += f"{shown(event.grad_in)} → {shown(event.grad_out)}"
+                what = tr("trace.hook_inputs")
+            text = tr(
+                "trace.node_hook",
+                kind=event.hook_kind,
+                name=node.name,
+                what=what,
+                before=shown(event.grad_in),
+                after=shown(event.grad_out),
+            )
             return Frame(
                 0,
                 "hook",
                 event.step,
-                f"Step {event.step}: {event.hook_kind} of {node.name}",
+                tr("trace.node_hook_title", step=event.step, kind=event.hook_kind, name=node.name),
                 [text],
                 node=node.id,
             )
@@ -256,11 +258,15 @@ class Trace:
             if event.hook_kind == "retain_grad":
                 text = f"retain_grad: {sym}.grad = {_format.array(event.grad_out)}"
             else:
-                text = (
-                    f"hook on {sym}: ∂{L}/∂{sym} {_format.array(event.grad_in)} → "
-                    f"{_format.array(event.grad_out)}"
+                text = tr(
+                    "trace.tensor_hook",
+                    L=L,
+                    sym=sym,
+                    before=_format.array(event.grad_in),
+                    after=_format.array(event.grad_out),
                 )
-            return Frame(0, "hook", event.step, f"Step {event.step}: hook on {sym}", [text], node=node.id)
+            title = tr("trace.tensor_hook_title", step=event.step, sym=sym)
+            return Frame(0, "hook", event.step, title, [text], node=node.id)
         if kind == "send":
             return self._send_frame(event, L, current, buffers)
         if kind == "accumulate":
@@ -269,15 +275,15 @@ class Trace:
             old = leaf.grad
             new = _format.array(event.total)
             if old is None:
-                line = f"{leaf.symbol}.grad = {_format.array(event.grad)}  (it was None)"
+                line = tr("trace.grad_was_none", sym=leaf.symbol, value=_format.array(event.grad))
             else:
                 line = f"{leaf.symbol}.grad = {_format.array(old)} + {_format.array(event.grad)} = {new}"
             frame = Frame(
                 0,
                 "accumulate",
                 event.step,
-                f"Step {event.step}: AccumulateGrad stores {leaf.symbol}.grad",
-                [line, "(the stepper only shows this: the real .grad is not changed)"],
+                tr("trace.accumulate_title", step=event.step, sym=leaf.symbol),
+                [line, tr("trace.only_shown")],
                 node=node.id,
             )
             frame.leaf = leaf.symbol
@@ -288,14 +294,14 @@ class Trace:
                 0,
                 "skip",
                 event.step,
-                f"Step {event.step}: skip {node.name}",
-                [f"{node.name} is not on a path to the requested inputs."],
+                tr("trace.skip_title", step=event.step, name=node.name),
+                [tr("trace.skip", name=node.name)],
                 node=node.id,
             )
         if kind == "done":
             leaves = [t for t in g.tensors if t.kind == "leaf"]
             lines = [f"{t.symbol}.grad = {self._final(t)}" for t in leaves]
-            return Frame(0, "done", event.steps, f"Done: {event.steps} nodes ran", lines)
+            return Frame(0, "done", event.steps, tr("trace.done_title", n=event.steps), lines)
         return None  # free_saved, free_buffer: nothing new to show
 
     def _final(self, leaf):
@@ -312,14 +318,14 @@ class Trace:
             "None" if event.grad is None else _format.array(event.grad, _format.GRAPH_DIGITS)
         )
         dst = edge.tensor.symbol
-        title = f"Step {event.step}: {node.name} sends ∂{L}/∂{dst} along edge {event.edge}"
+        title = tr("trace.send_title", step=event.step, name=node.name, L=L, dst=dst, edge=event.edge)
         if event.grad is None:
             return Frame(
                 0,
                 "send",
                 event.step,
                 title,
-                [f"No gradient for {dst} (backward returned None)."],
+                [tr("trace.no_gradient", dst=dst)],
                 node=node.id,
                 edge=edge.id,
             )
@@ -329,19 +335,18 @@ class Trace:
         total = _format.array(event.buffer)
         target = g.node(event.next_node).label()
         if previous is None:
-            lines.append(f"input buffer of {target}: {total}")
+            lines.append(tr("trace.buffer", target=target, total=total))
         else:
-            lines.append(
-                f"input buffer of {target}: {previous} + {_format.array(event.grad)} = {total}"
-                "  (a fork: contributions add up)"
-            )
+            grad = _format.array(event.grad)
+            lines.append(tr("trace.buffer_fork", target=target, previous=previous, grad=grad, total=total))
         buffers[key] = total
         waits = event.dependencies_left
-        lines.append(
-            f"{target} waits for {waits} more gradient{'s' if waits != 1 else ''}"
-            if waits
-            else f"{target} has all its gradients: it joins the ready queue"
-        )
+        if waits == 1:
+            lines.append(tr("trace.waits_one", target=target))
+        elif waits:
+            lines.append(tr("trace.waits", target=target, n=waits))
+        else:
+            lines.append(tr("trace.ready", target=target))
         return Frame(0, "send", event.step, title, lines, node=node.id, edge=edge.id)
 
     def arithmetic(self, node, edge, current, grad_out, L):
@@ -378,7 +383,7 @@ class Trace:
                 return (
                     f"∂{L}/∂{dst} += sum_to_shape(∂{L}/∂{u} ⊙ ∂{u}/∂{dst}, {shape}) = "
                     f"sum_to_shape({_format.array(g_in)} ⊙ {_format.array(local)}) = "
-                    f"{_format.array(grad_out)}  (broadcast: {_format.shape(local.shape)} → {shape})"
+                    f"{_format.array(grad_out)}{tr('trace.broadcast', a=_format.shape(local.shape), b=shape)}"
                 )
         ins = ", ".join(f"∂{L}/∂{t.symbol}" for _, t in sorted(node.outputs.items()))
         values = ", ".join(
@@ -388,7 +393,7 @@ class Trace:
         return (
             f"∂{L}/∂{dst} += {node.name}.backward({ins})[{edge.index}] = "
             f"{node.name}.backward({values})[{edge.index}] = {_format.array(grad_out)}"
-            f"  (vector–Jacobian product, shape {shape_in} → {_format.shape(edge.tensor.shape)})"
+            + tr("trace.vjp", a=shape_in, b=_format.shape(edge.tensor.shape))
         )
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from .i18n import text as tr
 from .style import BLUE, GREY
 
 
@@ -77,9 +78,11 @@ class LiveTraining:
         plot = ax.semilogy if self.log_scale else ax.plot
         plot(range(1, done + 1), self.losses, color=BLUE, linewidth=2)
         ax.set_xlim(0, self.steps)
-        ax.set_xlabel("step")
-        ax.set_ylabel("loss" + (" (log scale)" if self.log_scale else ""))
-        ax.set_title(f"step {done}/{self.steps} · loss {self.losses[-1]:.3g}", color=GREY)
+        ax.set_xlabel(tr("training.step"))
+        ax.set_ylabel(tr("training.loss_log") if self.log_scale else tr("training.loss"))
+        ax.set_title(
+            tr("training.title", done=done, steps=self.steps, loss=f"{self.losses[-1]:.3g}"), color=GREY
+        )
         if self.panel is not None:
             self.panel_ax.clear()
             self.panel(self.panel_ax, done)

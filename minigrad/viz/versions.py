@@ -36,11 +36,16 @@ from dataclasses import dataclass, field
 import ipywidgets as widgets
 
 from . import _format, style
+from .i18n import text as tr
 
 _instances = itertools.count()
 
 #: Frames show the state *after* each statement; frame 0 is "before the first line".
 BEFORE = "before the first line"
+
+
+#: Columns of the table of what backward will check.
+_CHECK_COLUMNS = ("node", "saved", "saved_at", "now", "verdict")
 
 
 @dataclass
@@ -85,7 +90,7 @@ def _version_of(t):
     try:
         return t._version
     except RuntimeError:  # inference tensors keep no version counter (PyTorch's error)
-        return "no counter (inference tensor)"
+        return tr("versions.no_counter")
 
 
 def _saved_slots(node):
@@ -267,14 +272,20 @@ class VersionTimeline(widgets.VBox):
             value=first,
             min=0,
             max=last,
-            description="lines run",
+            description=tr("versions.lines_run"),
             readout=True,
             continuous_update=True,
             style={"description_width": "initial"},
             layout=widgets.Layout(width="50%"),
         )
         self.play = widgets.Play(
-            value=first, min=0, max=last, step=1, interval=interval, description="play", show_repeat=False
+            value=first,
+            min=0,
+            max=last,
+            step=1,
+            interval=interval,
+            description=tr("controls.play"),
+            show_repeat=False,
         )
         self.slider.add_class("mg-step-slider")
         self.play.add_class("mg-play")
@@ -321,25 +332,29 @@ class VersionTimeline(widgets.VBox):
         for n, text in enumerate(self.lines, start=1):
             if step.lines and step.lines[0] <= n <= step.lines[1]:
                 if step.error is not None:
-                    mark, cls = "✗ raised", "bad"
+                    mark, cls = tr("versions.raised"), "bad"
                 else:
-                    mark, cls = "▶ just ran", "now"
+                    mark, cls = tr("versions.just_ran"), "now"
             elif n <= ran_upto:
-                mark, cls = "✓ ran", ""
+                mark, cls = tr("versions.ran"), ""
             elif self.error is not None and step is self.steps[-1] and n > step.lines[1]:
-                mark, cls = "not run", "todo"
+                mark, cls = tr("versions.not_run"), "todo"
             else:
                 mark, cls = "", "todo"
             rows.append(
                 f'<tr class="{cls}" data-line="{n}"><td>{n}</td><td>{mark}</td>'
                 f'<td class="mono">{_esc(text) or " "}</td></tr>'
             )
-        return f'<table class="mg-code"><tr><th>line</th><th></th><th>code</th></tr>{"".join(rows)}</table>'
+        head = f"<tr><th>{tr('versions.line')}</th><th></th><th>{tr('versions.code')}</th></tr>"
+        return f'<table class="mg-code">{head}{"".join(rows)}</table>'
 
     def _version_table(self, step):
         names = list(step.versions)  # the tensors named so far, in order of appearance
         header = "".join(
-            f"<th>after line {a}</th>" if a == b else f"<th>after lines {a}–{b}</th>" for a, b in self.spans
+            f"<th>{tr('versions.after_line', a=a)}</th>"
+            if a == b
+            else f"<th>{tr('versions.after_lines', a=a, b=b)}</th>"
+            for a, b in self.spans
         )
         final = step is self.steps[-1]
         rows = []
@@ -347,7 +362,7 @@ class VersionTimeline(widgets.VBox):
             cells = []
             for k in range(1, len(self.spans) + 1):
                 if k >= len(self.steps) and final:  # the run stopped before this statement
-                    cells.append('<td class="todo">not run</td>')
+                    cells.append(f'<td class="todo">{tr("versions.not_run")}</td>')
                     continue
                 if k > step.index:
                     cells.append('<td class="todo">·</td>')
@@ -359,7 +374,7 @@ class VersionTimeline(widgets.VBox):
                 v = s.versions[name]
                 before = self.steps[k - 1].versions.get(name)
                 if name not in self.steps[k - 1].versions:
-                    cells.append(f"<td>{_esc(v)} (new)</td>")
+                    cells.append(f"<td>{tr('versions.new', v=_esc(v))}</td>")
                 elif isinstance(v, int) and isinstance(before, int) and v != before:
                     cells.append(f'<td class="bumped">{v} (+{v - before})</td>')
                 else:
@@ -370,25 +385,24 @@ class VersionTimeline(widgets.VBox):
                 f'{"".join(cells)}<td class="mono">{_esc(value)}</td></tr>'
             )
         if not rows:
-            return '<div class="note">No tensors yet.</div>'
+            return f'<div class="note">{tr("versions.no_tensors")}</div>'
         return (
-            f'<table class="mg-versions-table"><tr><th>tensor</th>{header}<th>value now</th></tr>'
+            f'<table class="mg-versions-table"><tr><th>{tr("versions.tensor")}</th>{header}'
+            f"<th>{tr('versions.value_now')}</th></tr>"
             f"{''.join(rows)}</table>"
         )
 
     def _checks_html(self, step):
         if not step.checks:
-            return (
-                '<div class="note">Backward would check nothing yet: no tensor is saved for backward.</div>'
-            )
+            return f'<div class="note">{tr("versions.checks_nothing")}</div>'
         rows = []
         for c in step.checks:
             if c.status == "ok":
-                verdict, cls = "✓ unchanged: backward can use it", "ok"
+                verdict, cls = tr("versions.unchanged"), "ok"
             elif c.status == "modified":
-                verdict, cls = "✗ changed in place: backward will raise", "bad"
+                verdict, cls = tr("versions.changed"), "bad"
             else:
-                verdict, cls = "freed by an earlier backward", "freed"
+                verdict, cls = tr("versions.freed"), "freed"
             saved = "?" if c.saved_version is None else c.saved_version
             now = "?" if c.version is None else c.version
             rows.append(
@@ -397,33 +411,28 @@ class VersionTimeline(widgets.VBox):
                 f"<td>{_esc(now)}</td><td>{verdict}</td></tr>"
             )
         return (
-            '<div class="title">What backward will check (each saved tensor\'s version against the '
-            "version it was saved at)</div>"
-            "<table><tr><th>node</th><th>saved tensor</th><th>saved at version</th><th>version now</th>"
-            f"<th>verdict</th></tr>{''.join(rows)}</table>"
+            f'<div class="title">{tr("versions.checks_title")}</div><table><tr>'
+            + "".join(f"<th>{tr('versions.head.' + c)}</th>" for c in _CHECK_COLUMNS)
+            + f"</tr>{''.join(rows)}</table>"
         )
 
     def _frame_html(self, step):
         p = self._prefix
         if step.lines is None:
-            title = f"[0/{len(self.steps) - 1}] before the first line"
+            title = f"[0/{len(self.steps) - 1}] {tr('versions.before')}"
         else:
-            where = (
-                f"line {step.lines[0]}"
-                if step.lines[0] == step.lines[1]
-                else f"lines {step.lines[0]}–{step.lines[1]}"
-            )
-            title = f"[{step.index}/{len(self.steps) - 1}] after {where}: {step.source.splitlines()[0]}"
+            a, b = step.lines
+            where = tr("versions.after_line", a=a) if a == b else tr("versions.after_lines", a=a, b=b)
+            title = f"[{step.index}/{len(self.steps) - 1}] {where}: {step.source.splitlines()[0]}"
         parts = [f'<div class="title">{_esc(title)}</div>', self._code_table(step)]
         if step.error is not None:
             kind, message = step.error
-            parts.append(
-                f'<div class="err mg-error"><b>✗ {kind}</b> at line {step.lines[0]}: {_esc(message)}</div>'
-            )
+            at = tr("versions.at_line", line=step.lines[0])
+            parts.append(f'<div class="err mg-error"><b>✗ {kind}</b> {at}: {_esc(message)}</div>')
         if step.printed:
-            parts.append(f'<div class="note">printed: {_esc(step.printed.rstrip())}</div>')
+            parts.append(f'<div class="note">{tr("versions.printed")}: {_esc(step.printed.rstrip())}</div>')
         for w in step.warned:
-            parts.append(f'<div class="note">warning: {_esc(w.rstrip())}</div>')
+            parts.append(f'<div class="note">{tr("versions.warning")}: {_esc(w.rstrip())}</div>')
         parts.append(self._version_table(step))
         parts.append(self._checks_html(step))
         status = "raised" if step.error else "ok"

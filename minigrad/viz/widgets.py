@@ -24,8 +24,9 @@ import minigrad
 from . import _format, style
 from .controls import FrameControls
 from .graph import Graph
+from .i18n import text as tr
 from .paths import MAX_PATHS, engine_gradient, find_paths
-from .render import INSTALL_HINT, backward_dot, has_dot, text_graph
+from .render import backward_dot, has_dot, install_hint, text_graph
 from .trace import MAX_FRAMES, Trace
 
 #: Graphs with more nodes than this are not drawn (the panels still step).
@@ -57,13 +58,10 @@ class _GraphWidget(widgets.VBox):
         s = style.sizes(presenter)
         box = f"mg-graph {self._prefix}graph"
         if len(graph.nodes) > MAX_DRAWN_NODES:
-            note = (
-                f"This graph has {len(graph.nodes)} nodes: too many to draw legibly "
-                f"(the limit is {MAX_DRAWN_NODES}). The steps below still show the engine at work."
-            )
+            note = tr("widget.too_many_nodes", n=len(graph.nodes), limit=MAX_DRAWN_NODES)
             return f'<div class="{box}" style="font-size:{s["panel_px"]}px"><i>{_esc(note)}</i></div>'
         if not has_dot():
-            text = INSTALL_HINT + "\n\n" + text_graph(graph, "backward")
+            text = install_hint() + "\n\n" + text_graph(graph, "backward")
             return f'<pre class="{box}" style="font-size:{s["panel_px"] - 2}px">{_esc(text)}</pre>'
         drawing = backward_dot(
             graph,
@@ -155,11 +153,20 @@ class BackwardStepper(_GraphWidget):
     def _legend(self, presenter):
         px = style.sizes(presenter)["panel_px"] - 2
         items = [
-            (f"background:{style.TINT[style.CURRENT]};border:3px solid {style.CURRENT}", "running now"),
-            (f"background:{style.TINT[style.YELLOW]};border:3px dashed {style.ORANGE}", "in the ready queue"),
-            (f"background:{style.FINISHED};border:3px solid {style.GREY}", "has run"),
-            (f"background:{style.CARRIED};height:4px", "edge that carried its gradient (labelled)"),
-            (f"background:{style.TINT[style.SKY]};border:3px solid {style.BLUE}", "AccumulateGrad (leaf)"),
+            (
+                f"background:{style.TINT[style.CURRENT]};border:3px solid {style.CURRENT}",
+                tr("stepper.legend.running"),
+            ),
+            (
+                f"background:{style.TINT[style.YELLOW]};border:3px dashed {style.ORANGE}",
+                tr("stepper.legend.ready"),
+            ),
+            (f"background:{style.FINISHED};border:3px solid {style.GREY}", tr("stepper.legend.finished")),
+            (f"background:{style.CARRIED};height:4px", tr("stepper.legend.carried")),
+            (
+                f"background:{style.TINT[style.SKY]};border:3px solid {style.BLUE}",
+                tr("stepper.legend.accumulate"),
+            ),
         ]
         spans = "".join(
             f'<span style="margin-right:1.1em;white-space:nowrap"><span style="display:inline-block;'
@@ -217,19 +224,22 @@ class BackwardStepper(_GraphWidget):
         grads = "".join(
             f"<tr><td>{_esc(sym)}.grad</td><td>{_esc(val)}</td></tr>" for sym, val in frame.grads.items()
         )
-        ready = ", ".join(frame.ready) or "(empty)"
-        deps = ", ".join(f"{label}: {count}" for label, count in frame.dependencies) or "(none)"
-        bufs = "; ".join(f"{label}: {', '.join(vals)}" for label, vals in frame.buffers) or "(empty)"
+        ready = ", ".join(frame.ready) or tr("stepper.empty")
+        deps = ", ".join(f"{label}: {count}" for label, count in frame.dependencies) or tr("stepper.none")
+        bufs = "; ".join(f"{label}: {', '.join(vals)}" for label, vals in frame.buffers) or tr(
+            "stepper.empty"
+        )
         state = (
-            f"<tr><th>ready queue</th><td>{_esc(ready)}</td></tr>"
-            f"<tr><th>dependencies left</th><td>{_esc(deps)}</td></tr>"
-            f"<tr><th>input buffers</th><td>{_esc(bufs)}</td></tr>"
+            f"<tr><th>{tr('stepper.ready_queue')}</th><td>{_esc(ready)}</td></tr>"
+            f"<tr><th>{tr('stepper.dependencies')}</th><td>{_esc(deps)}</td></tr>"
+            f"<tr><th>{tr('stepper.buffers')}</th><td>{_esc(bufs)}</td></tr>"
         )
         total = len(self.frames) - 1
         return (
             self._frame_css(frame, presenter) + f'<div class="{self._prefix}panel mg-panel" {attrs}>'
-            f'<div class="mg-title">[frame {frame.index}/{total}] {_esc(frame.title)}</div>{arith}'
-            f'<table><tr><th colspan="2">gradients so far (what .grad will be)</th></tr>{grads}</table>'
+            f'<div class="mg-title">{tr("stepper.frame", index=frame.index, total=total)} '
+            f"{_esc(frame.title)}</div>{arith}"
+            f'<table><tr><th colspan="2">{tr("stepper.grads_so_far")}</th></tr>{grads}</table>'
             f"<table>{state}</table></div>"
         )
 
@@ -281,10 +291,15 @@ class PathExplorer(_GraphWidget):
             self._graph_html(graph, presenter, labels), layout=widgets.Layout(width="100%")
         )
         options = [
-            f"path {i + 1}: {' → '.join(reversed(p.symbols()))}: {p.formula(L).split(' = ')[-1]}"
+            tr(
+                "paths.option",
+                i=i + 1,
+                symbols=" → ".join(reversed(p.symbols())),
+                value=p.formula(L).split(" = ")[-1],
+            )
             for i, p in enumerate(self.paths)
         ]
-        options.append(f"all {len(self.paths)} paths: sum = {self.sum_text}")
+        options.append(tr("paths.option_all", n=len(self.paths), value=self.sum_text))
         self.select = widgets.Select(
             options=options,
             index=len(options) - 1,
@@ -298,9 +313,8 @@ class PathExplorer(_GraphWidget):
         self.stack = widgets.Stack([widgets.HTML(css + p) for p in panels], selected_index=len(panels) - 1)
         widgets.jslink((self.select, "index"), (self.stack, "selected_index"))
         title = widgets.HTML(
-            f'<div style="font-size:{style.sizes(presenter)["panel_px"]}px"><b>∂{_esc(L)}/∂'
-            f"{_esc(sym)} as a sum over paths</b>: each path contributes the product of the "
-            "local derivatives along it; the contributions add up.</div>"
+            f'<div style="font-size:{style.sizes(presenter)["panel_px"]}px">'
+            f"{tr('paths.title', L=_esc(L), a=_esc(sym))}</div>"
         )
         super().__init__([title, self.graph_view, self.select, self.stack])
         self.add_class("mg-paths")
@@ -333,15 +347,15 @@ class PathExplorer(_GraphWidget):
         return "<style>" + "".join(rules) + "</style>"
 
     def _engine_line(self, L):
-        return f"engine: ∂{_esc(L)}/∂{_esc(self.symbol)} = {_esc(self.engine_text)}"
+        return tr("paths.engine", L=_esc(L), a=_esc(self.symbol), value=_esc(self.engine_text))
 
     def _agreement(self, running, final=False):
         if running is None or self.engine_grad is None:
             return "?"
         text = self.sum_text if final else _format.array(running)
         if text == self.engine_text:
-            return "✓ equal"
-        return "≠ (not all paths yet)" if not final else "≠"
+            return tr("paths.equal")
+        return tr("paths.not_all_yet") if not final else "≠"
 
     def _path_html(self, i, presenter, L):
         path = self.paths[i]
@@ -349,14 +363,15 @@ class PathExplorer(_GraphWidget):
         contributions = [q.contribution for q in self.paths[: i + 1] if q.contribution is not None]
         parts = " + ".join(_format.array(c) for c in contributions) or "0"
         final = i == len(self.paths) - 1 and self.total_paths == len(self.paths)
+        symbols = _esc(" → ".join(reversed(path.symbols())))
+        title = tr("paths.path_title", i=i + 1, n=self.total_paths, symbols=symbols)
         running_text = "None" if running is None else (self.sum_text if final else _format.array(running))
         return (
             self._path_css(path, presenter) + f'<div class="{self._prefix}panel mg-panel" data-path="{i}">'
-            f'<div class="mg-title">path {i + 1} of {self.total_paths}: '
-            f"{_esc(' → '.join(reversed(path.symbols())))}</div>"
+            f'<div class="mg-title">{title}</div>'
             f'<div class="mg-arith">{_esc(path.formula(L))}</div>'
-            f'<div class="mg-arith mg-sum">running sum (paths 1–{i + 1}): {_esc(parts)} = '
-            f"{_esc(running_text)}</div>"
+            f'<div class="mg-arith mg-sum">'
+            f"{tr('paths.running_sum', i=i + 1, parts=_esc(parts), value=_esc(running_text))}</div>"
             f'<div class="mg-arith mg-engine">{self._engine_line(L)}  '
             f"{self._agreement(running, final)}</div></div>"
         )
@@ -375,14 +390,14 @@ class PathExplorer(_GraphWidget):
         more = ""
         if self.total_paths > len(self.paths):
             more = (
-                f'<div class="mg-arith">Only the first {len(self.paths)} of {self.total_paths} paths are '
-                "listed: the sum below is not complete.</div>"
+                f'<div class="mg-arith">{tr("paths.only_first", k=len(self.paths), n=self.total_paths)}</div>'
             )
+        total = tr("paths.sum", parts=_esc(parts or "0"), value=_esc(self.sum_text))
         return (
             f"<style>.{p}graph .mggrad text{{visibility:visible}}{''.join(rules)}</style>"
             f'<div class="{p}panel mg-panel" data-path="all">'
-            f'<div class="mg-title">all {self.total_paths} paths</div>{more}'
-            f'<div class="mg-arith mg-sum">sum over paths: {_esc(parts or "0")} = {_esc(self.sum_text)}</div>'
+            f'<div class="mg-title">{tr("paths.all_title", n=self.total_paths)}</div>{more}'
+            f'<div class="mg-arith mg-sum">{total}</div>'
             f'<div class="mg-arith mg-engine">{self._engine_line(L)}  '
             f"{self._agreement(self.sums[-1] if self.sums else None, final=True)}</div></div>"
         )
