@@ -25,6 +25,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing system packages: ${missing[*]}"
   as_root apt-get update -qq
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing[@]}" >/dev/null
+  # matplotlib's font list, if built before the fonts came, would not know them: rebuilt on next use.
+  rm -f "${MPLCONFIGDIR:-$HOME/.cache/matplotlib}"/fontlist-*.json
 fi
 
 if [ ! -x "$VENV/bin/python" ]; then
