@@ -1,6 +1,7 @@
 """``pytest --nbval`` on the graded notebooks, as the issue asks.
 
-Solutions are stored with their outputs, so every output is compared.  Exercises are stored
+The folders hold the Chinese edition too (``solutions/zh``, ``exercises/zh``): pytest collects
+them with the English ones.  Solutions are stored with their outputs, so every output is compared.  Exercises are stored
 without outputs (nbval then only checks that cells run); their unsolved answer cells are tagged
 ``raises-exception``, so the expected ``NotImplementedError`` passes, and every check cell must
 run cleanly and say "not attempted yet".
@@ -36,6 +37,6 @@ def test_nbval_passes(folder):
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=600,
+        timeout=1200,
     )
     assert proc.returncode == 0, proc.stdout[-4000:]
