@@ -13,8 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from .test_grader_cli import require_bwrap
+from test_grader_cli import require_bwrap
 
 ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS = ROOT / "solutions" / "zh"
