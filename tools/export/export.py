@@ -177,7 +177,7 @@ def write_index(out, entries):
         chinese = f"""<section lang="zh-CN">
 <h2>中文版</h2>
 <p>每一课都有网页版和幻灯片版，不联网、不需要 Python 内核也能打开。逐步演示控件在这里同样能一帧一帧地走
-（⏮ ◀ ▶ ⏭ 按钮、滑块、播放键）。幻灯片中：→ 或空格下一页，← 上一页，Esc 总览；先点一下控件以外的地方
+（帧按钮、滑块、播放键）。幻灯片中：→ 或空格下一页，← 上一页，Esc 总览；先点一下控件以外的地方
 （或按 Esc），方向键才会回到幻灯片。</p>
 <ul>
 {chinese}
@@ -201,8 +201,8 @@ footer {{ margin-top: 2em; color: #555; font-size: 0.9em; }}
 </head>
 <body>
 <h1>minigrad — a hands-on course on backpropagation</h1>
-<p>Every lesson as a page and as slides. The steppers step here too, with no kernel (⏮ ◀ ▶ ⏭, the
-slider, Play, ← → on the slider handle). In the slides:
+<p>Every lesson as a page and as slides. The steppers step here too, with no kernel (the frame
+buttons, the slider, Play, ← → on the slider handle). In the slides:
 → / Space next, ← back, Esc overview; click outside a widget (or press Esc) to give the keys back to the
 slides.</p>
 <ul>
