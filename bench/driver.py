@@ -550,8 +550,8 @@ class Report:
             + " for numpy's BLAS. Each cell runs in a fresh process. Times are medians of "
             "repeats after warm-up (`time.perf_counter`); "
             + (
-                f"(a), (c) and the {CHAIN_LINKS[0]:,}-link chain ran {m['rounds']} times each, the "
-                "libraries taking turns, and the process with the median time is shown; "
+                f"(a), (c), (e), (g) and the {CHAIN_LINKS[0]:,}-link chains ran {m['rounds']} times "
+                "each, the libraries taking turns, and the process with the median time is shown; "
                 if m.get("rounds", 1) > 1
                 else ""
             )
