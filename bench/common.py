@@ -24,6 +24,8 @@ MLP_SIZES = (784, 128, 10)
 MLP_LR = 0.01
 CHAIN_W = 0.5  # every link is x <- relu(x * w + b); with w = b = 0.5 and x0 = 1, x stays 1
 CHAIN_B = 0.5  # and d(out)/dw = d(out)/db = sum_k 0.5**k -> 2, an exact check on the gradients
+CHAIN_CONST_W = 0.9999  # (f): y <- relu(y * 0.9999 + 0.1), the constants Python numbers
+CHAIN_CONST_B = 0.1
 
 
 def two_moons(n: int = MOONS_N, noise: float = 0.1, seed: int = 0):

@@ -32,8 +32,11 @@ LIB_TITLES = {
     "micrograd": "micrograd",
 }
 CHAIN_LINKS = (10_000, 100_000, 1_000_000)
+CONST_CHAIN_LINKS = (10_000, 100_000)  # (f): the chain with Python-number constants
+CHAINS = ("chain", "chain_const")
+WORKLOADS = ("moons", "chain", "mlp", "train", "moons_loop", "chain_const", "mlp_loop")
 THREAD_VARS = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
-TARGETS = {"moons": 1.0, "chain": 1.0, "mlp": 1.5}
+TARGETS = {"moons": 1.0, "chain": 1.0, "mlp": 1.5, "moons_loop": 1.0, "chain_const": 1.0, "mlp_loop": 1.1}
 LINEAR_TOLERANCE = 1.3  # t(1e6) / t(1e4) / 100 up to this counts as linear
 CHAIN_BIG_LIMIT_S = 600  # skip the largest chain (unless --full) if it would take longer
 FLAT_TOLERANCE = 2 * 2**20  # RSS growth from step 1,000 to step 10,000 up to this counts as flat
@@ -95,7 +98,7 @@ def run_cell(python: str, lib: str, workload: str, extra: list[str], timeout: fl
 
 def _time_of(cell: dict) -> float | None:
     """The time a cell is judged by: its median step, or its backward per link."""
-    return cell.get("median_s") if cell.get("workload") != "chain" else cell.get("backward_us_per_link")
+    return cell.get("median_s") if cell.get("workload") not in CHAINS else cell.get("backward_us_per_link")
 
 
 def median_of_rounds(cells: list[dict]) -> list[dict]:
@@ -119,15 +122,22 @@ def median_of_rounds(cells: list[dict]) -> list[dict]:
 
 def round_notes(cells: list[dict]) -> list[str]:
     """One line per workload that ran in rounds: each library's time in every round."""
-    titles = {"moons": "(a) two moons", "mlp": "(c) MLP", "chain": "(b) chain"}
+    titles = {
+        "moons": "(a) two moons",
+        "mlp": "(c) MLP",
+        "chain": "(b) chain",
+        "moons_loop": "(e) two moons by hand",
+        "chain_const": "(f) chain with constants",
+        "mlp_loop": "(g) MLP by hand",
+    }
     lines = []
-    for workload in ("moons", "chain", "mlp"):
+    for workload in titles:
         parts = []
         links = None
         for c in cells:
             if c.get("workload") == workload and c.get("round_times"):
                 links = c.get("links")
-                unit = 1e6 if workload != "chain" else 1.0  # (the chain's times are µs per link)
+                unit = 1e6 if workload not in CHAINS else 1.0  # (the chains' times are µs per link)
                 times = ", ".join("failed" if t is None else f"{t * unit:,.1f}" for t in c["round_times"])
                 parts.append(f"{LIB_TITLES[c['lib']]} {times}")
         if parts:
@@ -229,12 +239,20 @@ class Report:
             return c["error"].replace("|", "\\|")
         return value
 
+    def loop_text(self, lib, workload, value, links=None):
+        """A cell of (e)-(g): a library that has no such program (micrograd; numpy but for (e)) gets
+        a dash."""
+        c = self.get(lib, workload, links)
+        if c is None and lib in ("numpy", "micrograd"):
+            return "—"
+        return self.cell_text(c, value, lib)
+
     def step_time(self, lib, workload):
         c = self.get(lib, workload)
         return c.get("median_s") if c and "error" not in c and "skipped" not in c else None
 
-    def chain_value(self, lib, links, key="backward_us_per_link"):
-        c = self.get(lib, "chain", links)
+    def chain_value(self, lib, links, key="backward_us_per_link", workload="chain"):
+        c = self.get(lib, workload, links)
         return c.get(key) if c and "error" not in c else None
 
     def cpu_ratio(self, workload, key, links=None):
@@ -347,6 +365,48 @@ class Report:
             f"≤ 1.5× PyTorch: {verdict(ok)}",
             ok,
         )
+        # (e)-(g): the training loop written by hand, as the lessons write it
+        for key, workload, label in (
+            (
+                "e",
+                "moons_loop",
+                "(e) (a) by hand: raw tensors, `p -= lr * p.grad`, `p.grad.zero_()`: one step",
+            ),
+            ("g", "mlp_loop", "(g) (c) by hand, softmax cross-entropy written out: one step"),
+        ):
+            vals = {lib: self.step_time(lib, workload) for lib in LIBS}
+            texts = [self.loop_text(lib, workload, fmt_time(vals[lib])) for lib in LIBS]
+            r = ratio(vals["minigrad"], vals["torch"])
+            ok = None if r is None else r <= TARGETS[workload]
+            verdicts[key] = {
+                "ratio_vs_torch": r,
+                "cpu_ratio_vs_torch": self.cpu_ratio(workload, "cpu_median_s"),
+                "target": TARGETS[workload],
+                "met": ok,
+            }
+            rows.append(
+                [label, *texts, *self.ratio_cols(vals), f"≤ {TARGETS[workload]}× PyTorch: {verdict(ok)}"]
+            )
+            if key == "e":  # (f) between them, as in the issue's table
+                for n in CONST_CHAIN_LINKS:
+                    vals = {lib: self.chain_value(lib, n, workload="chain_const") for lib in LIBS}
+                    texts = [self.loop_text(lib, "chain_const", fmt_us(vals[lib]), n) for lib in LIBS]
+                    r = ratio(vals["minigrad"], vals["torch"])
+                    ok = None if r is None else r <= TARGETS["chain_const"]
+                    verdicts[f"f_{n}"] = {
+                        "ratio_vs_torch": r,
+                        "cpu_ratio_vs_torch": self.cpu_ratio("chain_const", "backward_cpu_s", n),
+                        "target": TARGETS["chain_const"],
+                        "met": ok,
+                    }
+                    rows.append(
+                        [
+                            f"(f) chain `y = (y * 0.9999 + 0.1).relu()`, {n:,} links: backward per link",
+                            *texts,
+                            *self.ratio_cols(vals),
+                            f"≤ 1.0× PyTorch: {verdict(ok)}",
+                        ]
+                    )
         return [head, *rows], verdicts
 
     def memory_table(self) -> tuple[list[str], dict]:
@@ -490,8 +550,8 @@ class Report:
             + " for numpy's BLAS. Each cell runs in a fresh process. Times are medians of "
             "repeats after warm-up (`time.perf_counter`); "
             + (
-                f"(a), (c) and the {CHAIN_LINKS[0]:,}-link chain ran {m['rounds']} times each, the "
-                "libraries taking turns, and the process with the median time is shown; "
+                f"(a), (c), (e), (g) and the {CHAIN_LINKS[0]:,}-link chains ran {m['rounds']} times "
+                "each, the libraries taking turns, and the process with the median time is shown; "
                 if m.get("rounds", 1) > 1
                 else ""
             )
@@ -541,8 +601,8 @@ def main() -> None:
     ap.add_argument("--torch-python", default=os.environ.get("BENCH_TORCH_PYTHON", ""))
     ap.add_argument("--libs", nargs="+", default=list(LIBS), choices=LIBS)
     ap.add_argument(
-        "--workloads", nargs="+", default=["moons", "chain", "mlp", "train"],
-        choices=["moons", "chain", "mlp", "train"],
+        "--workloads", nargs="+", default=[*WORKLOADS],
+        choices=WORKLOADS,
     )  # fmt: skip
     ap.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke test")
     ap.add_argument(
@@ -560,10 +620,11 @@ def main() -> None:
     ap.add_argument("--out", default=str(BENCH / "results.json"))
     args = ap.parse_args()
 
-    global CHAIN_LINKS
+    global CHAIN_LINKS, CONST_CHAIN_LINKS
     steps, every, budget = 10_000, 1_000, 1.5
     if args.quick:
         CHAIN_LINKS = (1_000, 10_000, 100_000)
+        CONST_CHAIN_LINKS = (1_000, 10_000)
         steps, every, budget = 2_000, 200, 0.3
 
     started = time.perf_counter()
@@ -614,13 +675,28 @@ def main() -> None:
         for lib in libs:
             if "mlp" in args.workloads and lib != "micrograd":
                 jobs.append((lib, "mlp", b, 300))
+    # (e)-(g), the loops written by hand: numpy by hand only where it has the same program ((e)),
+    # micrograd nowhere (no tensors to write them with)
+    for _ in range(rounds):
+        for lib in libs:
+            if "moons_loop" in args.workloads and lib != "micrograd":
+                jobs.append((lib, "moons_loop", b, 300))
+    for n in CONST_CHAIN_LINKS if "chain_const" in args.workloads else ():
+        for _ in range(rounds if n == CONST_CHAIN_LINKS[0] else 1):
+            for lib in libs:
+                if lib in ("minigrad", "torch"):
+                    jobs.append((lib, "chain_const", ["--links", str(n)], 900))
+    for _ in range(rounds):
+        for lib in libs:
+            if "mlp_loop" in args.workloads and lib in ("minigrad", "torch"):
+                jobs.append((lib, "mlp_loop", b, 300))
     for lib in libs:
         if "train" in args.workloads and lib != "micrograd":
             jobs.append((lib, "train", ["--steps", str(steps), "--every", str(every)], 900))
 
     cells: list[dict] = []
     for i, (lib, workload, extra, timeout) in enumerate(jobs, 1):
-        label = f"{lib} {workload}" + (f" {int(extra[1]):,} links" if workload == "chain" else "")
+        label = f"{lib} {workload}" + (f" {int(extra[1]):,} links" if workload in CHAINS else "")
         log(f"bench: [{i:2}/{len(jobs)}] {label} ...")
         if workload == "chain" and int(extra[1]) == CHAIN_LINKS[-1] and lib != "torch":
             skip = too_slow(cells, lib, args.full)
@@ -629,7 +705,7 @@ def main() -> None:
                 log(f"bench:        {label}: {skip['why']}")
                 continue
         res = run_cell(pythons[lib], lib, workload, extra, timeout)
-        if "links" not in res and workload == "chain":
+        if "links" not in res and workload in CHAINS:
             res["links"] = int(extra[1])
         cells.append(res)
         status = res.get("error") or f"{res.get('wall_s', 0):.1f} s"
@@ -780,6 +856,20 @@ def summary(v: dict) -> str:
     )
     c = v.get("c", {})
     lines.append(f"  (c) one SGD step ≤ 1.5×: {r(c.get('ratio_vs_torch'))}{cpu(c)} → {verdict(c.get('met'))}")
+    e = v.get("e", {})
+    lines.append(
+        f"  (e) one step by hand ≤ 1.0×: {r(e.get('ratio_vs_torch'))}{cpu(e)} → {verdict(e.get('met'))}"
+    )
+    for key in sorted((k for k in v if k.startswith("f_")), key=lambda k: int(k[2:])):
+        f = v[key]
+        lines.append(
+            f"  (f) backward per link ≤ 1.0× at {int(key[2:]):,} links: "
+            f"{r(f.get('ratio_vs_torch'))}{cpu(f)} → {verdict(f.get('met'))}"
+        )
+    g_ = v.get("g", {})
+    lines.append(
+        f"  (g) one step by hand ≤ 1.1×: {r(g_.get('ratio_vs_torch'))}{cpu(g_)} → {verdict(g_.get('met'))}"
+    )
     d = v.get("d_flat", {})
     g = d.get("rss_growth", {}).get("minigrad")
     lines.append(

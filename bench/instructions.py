@@ -8,7 +8,10 @@ move: count them for a workload run N times and 0 times, subtract, divide by N.
     .venv/bin/python bench/instructions.py --python /opt/torchref/bin/python --lib torch
 
 Units: (a) one SGD step of the two-moons MLP; (b) one link of the mul/add/relu chain's backward
-(forward-only runs are subtracted). Needs `valgrind` (Debian package `valgrind`); slow (about a
+(forward-only runs are subtracted); the loops written by hand: (e) one step of (a)'s network,
+(f) one link of the backward of the chain with Python-number constants, (g) one step of the
+784-128-10 network with softmax cross-entropy (mostly numpy's arithmetic; `--units abefg` counts
+it too). Needs `valgrind` (Debian package `valgrind`); slow (about a
 minute per number). Instructions are not time — PyTorch's C++ runs more instructions per
 nanosecond than the interpreter — so compare minigrad with minigrad, before and after a change.
 """
@@ -35,11 +38,17 @@ if lib == "torch":
     T.set_num_threads(1)
 else:
     import minigrad as T, minigrad.nn, minigrad.optim
-if unit == "a":
-    X, y = common.two_moons()
-    step = W.moons_step(T, X, y)
+if unit in ("a", "e", "g"):
+    X, y = common.mnist_like() if unit == "g" else common.two_moons()
+    make = dict(a=W.moons_step, e=W.moons_loop_step, g=W.mlp_loop_step)[unit]
+    step = make(T, X, y)
     for _ in range(5 + count):
         step()
+elif unit in ("f", "f_forward"):
+    forward, backward, _ = W.chain_const(T)
+    root = forward(count)
+    if unit == "f":
+        backward(root)
 else:
     forward, backward, _ = W.chain(T)
     root = forward(count)
@@ -66,15 +75,30 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--python", default=sys.executable)
     ap.add_argument("--lib", default="minigrad", choices=["minigrad", "torch"])
+    ap.add_argument("--units", default="abef", help="which units to count (default abef)")
     args = ap.parse_args()
 
     def count(unit, n):
         return instructions(args.python, args.lib, unit, n)
 
     steps, links = 40, 3000
-    a = (count("a", steps) - count("a", 0)) / steps
-    b = (count("b", links) - count("forward", links)) / links
-    print(f"{args.lib}: (a) {a:,.0f} instructions per SGD step; (b) {b:,.0f} per link of backward")
+    said = []
+    if "a" in args.units:
+        a = (count("a", steps) - count("a", 0)) / steps
+        said.append(f"(a) {a:,.0f} instructions per SGD step")
+    if "b" in args.units:
+        b = (count("b", links) - count("forward", links)) / links
+        said.append(f"(b) {b:,.0f} per link of backward")
+    if "e" in args.units:
+        e = (count("e", steps) - count("e", 0)) / steps
+        said.append(f"(e) {e:,.0f} per step by hand")
+    if "f" in args.units:
+        f = (count("f", links) - count("f_forward", links)) / links
+        said.append(f"(f) {f:,.0f} per link of backward")
+    if "g" in args.units:
+        g = (count("g", 10) - count("g", 0)) / 10
+        said.append(f"(g) {g:,.0f} per step by hand")
+    print(f"{args.lib}: " + "; ".join(said))
 
 
 if __name__ == "__main__":

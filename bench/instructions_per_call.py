@@ -62,6 +62,16 @@ def tiny_backward():
     x.grad = None
 
 
+P = mg.tensor(rng.standard_normal((16, 16)).astype(np.float32), requires_grad=True)
+P.grad = mg.zeros(16, 16)
+
+
+def sgd_by_hand():  # one parameter's update as the lessons write it ((e) of make bench)
+    with mg.no_grad():
+        P.sub_(0.0 * P.grad)  # (times 0: the parameter stays as it is from call to call)
+        P.grad.zero_()
+
+
 CASES = {{
     "empty": lambda: None,  # (what calling a case costs by itself: subtracted from the others)
     "new_tensor": lambda: _new_tensor(array, A._dtype),
@@ -74,7 +84,10 @@ CASES = {{
     "mul_recorded": lambda: H * B,
     "t_recorded": lambda: W.t(),
     "tanh_recorded": lambda: H.tanh(),
+    "mul_number_recorded": lambda: H * 0.5,
+    "mul_0d_number_recorded": lambda: x * 0.5,
     "tiny_backward": tiny_backward,
+    "sgd_by_hand": sgd_by_hand,
 }}
 """
 

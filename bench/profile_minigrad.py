@@ -2,6 +2,7 @@
 
     PYTHONPATH=. .venv/bin/python bench/profile_minigrad.py            # minigrad, everything
     PYTHONPATH=. .venv/bin/python bench/profile_minigrad.py --ops      # per-op table only
+    PYTHONPATH=. .venv/bin/python bench/profile_minigrad.py --breakdown   # where one op's µs go
     /opt/torchref/bin/python bench/profile_minigrad.py --ops --lib torch   # same table, PyTorch
 
 Not part of `make bench`: a tool for whoever makes minigrad faster. Per-op numbers are medians
@@ -93,6 +94,68 @@ def op_table(T):
     return out
 
 
+def breakdown(T):
+    """Where the time of one ``a * b`` and of one node's backward goes, layer by layer: each row
+    adds one layer to the row above it (for PyTorch, the rows it has)."""
+    minigrad = T.__name__ == "minigrad"
+    if minigrad:
+        from minigrad.autograd import grad_mode
+
+    def in_backward_modes(fn):  # grad mode off and numpy quiet, as the engine sets them (minigrad)
+        def run():
+            previous = grad_mode._state["enabled"]
+            grad_mode._state["enabled"] = False
+            token = grad_mode._quiet_on()
+            try:
+                return fn()
+            finally:
+                grad_mode._quiet_off(token)
+                grad_mode._state["enabled"] = previous
+
+        return run
+
+    def under_no_grad(fn):
+        def run():
+            with T.no_grad():
+                return fn()
+
+        return run
+
+    rng = np.random.default_rng(0)
+
+    def forward_rows(label, shape, repeat=200):
+        a = T.tensor(rng.standard_normal(shape).astype(np.float32), requires_grad=True) * 1.0
+        b = T.tensor(rng.standard_normal(shape).astype(np.float32))
+        x, y = a.detach().numpy(), b.numpy()
+        # (in the engine's modes, 200 ops per switch: the switch itself is left out)
+        many = in_backward_modes(lambda: [a * b for _ in range(repeat)])
+        in_modes = per_call_us(many, 20) / repeat if minigrad else None
+        no_grad = per_call_us(under_no_grad(lambda: a * b))
+        return [
+            (f"{label}: numpy's multiply alone", per_call_us(lambda: x * y)),
+            (f"{label}: a * b in the engine's modes (call, arguments, result)", in_modes),
+            (f"{label}: a * b under no_grad() (+ mode switch, + the with)", no_grad),
+            (f"{label}: a * b recorded (+ the graph)", per_call_us(lambda: a * b)),
+        ]
+
+    rows = forward_rows("0-dim", ()) + forward_rows("100x16", (100, 16))
+    # one node's backward: MulBackward0 of a * b on (100, 16), a and b leaves
+    a = T.tensor(rng.standard_normal((100, 16)).astype(np.float32), requires_grad=True)
+    b = T.tensor(rng.standard_normal((100, 16)).astype(np.float32), requires_grad=True)
+    grad = T.ones(100, 16)
+    g, x, y = grad.numpy(), a.detach().numpy(), b.detach().numpy()
+    node = (a * b).grad_fn
+    call = in_backward_modes(lambda: node.call_backward([grad])) if minigrad else None
+    rows += [
+        ("100x16 backward: numpy's two products alone", per_call_us(lambda: (g * y, g * x))),
+        ("100x16 backward: node.call_backward([grad]) (+ saved tensors, two ops, checks)",
+         per_call_us(call, 200) if minigrad else None),
+        ("100x16 backward: (a * b).backward(grad) (+ forward, engine, 2 AccumulateGrad)",
+         per_call_us(lambda: (a * b).backward(grad), 200)),
+    ]  # fmt: skip
+    return rows
+
+
 def profile(label, fn, calls, top, warm=True):
     if warm:
         fn()
@@ -116,9 +179,15 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--lib", default="minigrad", choices=["minigrad", "torch"])
     ap.add_argument("--ops", action="store_true", help="per-op table only")
+    ap.add_argument("--breakdown", action="store_true", help="where one op's time goes, layer by layer")
     ap.add_argument("--top", type=int, default=25)
     args = ap.parse_args()
     T = load(args.lib)
+    if args.breakdown:
+        print("where one op's time goes (µs per call, median of CPU time; each row adds a layer):")
+        for name, us in breakdown(T):
+            print(f"  {name:78s} {'—' if us is None else f'{us:.2f}':>8}")
+        return
 
     print(f"per-op overhead, {args.lib} (µs per call, median):")
     for name, us in op_table(T):

@@ -2,7 +2,8 @@
 
     python bench/worker.py LIB WORKLOAD [--links N] [--steps N] --out FILE
 
-LIB is minigrad, torch, numpy or micrograd; WORKLOAD is moons, chain, mlp or train.
+LIB is minigrad, torch, numpy or micrograd; WORKLOAD is moons, chain, mlp or train, or one of the
+hand-written loops: moons_loop, chain_const, mlp_loop.
 The driver (bench/driver.py) starts one of these per cell of the table, with the interpreter
 that has the library, so that peak RSS is that workload's alone.
 """
@@ -18,6 +19,8 @@ import common
 import numpy as np
 
 CHAIN_REPEATS = {10_000: 5, 100_000: 3, 1_000_000: 1}
+# the hand-written loops: workload -> what implements it in impl_torchlike / impl_numpy
+LOOPS = {"moons_loop": "moons_loop_step", "mlp_loop": "mlp_loop_step", "chain_const": "chain_const"}
 
 
 def load(lib: str):
@@ -61,7 +64,7 @@ def make(impl, T, name, *data):
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("lib")
-    ap.add_argument("workload", choices=["moons", "mlp", "chain", "train"])
+    ap.add_argument("workload", choices=["moons", "mlp", "chain", "train", *LOOPS])
     ap.add_argument("--links", type=int, default=10_000)
     ap.add_argument("--steps", type=int, default=10_000)
     ap.add_argument("--every", type=int, default=1_000)
@@ -106,8 +109,18 @@ def main() -> None:
             timing = common.time_it(step, warmup=5, min_repeats=10, budget_s=args.budget)
             result["loss"] = impl.loss_value(timing.pop("last"))
             result.update(timing)
-    elif args.workload == "chain":
-        forward, backward, grads = make(impl, T, "chain")
+    elif args.workload in ("moons_loop", "mlp_loop"):
+        X, y = common.two_moons() if args.workload == "moons_loop" else common.mnist_like()
+        step = make(impl, T, LOOPS[args.workload], X, y)
+        if step is None:
+            result["skipped"] = "n/a"
+        else:
+            result["baseline_rss"] = common.rss_bytes()
+            timing = common.time_it(step, warmup=10, min_repeats=10, budget_s=args.budget)
+            result["loss"] = impl.loss_value(timing.pop("last"))
+            result.update(timing)
+    elif args.workload in ("chain", "chain_const"):
+        forward, backward, grads = make(impl, T, "chain" if args.workload == "chain" else "chain_const")
         repeats = CHAIN_REPEATS.get(args.links, 3)
         warmup_links = 100 if args.lib == "micrograd" else 1000
         result.update(

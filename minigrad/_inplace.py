@@ -56,7 +56,7 @@ def _inplace(self, compute, *others):
         source._grad_fn, source._output_nr = self._grad_fn, self._output_nr
         source._requires_grad = self._requires_grad
     result = compute(source)
-    if result.dtype is not self._dtype and (_dtypes._category(result.dtype) > _dtypes._category(self._dtype)):
+    if result._dtype is not self._dtype and _dtypes._category(result._dtype) > _dtypes._category(self._dtype):
         raise RuntimeError(
             f"result type {result.dtype.scalar_name} can't be cast to the desired "
             f"output type {self._dtype.scalar_name}"

@@ -46,3 +46,28 @@ def test_notes_list_every_round_in_microseconds():
     )
     (line,) = driver.round_notes(merged)
     assert line == "(a) two moons, one step, in µs, round by round: minigrad 300.0, 200.0, 400.0."
+
+
+def test_the_constant_chain_is_judged_by_backward_per_link_too():
+    def chain(per_link):
+        return {"lib": "torch", "workload": "chain_const", "links": 10, "backward_us_per_link": per_link}
+
+    (merged,) = driver.median_of_rounds([chain(5.0), chain(9.0), chain(7.0)])
+    assert merged["backward_us_per_link"] == 7.0 and merged["round_times"] == [5.0, 9.0, 7.0]
+
+
+def test_the_loops_written_by_hand_get_their_rows_and_targets():
+    cells = [
+        {"lib": "minigrad", "workload": "moons_loop", "median_s": 2e-4},
+        {"lib": "torch", "workload": "moons_loop", "median_s": 1e-4},
+        {"lib": "minigrad", "workload": "chain_const", "links": 10_000, "backward_us_per_link": 9.0},
+        {"lib": "torch", "workload": "chain_const", "links": 10_000, "backward_us_per_link": 10.0},
+        {"lib": "minigrad", "workload": "mlp_loop", "median_s": 1.05e-3},
+        {"lib": "torch", "workload": "mlp_loop", "median_s": 1e-3},
+    ]
+    rows, verdicts = driver.Report(cells, list(driver.LIBS), {}, {}).time_table()
+    assert (verdicts["e"]["ratio_vs_torch"], verdicts["e"]["met"]) == (2.0, False)
+    assert (verdicts["f_10000"]["ratio_vs_torch"], verdicts["f_10000"]["met"]) == (0.9, True)
+    assert verdicts["g"]["met"] is True  # 1.05× against the 1.1× target
+    by_label = {row[0][:3]: row for row in rows[1:]}
+    assert by_label["(e)"][1:3] == ["200.0 µs", "100.0 µs"] and by_label["(e)"][4] == "—"  # no micrograd

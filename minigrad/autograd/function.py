@@ -348,7 +348,7 @@ def _apply_with_graph(cls: type[Function], args: tuple, kwargs: dict):
     # One edge per tensor argument: where its gradient goes (the next node, None if the input needs
     # no gradient, and which of that node's outputs the input was), which argument it is, and the
     # input's shape and dtype (the gradient that backward returns for it must match them).
-    edges, others = [], []
+    edges, next_functions, others = [], [], []
     needs = [False] * len(args)  # (arguments that are not tensors need no gradient)
     for i, a in enumerate(args):
         if not isinstance(a, Tensor):
@@ -360,6 +360,7 @@ def _apply_with_graph(cls: type[Function], args: tuple, kwargs: dict):
             # (a._gradient_edge(), without the call for the usual non-leaf input)
             next_node, input_nr = (a._grad_fn, a._output_nr) if a._grad_fn is not None else gradient_edge(a)
             edges.append((next_node, input_nr, i, a._data.shape, a._dtype))
+            next_functions.append((next_node, input_nr))
     node.needs_input_grad = tuple(needs)
 
     if cls._setup_context_style:  # (PyTorch 2's other style: forward without ctx)
@@ -372,7 +373,7 @@ def _apply_with_graph(cls: type[Function], args: tuple, kwargs: dict):
     node._edges = tuple(edges)
     node._other_arg_positions = tuple(others)
     node._released = False
-    node.next_functions = tuple([(next_node, input_nr) for next_node, input_nr, _, _, _ in edges])
+    node.next_functions = tuple(next_functions)
     if anomaly_mode._state["enabled"]:
         node._forward_trace = traceback.extract_stack()[:-3]
 

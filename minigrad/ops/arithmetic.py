@@ -26,8 +26,12 @@ class Add(Function):
     @staticmethod
     def backward(ctx, grad):
         a_shape, b_shape = ctx.shapes
-        grad_b = grad if ctx.alpha == 1 else grad * ctx.alpha
-        return sum_to_shape(grad, a_shape), sum_to_shape(grad_b, b_shape), None
+        # (only for the inputs that need one, as PyTorch's formulas: x + 0.1 or out - target)
+        grad_a = sum_to_shape(grad, a_shape) if ctx.needs_input_grad[0] else None
+        grad_b = None
+        if ctx.needs_input_grad[1]:
+            grad_b = sum_to_shape(grad if ctx.alpha == 1 else grad * ctx.alpha, b_shape)
+        return grad_a, grad_b, None
 
 
 def _check_no_bool_subtraction(a, b):
@@ -62,8 +66,12 @@ class Sub(Function):
     @staticmethod
     def backward(ctx, grad):
         a_shape, b_shape = ctx.shapes
-        grad_b = -grad if ctx.alpha == 1 else grad * -ctx.alpha
-        return sum_to_shape(grad, a_shape), sum_to_shape(grad_b, b_shape), None
+        # (only for the inputs that need one: out - target negates no gradient for the target)
+        grad_a = sum_to_shape(grad, a_shape) if ctx.needs_input_grad[0] else None
+        grad_b = None
+        if ctx.needs_input_grad[1]:
+            grad_b = sum_to_shape(-grad if ctx.alpha == 1 else grad * -ctx.alpha, b_shape)
+        return grad_a, grad_b, None
 
 
 def _scaled(array, alpha, dtype):

@@ -588,6 +588,10 @@ class Zero(Fill):
 
     node_name = "ZeroBackward0"
 
+    @staticmethod
+    def forward(ctx, x, value):
+        return zeros(x._data.shape, x._dtype)  # (np.zeros: np.full is Python code around it)
+
 
 class CopyFrom(Function):
     """``x.copy_(src)``: x's values replaced by src's (broadcast).   The gradient goes to src."""
