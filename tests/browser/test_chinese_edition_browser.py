@@ -20,7 +20,8 @@ from .harness import REPO, JupyterServer, Lab
 CJK = re.compile(r"[\u4e00-\u9fff]")
 LESSON = REPO / "notebooks" / "zh" / "05_engine.ipynb"
 LOCALE_SETTINGS = (
-    REPO / ".venv/share/jupyter/lab/user-settings-zh/@jupyterlab/translation-extension/plugin.jupyterlab-settings"
+    REPO
+    / ".venv/share/jupyter/lab/user-settings-zh/@jupyterlab/translation-extension/plugin.jupyterlab-settings"
 )
 NEXT = ".mg-nav .mod-active + .widget-toggle-button"  # ▶ in viz.FrameControls
 
@@ -47,7 +48,9 @@ def test_chinese_lesson_in_a_chinese_jupyterlab_steps_in_chinese(chinese_server,
         menus = page.locator("#jp-menu-panel .lm-MenuBar-itemLabel").all_inner_texts()
         assert "文件" in menus and "编辑" in menus, menus  # File, Edit: the interface is Chinese
         lab.run_all()
-        assert page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.error']").count() == 0
+        assert (
+            page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.error']").count() == 0
+        )
         stepper = page.locator(".mg-stepper").first
         stepper.wait_for(state="attached")
         stepper.scroll_into_view_if_needed()
