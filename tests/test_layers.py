@@ -218,3 +218,5 @@ def test_the_docs_state_the_reading_path_length_that_is_measured():
     counts = reading_path_lines()
     stated = f"{sum(counts):,} lines together (`wc -l`: {' + '.join(str(n) for n in counts)};"
     assert stated in DOCS.read_text()
+    chinese = f"共 {sum(counts):,} 行（`wc -l`：{' + '.join(str(n) for n in counts)}；"
+    assert chinese in DOCS.with_name("reading-minigrad.zh-CN.md").read_text()
