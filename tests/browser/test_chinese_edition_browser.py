@@ -39,6 +39,8 @@ def chinese_server(tmp_path_factory, jupyter_server):
 
 
 def test_chinese_lesson_in_a_chinese_jupyterlab_steps_in_chinese(chinese_server, browser):
+    from playwright.sync_api import expect
+
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, device_scale_factor=1)
     page = context.new_page()
     page.set_default_timeout(30_000)
@@ -57,6 +59,7 @@ def test_chinese_lesson_in_a_chinese_jupyterlab_steps_in_chinese(chinese_server,
         for k in (1, 2, 3):
             stepper.locator(NEXT).click()
             stepper.locator(f".mg-panel[data-frame='{k}']").wait_for(state="visible")
+        expect(stepper.locator(".mg-panel[data-frame='3']")).to_contain_text(CJK)  # its HTML may come late
         panel = stepper.locator(".mg-panel[data-frame='3']").inner_text()
         assert CJK.search(panel), panel
         assert "AddBackward0" in panel  # PyTorch's names stay as they are
@@ -66,6 +69,8 @@ def test_chinese_lesson_in_a_chinese_jupyterlab_steps_in_chinese(chinese_server,
 
 
 def test_exported_chinese_lesson_steps_offline_in_chinese(exported, offline):
+    from playwright.sync_api import expect
+
     site = exported("zh/05")
     o = offline({"width": 1300, "height": 1000})
     page = o.page
@@ -75,7 +80,7 @@ def test_exported_chinese_lesson_steps_offline_in_chinese(exported, offline):
     for k in (1, 2, 3):
         stepper.locator(NEXT).click()
         stepper.locator(f".mg-panel[data-frame='{k}']").wait_for(state="visible")
-    assert CJK.search(stepper.locator(".mg-panel[data-frame='3']").inner_text())
+    expect(stepper.locator(".mg-panel[data-frame='3']")).to_contain_text(CJK)
     page.wait_for_selector(".MathJax_CHTML", state="attached")
     stepper.scroll_into_view_if_needed()
     o.screenshot("zh-export-lesson05")
