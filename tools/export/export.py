@@ -159,7 +159,7 @@ def title_of(nb, fallback):
         if cell.cell_type == "markdown":
             for line in cell.source.splitlines():
                 if line.startswith("# "):
-                    return line[2:].strip()
+                    return line[2:].strip().replace("`", "")  # the index is plain text, not Markdown
     return fallback
 
 
