@@ -34,6 +34,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from . import _format, style
+from .controls import play_and_slider
 from .i18n import pad
 from .i18n import text as tr
 
@@ -214,30 +215,9 @@ class GradientTable(widgets.VBox):
             selected_index=n,
             layout=widgets.Layout(width="100%"),
         )
-        self.slider = widgets.IntSlider(
-            value=n,
-            min=0,
-            max=n,
-            description=tr("compare.rows"),
-            readout=True,
-            layout=widgets.Layout(width="45%"),
+        controls, self.play, self.slider, self.links = play_and_slider(
+            self.stack, tr("compare.rows"), value=n, interval=interval, width="45%"
         )
-        self.play = widgets.Play(
-            value=n,
-            min=0,
-            max=n,
-            step=1,
-            interval=interval,
-            description=tr("controls.play"),
-            show_repeat=False,
-        )
-        self.slider.add_class("mg-step-slider")
-        self.play.add_class("mg-play")
-        self.links = [  # run in the browser: stepping needs no kernel
-            widgets.jslink((self.play, "value"), (self.slider, "value")),
-            widgets.jslink((self.slider, "value"), (self.stack, "selected_index")),
-        ]
-        controls = widgets.HBox([self.play, self.slider], layout=widgets.Layout(align_items="center"))
         super().__init__([controls, self.stack])
         self.add_class("mg-gradient-table")
         self.add_class(self._prefix + "root")

@@ -78,6 +78,47 @@ def frame_buttons(count):
     return nav
 
 
+def play_button(last, interval=1000, value=0):
+    """Play (class ``mg-play``): counts ``value``…``last``, a frame every ``interval`` ms (in the browser)."""
+    play = widgets.Play(
+        value=value,
+        min=0,
+        max=last,
+        step=1,
+        interval=interval,
+        description=tr("controls.play"),
+        show_repeat=False,
+    )
+    play.add_class("mg-play")
+    return play
+
+
+def play_and_slider(stack, label, value=0, interval=1000, width="50%", **slider_options):
+    """Play and a frame slider (class ``mg-step-slider``) that step ``stack``, the simple controls of the
+    later lessons' widgets: both ``jslink``-ed in the browser, so stepping needs no kernel.
+
+    Returns ``(row, play, slider, links)``: the two side by side in an ``HBox``, each part, and the links.
+    """
+    last = len(stack.children) - 1
+    slider = widgets.IntSlider(
+        value=value,
+        min=0,
+        max=last,
+        description=label,
+        readout=True,
+        layout=widgets.Layout(width=width),
+        **slider_options,
+    )
+    slider.add_class("mg-step-slider")
+    play = play_button(last, interval, value)
+    links = [
+        widgets.jslink((play, "value"), (slider, "value")),
+        widgets.jslink((slider, "value"), (stack, "selected_index")),
+    ]
+    row = widgets.HBox([play, slider], layout=widgets.Layout(align_items="center"))
+    return row, play, slider, links
+
+
 class FrameControls(widgets.HBox):
     """⏮ ◀ ▶ ⏭, Play with a speed slider, a frame slider and a frame box for ``count`` frames.
 
@@ -98,15 +139,7 @@ class FrameControls(widgets.HBox):
         self.slider = widgets.IntSlider(
             value=0, min=0, max=last, description=label, readout=True, layout=widgets.Layout(width="45%")
         )
-        self.play = widgets.Play(
-            value=0,
-            min=0,
-            max=last,
-            step=1,
-            interval=interval,
-            description=tr("controls.play"),
-            show_repeat=False,
-        )
+        self.play = play_button(last, interval)
         self.speed = widgets.IntSlider(
             value=interval,
             min=100,
@@ -121,7 +154,6 @@ class FrameControls(widgets.HBox):
         )
         for w, cls in (
             (self.slider, "mg-step-slider"),
-            (self.play, "mg-play"),
             (self.speed, "mg-speed"),
             (self.frame_box, "mg-step-box"),
         ):

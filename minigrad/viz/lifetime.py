@@ -27,6 +27,7 @@ import ipywidgets as widgets
 from .. import _factories
 from ..autograd import engine
 from . import _format, style
+from .controls import play_and_slider
 from .graph import Graph
 from .i18n import text as tr
 from .render import backward_dot, has_dot, install_hint, text_graph
@@ -380,29 +381,9 @@ class SavedTensorsStepper(widgets.VBox):
             selected_index=0,
             layout=widgets.Layout(width="100%"),
         )
-        last = n - 1
-        self.slider = widgets.IntSlider(
-            value=0,
-            min=0,
-            max=last,
-            description=tr("controls.step"),
-            readout=True,
-            layout=widgets.Layout(width="50%"),
+        controls, self.play, self.slider, self.links = play_and_slider(
+            self.stack, tr("controls.step"), interval=interval
         )
-        self.play = widgets.Play(
-            value=0,
-            min=0,
-            max=last,
-            step=1,
-            interval=interval,
-            description=tr("controls.play"),
-            show_repeat=False,
-        )
-        self.slider.add_class("mg-step-slider")
-        self.play.add_class("mg-play")
-        widgets.jslink((self.play, "value"), (self.slider, "value"))
-        widgets.jslink((self.slider, "value"), (self.stack, "selected_index"))
-        controls = widgets.HBox([self.play, self.slider], layout=widgets.Layout(align_items="center"))
         legend = widgets.HTML(self._legend(presenter))
         super().__init__([self.graph_view, legend, controls, self.stack])
         self.add_class("mg-lifetime")

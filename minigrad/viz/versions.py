@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 import ipywidgets as widgets
 
 from . import _format, style
+from .controls import play_and_slider
 from .i18n import text as tr
 
 _instances = itertools.count()
@@ -268,32 +269,14 @@ class VersionTimeline(widgets.VBox):
             selected_index=first,
             layout=widgets.Layout(width="100%"),
         )
-        self.slider = widgets.IntSlider(
+        controls, self.play, self.slider, self.links = play_and_slider(
+            self.stack,
+            tr("versions.lines_run"),
             value=first,
-            min=0,
-            max=last,
-            description=tr("versions.lines_run"),
-            readout=True,
+            interval=interval,
             continuous_update=True,
             style={"description_width": "initial"},
-            layout=widgets.Layout(width="50%"),
         )
-        self.play = widgets.Play(
-            value=first,
-            min=0,
-            max=last,
-            step=1,
-            interval=interval,
-            description=tr("controls.play"),
-            show_repeat=False,
-        )
-        self.slider.add_class("mg-step-slider")
-        self.play.add_class("mg-play")
-        self.links = [  # in the browser: stepping needs no kernel
-            widgets.jslink((self.play, "value"), (self.slider, "value")),
-            widgets.jslink((self.slider, "value"), (self.stack, "selected_index")),
-        ]
-        controls = widgets.HBox([self.play, self.slider], layout=widgets.Layout(align_items="center"))
         super().__init__([controls, self.stack])
         self.add_class("mg-versions")
         if presenter:
