@@ -5,7 +5,7 @@ PORT ?= 8888
 # JupyterLab refuses to run as root unless told (containers and CI machines often are root).
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: setup lab lab-zh test test-fast bench exercises lint present export clean
+.PHONY: setup lab lab-zh test test-fast bench bench-lessons exercises lint present export clean
 
 setup:
 	@bash scripts/setup.sh
@@ -30,6 +30,10 @@ test-fast: setup
 ## Side-by-side benchmarks against PyTorch CPU, micrograd and hand-written numpy.
 bench: setup
 	bash bench/run.sh
+
+## How long a learner waits: every lesson top to bottom, `import minigrad`, a stepper (bench/lessons.md).
+bench-lessons: setup
+	$(BIN)/python bench/lessons.py
 
 ## Regenerate the student notebooks in exercises/ from solutions/ (and exercises/zh/ from solutions/zh/).
 exercises: setup

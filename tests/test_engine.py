@@ -191,28 +191,16 @@ def test_a_chain_of_a_million_ops_runs_backward():
     assert result.stdout.split() == ["1.0", "freed"]
 
 
-def test_import_minigrad_imports_only_numpy_and_is_fast(compiled_imports_env):
-    """minigrad's own import cost, on top of numpy's (numpy is imported first: its own cost depends
-    on the machine and is not ours), in CPU time so that other work on the machine does not count,
-    from compiled bytecode (see the fixture)."""
+def test_import_minigrad_imports_only_numpy():
+    """`import minigrad` pulls in numpy and nothing heavy. (How long it takes, target ≤ 150 ms beyond
+    numpy's own import, is measured by bench/lessons.py, not timed here.)"""
     code = (
-        "import sys, time\n"
-        "import numpy\n"
-        "t = time.process_time()\n"
+        "import sys\n"
         "import minigrad\n"
-        "elapsed = time.process_time() - t\n"
-        "heavy = [m for m in ('graphviz', 'ipywidgets', 'matplotlib', 'torch', 'scipy') if m in sys.modules]\n"
-        "print(elapsed, heavy)\n"
+        "print([m for m in ('graphviz', 'ipywidgets', 'matplotlib', 'torch', 'scipy') if m in sys.modules])\n"
     )
-    run = [sys.executable, "-c", code]
-    subprocess.run(run, capture_output=True, text=True, check=True, env=compiled_imports_env)  # compiles
-    times = []
-    for _ in range(3):
-        out = subprocess.run(run, capture_output=True, text=True, check=True, env=compiled_imports_env).stdout
-        elapsed, heavy = out.split(" ", 1)
-        assert heavy.strip() == "[]"
-        times.append(float(elapsed))
-    assert min(times) < 0.150, f"import minigrad took {min(times):.3f} s"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
 
 
 def test_dry_run_does_not_store_retained_gradients():

@@ -4,7 +4,6 @@ import re
 import subprocess
 import sys
 import textwrap
-import time
 
 import numpy as np
 import pytest
@@ -126,19 +125,18 @@ def test_a_graph_too_large_to_draw_still_steps_and_says_so(monkeypatch):
     assert "too many to draw" in s.graph_view.value and len(s.stack.children) == 11
 
 
-def test_building_a_stepper_for_a_40_node_graph_is_quick():
-    """Target: ≤ 1 s (measured here, with a generous bound for a busy machine)."""
+def test_a_stepper_for_a_40_node_graph_steps_to_the_engine_s_gradients():
+    """The graph bench/lessons.py times (target: built in ≤ 1 s; timed there, not here)."""
     x, w = leaf(0.5), leaf(1.5)
     h = x
     for _ in range(13):
         h = (h * w).tanh() + x
-    viz.BackwardStepper(leaf(1.0) * 2)  # warm up imports
-    start = time.perf_counter()
-    s = viz.BackwardStepper(h)
-    elapsed = time.perf_counter() - start
+    s = viz.BackwardStepper(h, names={"x": x, "w": w})
     assert len(s.trace.graph.nodes) >= 40
-    print(f"stepper for {len(s.trace.graph.nodes)} nodes, {len(s.frames)} frames: {elapsed:.2f} s")
-    assert elapsed < 5
+    assert s.frames[-1].kind == "done" and len(s.stack.children) == len(s.frames)
+    h.backward()
+    shown = {name: float(text) for name, text in s.frames[-1].grads.items()}
+    assert shown == pytest.approx({"x": x.grad.item(), "w": w.grad.item()}, rel=1e-5)
 
 
 def test_ids_in_one_stepper_do_not_clash_with_another():
@@ -160,34 +158,21 @@ def test_vector_stepper_and_explorer():
 
 
 IMPORT_CHECK = textwrap.dedent("""
-    import sys, time
-    import numpy  # imported first: its own import time (~0.1-0.4 s here) is not minigrad's to control
-    t = time.perf_counter()
+    import sys
     import minigrad
-    elapsed = time.perf_counter() - t
     heavy = [m for m in ("graphviz", "ipywidgets", "matplotlib", "minigrad.viz") if m in sys.modules]
     from minigrad import viz
     lazy = [m for m in ("graphviz", "ipywidgets") if m in sys.modules]
-    print(elapsed, heavy, lazy)
+    print(heavy, lazy)
 """)
 
 
-def test_import_minigrad_stays_light(compiled_imports_env, tmp_path):
-    """`import minigrad` imports no graphviz/ipywidgets/matplotlib (nor minigrad.viz) and takes < 150 ms
-    beyond numpy's own import; `from minigrad import viz` imports them only when a drawing or widget is made.
-    (Timed from compiled bytecode: see the fixture.)"""
-    env = compiled_imports_env
-    run = [sys.executable, "-c", IMPORT_CHECK]
-    subprocess.run(run, capture_output=True, text=True, check=True, env=env)  # compiles, untimed
-    assert list(tmp_path.rglob("tensor.cpython-*.pyc")), "the bytecode cache was not written"
-    best = None
-    for _ in range(3):  # best of three: the machine is shared
-        out = subprocess.run(run, capture_output=True, text=True, check=True, env=env)
-        elapsed, modules = out.stdout.split(" ", 1)
-        assert modules.strip() == "[] []", out.stdout
-        elapsed = float(elapsed)
-        best = elapsed if best is None else min(best, elapsed)
-    assert best < 0.150, f"import minigrad took {best * 1000:.0f} ms"
+def test_import_minigrad_stays_light():
+    """`import minigrad` imports no graphviz/ipywidgets/matplotlib (nor minigrad.viz), and `from minigrad
+    import viz` imports them only when a drawing or widget is made. (How long `import minigrad` takes,
+    target ≤ 150 ms beyond numpy's own import, is measured by bench/lessons.py, not timed here.)"""
+    out = subprocess.run([sys.executable, "-c", IMPORT_CHECK], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[] []", out.stdout
 
 
 @pytest.mark.parametrize("view", ["backward", "values"])
@@ -203,13 +188,10 @@ def test_a_huge_graph_degrades_gracefully():
     h = x
     for _ in range(2500):
         h = h * 1.0001 + 0.0
-    start = time.perf_counter()
     s = viz.BackwardStepper(h, max_frames=50)
-    elapsed = time.perf_counter() - start
     assert len(s.frames) == 50 and s.trace.truncated
     assert "too many to draw" in s.graph_view.value
     assert "the stepper shows the first 50 steps" in s.frames[-1].lines[-1]
-    assert elapsed < 10
 
 
 def test_widgets_on_a_freed_graph_say_what_to_do():

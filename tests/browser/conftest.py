@@ -5,7 +5,7 @@
 - ``browser`` (module): Debian's Chromium, headless, launched by Playwright (closed after each test
   module, so that Playwright's event loop never leaks into other tests).
 - ``lab`` (function): a fresh page with a :class:`harness.Lab` helper; on failure a screenshot named
-  after the test is saved in ``test-artifacts/``.
+  after the test is saved in ``test-artifacts/``; afterwards the test's kernels are shut down.
 - ``exported`` (session): ``exported("09")`` is a folder holding ``make export`` of lesson 09; each
   lesson is exported once per session, whichever test modules ask for it.
 - ``offline`` (function): ``offline(viewport)`` opens a :class:`harness.Offline` page (every request
@@ -84,6 +84,7 @@ def lab(request, jupyter_server, browser):
     if failed is not None and failed.failed:
         helper.screenshot(f"FAILED-{request.node.name}")
     context.close()
+    jupyter_server.shutdown_sessions()
 
 
 @pytest.fixture(scope="session")

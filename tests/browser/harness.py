@@ -5,9 +5,16 @@ Reusable pieces (the fixtures in ``conftest.py`` wrap them):
 - :class:`JupyterServer` — starts ``jupyter lab`` from this virtual environment on a free loopback
   port with a random token, in an isolated temporary root (notebooks are *copied* there, so autosave
   never touches the repository) with its own config, runtime, settings and workspace directories;
-  waits until ``/api/status`` answers; stops the server by its PID (SIGTERM, then SIGKILL).
-- :class:`Lab` — one Chromium page on that server: ``open(notebook)``, ``run_all()``,
-  ``wait_idle()``, ``command(id)``, ``screenshot(name)`` (PNG files go to ``test-artifacts/``).
+  waits until ``/api/status`` answers; ``shutdown_sessions()`` stops the kernels a test started;
+  stops the server by its PID (SIGTERM, then SIGKILL).
+- :class:`Lab` — one Chromium page on that server: ``open(notebook)``, ``run_all()`` (returns once
+  every cell has run *and* every widget model the kernel sent exists in the page), ``wait_idle()``,
+  ``stop_kernel()``, ``command(id)``, ``click_until(locator, condition)``, ``screenshot(name)`` (PNG
+  files go to ``test-artifacts/``).
+
+Reading text: ``shows(locator, *texts)`` waits until the element's rendered text (``innerText``: what
+a learner sees, hidden frames left out) contains each text. Never ``inner_text()`` right after a box
+became visible: a widget's box can be visible before its HTML has arrived.
 
 Chromium is Debian's (``/usr/bin/chromium``, installed by ``scripts/setup.sh``); Playwright only
 drives it (``playwright install`` is never needed).
@@ -125,6 +132,17 @@ class JupyterServer:
             self.process.wait(timeout=5)
         self._log.close()
 
+    def shutdown_sessions(self):
+        """Shut down every open notebook session and its kernel (after each test: idle kernels of
+        earlier tests would otherwise pile up over a whole run)."""
+        api = f"{self.url}/api/sessions"
+        with urllib.request.urlopen(f"{api}?token={self.token}", timeout=10) as r:
+            sessions = json.load(r)
+        for session in sessions:
+            request = urllib.request.Request(f"{api}/{session['id']}?token={self.token}", method="DELETE")
+            urllib.request.urlopen(request, timeout=30).close()
+        return len(sessions)
+
     def add(self, notebook, name=None):
         """Copy ``notebook`` (a path, or a notebook dict) into the server's root; returns its name there."""
         if isinstance(notebook, dict):
@@ -172,7 +190,8 @@ class Lab:
         )
 
     def run_all(self, timeout=120_000):
-        """Run every cell of the current notebook once its kernel is ready; returns when all have run."""
+        """Run every cell of the current notebook once its kernel is ready; returns when all have run
+        and every widget model they created exists in the page (see :meth:`wait_widgets`)."""
         self.page.evaluate("""async () => {
             const panel = window.jupyterapp.shell.currentWidget;
             await panel.context.ready;
@@ -180,6 +199,50 @@ class Lab:
             await window.jupyterapp.commands.execute('notebook:run-all-cells');
         }""")
         self.wait_idle(timeout)
+        self.wait_widgets(timeout)
+
+    def wait_widgets(self, timeout=60_000):
+        """Wait until the notebook's widget manager has built every model the kernel announced.
+
+        A model (a ``jslink`` above all) is built asynchronously after its message arrives; the
+        kernel can be idle before. ``ManagerBase.get_state()`` resolves once every model promise
+        has; the manager is reached through a widget renderer of the notebook's own rendermime."""
+        self.page.evaluate(
+            """async (ms) => {
+                const panel = window.jupyterapp.shell.currentWidget;
+                const mime = 'application/vnd.jupyter.widget-view+json';
+                const renderer = panel.content.rendermime.createRenderer(mime);
+                const late = new Promise((_, reject) => setTimeout(
+                    () => reject(new Error(`widget models not all built within ${ms} ms`)), ms));
+                const built = renderer._manager.promise.then(manager => manager.get_state());
+                await Promise.race([built, late]);
+            }""",
+            timeout,
+        )
+
+    def stop_kernel(self, timeout=30_000):
+        """Shut the notebook's kernel down (widgets already built, so only the browser steps them)."""
+        self.wait_widgets()
+        self.command("kernelmenu:shutdown")
+        self.page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='unknown']", timeout=timeout)
+
+    def click_until(self, locator, condition, tries=3, timeout=10_000):
+        """Click ``locator`` until the JavaScript ``condition`` (a function's source) holds.
+
+        Only for clicks that choose something (a toggle button's option, a tab), where a second click
+        changes nothing: a click that lands while the page is still settling (a scroll, a re-render)
+        can be lost; a learner clicks again, and so does this, ``tries`` times, each waiting
+        ``timeout`` ms."""
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+        for attempt in range(tries):
+            locator.click()
+            try:
+                self.page.wait_for_function(condition, timeout=timeout)
+                return
+            except PlaywrightTimeout:
+                if attempt == tries - 1:
+                    raise
 
     def screenshot(self, name, **options):
         """Save a PNG into ``test-artifacts/`` and return its path."""
@@ -187,6 +250,15 @@ class Lab:
         path = ARTIFACTS / f"{name}.png"
         self.page.screenshot(path=str(path), **options)
         return path
+
+
+def shows(locator, *texts, timeout=30_000):
+    """Wait until ``locator``'s rendered text contains every one of ``texts``; return that text."""
+    from playwright.sync_api import expect
+
+    for text in texts:
+        expect(locator).to_contain_text(text, use_inner_text=True, timeout=timeout)
+    return locator.inner_text()
 
 
 def export_lessons(out, *lessons):

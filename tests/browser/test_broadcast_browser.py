@@ -19,8 +19,7 @@ def _run_lesson_then_stop_the_kernel(lab, jupyter_server):
     name = jupyter_server.add(LESSON, "lesson09.ipynb")
     lab.open(name)
     lab.run_all()
-    lab.command("kernelmenu:shutdown")  # from here on, only the browser can step the widgets
-    lab.page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='unknown']", timeout=30_000)
+    lab.stop_kernel()  # from here on, only the browser can step the widgets
 
 
 def test_aligner_buttons_and_stepper_slider_work_without_the_kernel(lab, jupyter_server):
@@ -30,10 +29,14 @@ def test_aligner_buttons_and_stepper_slider_work_without_the_kernel(lab, jupyter
     aligner.scroll_into_view_if_needed()
     assert page.evaluate(VISIBLE_ALIGNER)[0].startswith("a (4, 3)")
     lab.screenshot("lesson09-aligner-first")
-    aligner.locator(".widget-toggle-button", has_text="(2, 4, 3) + (4, 1)").click()
-    page.wait_for_function(f"() => ({VISIBLE_ALIGNER})()[0].startsWith('a (2, 4, 3)')")
-    aligner.locator(".widget-toggle-button", has_text="(4, 3) + (4,)").click()
-    page.wait_for_function(f"() => ({VISIBLE_ALIGNER})()[0].startsWith('a (4, 3)')")
+    lab.click_until(
+        aligner.locator(".widget-toggle-button", has_text="(2, 4, 3) + (4, 1)"),
+        f"() => ({VISIBLE_ALIGNER})()[0].startsWith('a (2, 4, 3)')",
+    )
+    lab.click_until(
+        aligner.locator(".widget-toggle-button", has_text="(4, 3) + (4,)"),
+        f"() => ({VISIBLE_ALIGNER})()[0].startsWith('a (4, 3)')",
+    )
     assert page.locator(".mg-shape-aligner-widget .mg-error").filter(has_text="must match").count() >= 1
     lab.screenshot("lesson09-aligner-error")
 

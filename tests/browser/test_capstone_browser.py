@@ -8,7 +8,7 @@ capstone-trained.png, capstone-exercise.png, capstone-export-page.png, capstone-
 import nbformat
 import pytest
 
-from .harness import REPO, Offline
+from .harness import REPO, Offline, shows
 
 LESSON = REPO / "notebooks" / "13_capstone.ipynb"
 TABLE = ".mg-gradient-table"
@@ -62,7 +62,7 @@ def test_gradient_tables_show_verdicts_and_step_without_the_kernel(lab):
     first.wait_for(state="visible")
     first.scroll_into_view_if_needed()
     assert visible_frame(page, 0) == 7  # opens on the whole table
-    assert "7 of 7 tensors match autograd" in first.inner_text()
+    shows(first, "7 of 7 tensors match autograd")
     lab.screenshot("capstone-table")
 
     # Home on the slider's handle: no row yet; → → reveals two rows, the second with its formula.
@@ -75,8 +75,8 @@ def test_gradient_tables_show_verdicts_and_step_without_the_kernel(lab):
             ".find(el => el.offsetParent !== null); return f && f.dataset.frame === k; }",
             arg=[TABLE, str(frame)],
         )
-    text = first.inner_text()
-    assert "Row 2 of 7: dW2 = h.T @ dz2" in text and text.count("not checked yet") == 5
+    text = shows(first, "Row 2 of 7: dW2 = h.T @ dz2")
+    assert text.count("not checked yet") == 5
     lab.screenshot("capstone-table-row2")
 
     # Play runs through the remaining rows on its own.
@@ -91,9 +91,12 @@ def test_gradient_tables_show_verdicts_and_step_without_the_kernel(lab):
     show_cell(page, TABLE_CELLS[1])
     bugs = page.locator(".jp-Cell", has=page.locator(TABLE)).filter(has_text="1 of 7 tensors").first
     bugs.wait_for(state="visible")
-    text = bugs.inner_text()
-    assert "1 of 7 tensors match autograd" in text
-    assert "every entry is 4 × autograd's" in text and "transposed, and yours.T is 4 × autograd's" in text
+    shows(
+        bugs,
+        "1 of 7 tensors match autograd",
+        "every entry is 4 × autograd's",
+        "transposed, and yours.T is 4 × autograd's",
+    )
     lab.screenshot("capstone-bugs")
 
     show_cell(page, TABLE_CELLS[2])
@@ -118,7 +121,7 @@ def test_untouched_exercise_runs_and_says_not_attempted(lab):
         cell = show_cell(lab.page, index)
         output = cell.locator(".jp-OutputArea-output").first
         output.wait_for(state="visible")
-        assert f"… {gid}: not attempted yet" in output.inner_text()
+        shows(output, f"… {gid}: not attempted yet")
         if gid == "l13_mlp":
             lab.screenshot("capstone-exercise")
 
@@ -145,7 +148,7 @@ def test_exported_page_steps_the_table_offline(site, browser):
         page.wait_for_function(f"() => document.querySelectorAll('{TABLE}')[0] && ({VISIBLE})(0) === 0")
         table.locator(".mg-play button").first.click()  # Play, with no kernel: it reaches the end alone
         page.wait_for_function(f"() => ({VISIBLE})(0) === 7", timeout=30_000)
-        assert "7 of 7 tensors match autograd" in table.inner_text()
+        shows(table, "7 of 7 tensors match autograd")
         table.scroll_into_view_if_needed()
         o.screenshot("capstone-export-page")
         o.check_nothing_blocked()
@@ -171,7 +174,7 @@ def test_exported_slides_show_the_table_offline(site, browser):
         )
         table = page.locator(f"section.present {TABLE}").first
         table.wait_for(state="visible")
-        assert "every entry is 4 × autograd's" in table.inner_text()
+        shows(table, "every entry is 4 × autograd's")
         o.screenshot("capstone-export-slides-bugs")
         o.check_nothing_blocked()
         assert o.errors == [], o.errors

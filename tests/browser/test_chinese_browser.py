@@ -5,12 +5,10 @@ whose first cell calls ``viz.set_language("zh")``) run as a learner runs it; its
 Screenshot: ``test-artifacts/lesson05-zh-stepper.png`` (look at it: every glyph drawn, no empty boxes).
 """
 
-from .harness import REPO
+from .harness import REPO, shows
 
 
 def test_chinese_lesson_05_stepper_panel_speaks_chinese(lab):
-    from playwright.sync_api import expect
-
     name = lab.server.add(REPO / "notebooks" / "zh" / "05_engine.ipynb", "05_engine_zh.ipynb")
     lab.open(name)
     lab.run_all()
@@ -22,16 +20,18 @@ def test_chinese_lesson_05_stepper_panel_speaks_chinese(lab):
     stepper.scroll_into_view_if_needed()  # JupyterLab renders only the cells in view
     first = stepper.locator(".mg-panel[data-frame='0']")
     first.wait_for(state="visible")
-    # the panel's HTML can arrive after its box is visible (it was empty once in a fresh-clone run)
-    expect(first).to_contain_text("就绪队列")
+    shows(first, "就绪队列")
     for k in (1, 2, 3):
         stepper.locator(".mg-nav .mod-active + .widget-toggle-button").click()
         stepper.locator(f".mg-panel[data-frame='{k}']").wait_for(state="visible")
-    expect(stepper.locator(".mg-panel[data-frame='3']")).to_contain_text("AddBackward0")
-    text = stepper.locator(".mg-panel[data-frame='3']").inner_text()
-    assert "[第 3/10 帧] 第 2 步：运行 AddBackward0" in text
-    assert "流入这个节点的所有梯度之和" in text and "输入缓冲区" in text and "ready queue" not in text
-    legend = stepper.locator(".mg-legend").inner_text()
-    assert "正在运行" in legend and "running now" not in legend
+    text = shows(
+        stepper.locator(".mg-panel[data-frame='3']"),
+        "[第 3/10 帧] 第 2 步：运行 AddBackward0",
+        "流入这个节点的所有梯度之和",
+        "输入缓冲区",
+    )
+    assert "ready queue" not in text
+    legend = shows(stepper.locator(".mg-legend"), "正在运行")
+    assert "running now" not in legend
     stepper.scroll_into_view_if_needed()
     lab.screenshot("lesson05-zh-stepper")

@@ -10,6 +10,8 @@ Screenshots: ``test-artifacts/export-page.png``, ``export-slides-stepper.png``.
 
 import pytest
 
+from .harness import shows
+
 LESSON = "05"
 STEM = "05_engine"
 VISIBLE_FRAME = """(root) => {
@@ -67,7 +69,7 @@ def test_exported_page_steps_offline(site, offline):
     page.keyboard.press("End")
     done = stepper.locator(".mg-panel[data-kind='done']")
     done.wait_for(state="visible")
-    assert "a.grad = 42" in done.inner_text() and "b.grad = 28" in done.inner_text()
+    shows(done, "a.grad = 42", "b.grad = 28")
 
     _wait_math(page)
     assert _font_awesome_loaded(page), "the Play button's Font Awesome icons did not load"
@@ -165,6 +167,8 @@ def test_exported_page_frame_buttons_step_offline(site, offline):
     o = offline({"width": 1300, "height": 1000})
     page = o.page
     page.goto((site / f"{STEM}.html").as_uri())
+    from playwright.sync_api import expect
+
     stepper = page.locator(".mg-stepper").first
     stepper.wait_for(state="visible")
     shown = f"() => ({VISIBLE_FRAME})(document.querySelector('.mg-stepper'))"
@@ -195,8 +199,8 @@ def test_exported_page_frame_buttons_step_offline(site, offline):
     stepper.locator(NAV["back"]).click()
     page.wait_for_function(f"() => ({shown})() === '2'")
     # the slider and the frame box follow the buttons (they are all linked in the browser)
-    assert stepper.locator(".mg-step-slider .widget-readout").inner_text().strip() == "2"
-    assert stepper.locator(".mg-step-box input").input_value() == "2"
+    expect(stepper.locator(".mg-step-slider .widget-readout")).to_have_text("2")
+    expect(stepper.locator(".mg-step-box input")).to_have_value("2")
     stepper.locator(NAV["last"]).click()
     done = stepper.locator(".mg-panel[data-kind='done']")
     done.wait_for(state="visible")

@@ -5,7 +5,7 @@ step them too. Screenshots: ``test-artifacts/l11-lab-seed-fix-*.png``, ``l11-lab
 
 import pytest
 
-from .harness import REPO, Offline
+from .harness import REPO, Offline, shows
 
 LESSON = REPO / "notebooks" / "11_gradient_flow.ipynb"
 #: The step shown now by the n-th timeline (only the selected Stack child is rendered).
@@ -63,10 +63,7 @@ def test_lesson_timelines_render_and_step_from_the_keyboard(lab):
     timeline.locator(".mg-step-slider .noUi-handle").focus()
     page.keyboard.press("End")
     _wait_for(page, fix, "4")
-    assert (
-        "is at version 1; expected version 0 instead"
-        in timeline.locator(".mg-frame[data-step='4']").inner_text()
-    )
+    shows(timeline.locator(".mg-frame[data-step='4']"), "is at version 1; expected version 0 instead")
     timeline.scroll_into_view_if_needed()
     lab.screenshot("l11-lab-seed-fix-end")
     # Home, then → three times, on the slider's handle: line 3 just ran, x's version moved (+1)
@@ -76,8 +73,7 @@ def test_lesson_timelines_render_and_step_from_the_keyboard(lab):
     for k in (1, 2, 3):
         page.keyboard.press("ArrowRight")
         _wait_for(page, fix, str(k))
-    text = timeline.locator(".mg-frame[data-step='3']").inner_text()
-    assert "1 (+1)" in text and "✗ changed in place: backward will raise" in text
+    shows(timeline.locator(".mg-frame[data-step='3']"), "1 (+1)", "✗ changed in place: backward will raise")
     lab.screenshot("l11-lab-seed-fix-step3")
 
     timeline = _timeline(page, "x.add_(1)", source="x.add_(1)\ny.backward()")
@@ -85,14 +81,14 @@ def test_lesson_timelines_render_and_step_from_the_keyboard(lab):
     page.keyboard.press("End")
     frame = timeline.first.locator(".mg-frame[data-step='3']")
     frame.wait_for(state="visible")
-    assert "a leaf Variable that requires grad" in frame.inner_text() and "not run" in frame.inner_text()
+    shows(frame, "a leaf Variable that requires grad", "not run")
     timeline.first.scroll_into_view_if_needed()
     lab.screenshot("l11-lab-seed-wrong")
 
     sigmoid = _timeline(page, "s = a.sigmoid()")
     sigmoid.locator(".mg-step-slider .noUi-handle").focus()
     page.keyboard.press("End")
-    assert "which is output 0 of Sigmoid" in sigmoid.locator(".mg-frame[data-step='6']").inner_text()
+    shows(sigmoid.locator(".mg-frame[data-step='6']"), "which is output 0 of Sigmoid")
     sigmoid.scroll_into_view_if_needed()
     lab.screenshot("l11-lab-sigmoid")
     assert page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").count() == 0
@@ -118,7 +114,7 @@ def test_exported_page_steps_the_timelines_offline(site, browser):
         _wait_step(page, 0, "2")
         o.screenshot("l11-export-wrong-playing")
         _wait_step(page, 0, "3")  # the "wrong" snippet stops at line 3
-        assert "a leaf Variable that requires grad" in first.locator(".mg-frame[data-step='3']").inner_text()
+        shows(first.locator(".mg-frame[data-step='3']"), "a leaf Variable that requires grad")
         o.screenshot("l11-export-wrong-end")
         o.check_nothing_blocked()
         assert o.errors == [], o.errors

@@ -4,12 +4,10 @@ node and shows its saved tensors and next_functions; the stepper (05) steps with
 Screenshots: ``test-artifacts/lesson04-explorer.png``, ``lesson05-stepper.png``.
 """
 
-from .harness import REPO
+from .harness import REPO, shows
 
 
 def test_lesson_04_graph_explorer_shows_the_picked_node(lab):
-    from playwright.sync_api import expect
-
     name = lab.server.add(REPO / "notebooks" / "04_leaf_tensors.ipynb")
     lab.open(name)
     lab.run_all()
@@ -20,16 +18,17 @@ def test_lesson_04_graph_explorer_shows_the_picked_node(lab):
     assert page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.error']").count() == 0
     visible = explorer.locator(".mg-panel[data-node='PowBackward0']")
     visible.wait_for(state="visible")
-    # a panel's text can come after its box is visible (it read empty once in a fresh-clone run)
-    expect(visible).to_contain_text("L.grad_fn = <PowBackward0 object>")
+    shows(visible, "L.grad_fn = <PowBackward0 object>")
     # pick c's MulBackward0: its two saved tensors and its next_functions appear (no kernel round trip)
     explorer.locator("select").select_option(label="c.grad_fn = MulBackward0")
     panel = explorer.locator(".mg-panel[data-node='MulBackward0']")
     panel.wait_for(state="visible")
-    expect(panel).to_contain_text("c.grad_fn._saved_self")
-    text = panel.inner_text()
-    assert "c.grad_fn._saved_self" in text and "tensor(2., requires_grad=True)" in text
-    assert "(<AccumulateGrad object>, 0): the AccumulateGrad of the leaf a" in text
+    shows(
+        panel,
+        "c.grad_fn._saved_self",
+        "tensor(2., requires_grad=True)",
+        "(<AccumulateGrad object>, 0): the AccumulateGrad of the leaf a",
+    )
     explorer.scroll_into_view_if_needed()
     lab.screenshot("lesson04-explorer")
     # the second explorer, after backward(): saved tensors freed, a.grad = 42
@@ -38,13 +37,10 @@ def test_lesson_04_graph_explorer_shows_the_picked_node(lab):
     after.locator("select").select_option(label="AccumulateGrad: the leaf a")
     leaf = after.locator(".mg-panel[data-node='AccumulateGrad']").first
     leaf.wait_for(state="visible")
-    expect(leaf).to_contain_text("a.grad")
-    assert "a.grad" in leaf.inner_text() and "tensor(42.)" in leaf.inner_text()
+    shows(leaf, "a.grad", "tensor(42.)")
 
 
 def test_lesson_05_stepper_steps_with_the_next_button(lab):
-    from playwright.sync_api import expect
-
     name = lab.server.add(REPO / "notebooks" / "05_engine.ipynb")
     lab.open(name)
     lab.run_all()
@@ -55,9 +51,7 @@ def test_lesson_05_stepper_steps_with_the_next_button(lab):
     for k in (1, 2, 3):
         stepper.locator(".mg-nav .mod-active + .widget-toggle-button").click()
         stepper.locator(f".mg-panel[data-frame='{k}']").wait_for(state="visible")
-    expect(stepper.locator(".mg-panel[data-frame='3']")).to_contain_text(
-        "[frame 3/10] Step 2: run AddBackward0"
-    )
+    shows(stepper.locator(".mg-panel[data-frame='3']"), "[frame 3/10] Step 2: run AddBackward0")
     stepper.scroll_into_view_if_needed()
     lab.screenshot("lesson05-stepper")
 
@@ -74,11 +68,11 @@ def test_exported_lesson_04_explorer_picks_nodes_offline(exported, offline):
     explorer.locator("select").select_option(label="AccumulateGrad: the leaf b")
     panel = explorer.locator(".mg-panel[data-node='AccumulateGrad']")
     panel.wait_for(state="visible")
-    assert "the leaf b itself" in panel.inner_text()
+    shows(panel, "the leaf b itself")
     explorer.locator("select").select_option(label="d.grad_fn = AddBackward0")
     add = explorer.locator(".mg-panel[data-node='AddBackward0']")
     add.wait_for(state="visible")
-    assert "(None, 0): this input needs no gradient (a constant)" in add.inner_text()
+    shows(add, "(None, 0): this input needs no gradient (a constant)")
     explorer.scroll_into_view_if_needed()
     o.screenshot("export-04-explorer")
     o.check_nothing_blocked()
