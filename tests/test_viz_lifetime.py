@@ -49,6 +49,19 @@ def test_saved_tensors_are_labelled_with_their_names_and_values():
     assert [i.text for i in items_of(life, "TanhBackward0")] == ["t = 0.4621"]
 
 
+def test_a_slot_left_empty_reads_none_as_in_pytorch():
+    """(a*a) * tensor(1): MulBackward0 saves self only when other needs a gradient; the attribute reads
+    None (PyTorch 2.13 too), and the widget shows it as None, never freed (it raised TypeError before)."""
+    a = minigrad.tensor(2.0, requires_grad=True)
+    y = (a * a) * minigrad.tensor(1.0)
+    assert y.grad_fn._saved_self is None
+    stepper = viz.SavedTensorsStepper(y)
+    empty = [i for i in stepper.lifetime.items if i.attr == "_saved_self" and i.text == "None"]
+    assert len(empty) == 1 and not empty[0].is_tensor
+    assert all(f.status[empty[0].id] == NUMBER for f in stepper.frames)
+    assert a.grad.item() == 4.0
+
+
 def test_a_node_frees_its_saved_tensors_right_after_it_runs_not_before():
     g = make_graph()
     life = lifetime_frames(g["L"], names=g)

@@ -165,6 +165,8 @@ class Lifetime:
             elif attr == "_saved_result" and 0 in node.outputs:
                 text = f"{node.outputs[0].symbol} = {text}"  # the node's own output
             return SavedItem(item_id, node.id, attr, text, True, int(value.detach().numpy().nbytes))
+        if value is None:  # a slot left empty (MulBackward0 saves self only if other needs a gradient)
+            return SavedItem(item_id, node.id, attr, "None", False, 0)
         return SavedItem(item_id, node.id, attr, _format.number(value, DIGITS), False, 0)
 
     def _probe_all(self):
