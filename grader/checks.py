@@ -77,9 +77,10 @@ class Task:
 
         ``hints`` lists known wrong answers with the misconception each reveals, as
         ``(wrong_value, explanation)`` pairs; ``hint`` is said when the answer is wrong in an
-        unforeseen way.  ``judge`` is ``"close"`` (numbers within ``rtol``/``atol``, the
-        default), ``"equal"`` (exactly), or ``"topo_order"`` (``expected`` is a graph
-        ``{"nodes": [...], "edges": [[a, b], ...]}``, and any order with a before b passes).
+        unforeseen way, or when computing it raised (after "read the error message").
+        ``judge`` is ``"close"`` (numbers within ``rtol``/``atol``, the default), ``"equal"``
+        (exactly), or ``"topo_order"`` (``expected`` is a graph ``{"nodes": [...], "edges":
+        [[a, b], ...]}``, and any order with a before b passes).
 
         The feedback is in the language ``minigrad.viz.set_language`` chose (:mod:`grader.messages`).
 

@@ -229,8 +229,9 @@ def judge(spec: dict, got: Any = None, error: dict | None = None) -> Verdict:
     """Judge one answer against one expectation.
 
     ``error`` is ``{"type": "ZeroDivisionError", "message": "..."}`` when computing the answer
-    raised.  Known wrong answers listed in ``spec["hints"]`` as ``[value, hint]`` pairs produce
-    their hint — that is where the misconception behind a wrong answer gets named.
+    raised: the hint says to read the error, then gives the task's ``spec["hint"]`` if it has one.
+    Known wrong answers listed in ``spec["hints"]`` as ``[value, hint]`` pairs produce their hint —
+    that is where the misconception behind a wrong answer gets named.
     """
     if error is not None:
         etype, emsg = error.get("type", "Exception"), error.get("message", "")
@@ -248,7 +249,8 @@ def judge(spec: dict, got: Any = None, error: dict | None = None) -> Verdict:
         return Verdict(
             "error",
             tr("judge.raised_message", type=etype, message=emsg) if emsg else tr("judge.raised", type=etype),
-            tr("judge.error_hint"),
+            # then the task's own hint: a forgotten step often shows as an error (no create_graph: no graph)
+            tr("judge.error_then_hint", hint=spec["hint"]) if spec.get("hint") else tr("judge.error_hint"),
         )
     kind = spec.get("judge", "close")
     expected = spec.get("expected")

@@ -62,6 +62,10 @@ _M = {
         "en": "Read the error message above the last line of the traceback; fix the answer cell.",
         "zh": "读一读回溯信息最后一行上方的错误消息，然后修改答案单元格。",
     },
+    "judge.error_then_hint": {
+        "en": "Read the error message above the last line of the traceback; fix the answer cell. {hint}",
+        "zh": "读一读回溯信息最后一行上方的错误消息，然后修改答案单元格。{hint}",
+    },
     "judge.valid_order": {"en": "a valid order: {order}", "zh": "一个有效的顺序：{order}"},
     "judge.got": {"en": "got {value}", "zh": "得到 {value}"},
     "judge.expected_got": {"en": "expected {expected}, got {got}", "zh": "期望 {expected}，得到 {got}"},

@@ -64,6 +64,16 @@ def test_other_exceptions_are_reported_with_their_message():
     assert verdict.message == "your code raised ZeroDivisionError: division by zero"
 
 
+def test_an_error_gets_the_task_s_own_hint_after_the_generic_one():
+    """Lesson 10: a first grad() without create_graph=True makes the second raise; the task's hint
+    about create_graph is what the learner needs (it never showed before)."""
+    error = {"type": "RuntimeError", "message": "element 0 of tensors does not require grad"}
+    verdict = judge(spec(12.0, hint="Did the first grad call get create_graph=True?"), error=error)
+    assert verdict.hint.startswith("Read the error message")
+    assert verdict.hint.endswith("Did the first grad call get create_graph=True?")
+    assert judge(spec(12.0), error=error).hint.startswith("Read the error message")
+
+
 def test_recursion_error_gets_the_explicit_stack_hint():
     verdict = judge(spec(1.0), error={"type": "RecursionError", "message": "too deep"})
     assert "stack" in verdict.hint
