@@ -202,6 +202,16 @@ def test_drawing_legend_and_labels_in_chinese():
     assert "（叶子节点）" in values and "(leaf)" not in values
 
 
+def test_legend_rows_in_chinese_get_room_to_spare():
+    """dot measures Chinese characters narrower than Chromium draws them: without a spare cell the
+    legend's last characters touch its dashed box. English drawings stay as they were."""
+    *_, L = example()
+    spare = '<TD WIDTH="8" BORDER="0"></TD></TR>'
+    assert spare not in viz.draw(L).source
+    viz.set_language("zh")
+    assert viz.draw(L).source.count(spare) == 2  # grad_fn and AccumulateGrad rows
+
+
 # --- text tables --------------------------------------------------------------------------------------
 
 

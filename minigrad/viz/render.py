@@ -22,6 +22,7 @@ import graphviz
 from . import _format, style
 from .graph import CONST, LEAF, RETAINED, Graph
 from .i18n import text as tr
+from .i18n import width
 from .messages import MESSAGES
 
 #: What to do without Graphviz's ``dot`` (English; :func:`install_hint` says it in the current language).
@@ -247,9 +248,11 @@ def _legend(d, kinds, prefix, presenter):
     for kind in kinds:
         attrs, meaning = style.KINDS[kind][0], style.kind_text(kind)
         dashed = ' STYLE="dashed"' if "dashed" in attrs.get("style", "") else ""
+        # dot measures Chinese characters narrower than the browser draws them: room to spare
+        spare = '<TD WIDTH="8" BORDER="0"></TD>' if width(meaning) > len(meaning) else ""
         rows.append(
             f'<TR><TD WIDTH="22" BGCOLOR="{attrs.get("fillcolor", "white")}" COLOR="{attrs["color"]}"'
-            f' BORDER="2"{dashed}> </TD><TD ALIGN="LEFT" BORDER="0">{html.escape(meaning)}</TD></TR>'
+            f' BORDER="2"{dashed}> </TD><TD ALIGN="LEFT" BORDER="0">{html.escape(meaning)}</TD>{spare}</TR>'
         )
     label = (
         '<<TABLE BORDER="1" COLOR="#999999" CELLBORDER="1" CELLSPACING="3" CELLPADDING="2" STYLE="dashed">'
