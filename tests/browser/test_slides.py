@@ -8,8 +8,11 @@ Play with a real mouse click: the stepper's highlighted node changes. The next-f
 too. The JupyterLab settings are the ones ``scripts/setup.sh`` writes into the virtual
 environment (``showCodeCellPrompt``: without it an invisible overlay swallows the click on Play).
 
+The same for ``make present LESSON=zh/05``: the Chinese twin in a JupyterLab whose menus are Chinese,
+its stepper stepped on its slide, the panel in Chinese.
+
 Screenshots: ``test-artifacts/slides-title.png`` (first slide), ``slides-fragment.png`` (second slide
-with its first fragment shown), ``slides-stepper.png`` (the stepper after Play).
+with its first fragment shown), ``slides-stepper.png`` (the stepper after Play), ``slides-zh-stepper.png``.
 """
 
 import os
@@ -20,7 +23,7 @@ import time
 
 import pytest
 
-from .harness import REPO, Lab, free_port
+from .harness import REPO, Lab, free_port, shows
 
 #: Indices of the notebook's cells that the slideshow shows now (fragments still to come are hidden).
 ON_SCREEN = """() => window.jupyterapp.shell.currentWidget.content.widgets
@@ -94,14 +97,18 @@ class Presenting:
         self._out.close()
 
 
-@pytest.fixture(scope="module")
-def presenting(tmp_path_factory):
+def _present(tmp_path_factory, lesson):
     from .conftest import _skip_or_fail, _skip_reason
 
     reason = _skip_reason()
     if reason:
         _skip_or_fail(reason)  # a skip, except in CI
-    server = Presenting(tmp_path_factory.mktemp("present")).start()
+    return Presenting(tmp_path_factory.mktemp("present"), lesson).start()
+
+
+@pytest.fixture(scope="module")
+def presenting(tmp_path_factory):
+    server = _present(tmp_path_factory, "05")
     yield server
     server.stop()
 
@@ -132,43 +139,28 @@ def _advance(page, key="ArrowRight"):
     return page.evaluate(ON_SCREEN)
 
 
-def test_present_lesson_05_with_a_live_stepper(presenting, page):
-    text = presenting.output.read_text()
-    assert "code cells run (0 errors), presenter size on, first cell active" in text, text
-    assert f"{presenting.url}/lab/tree/notebooks/05_engine.ipynb?token={presenting.token}" in text
-    assert "Space" in text and "Esc" in text  # the keys are printed
-
-    lab = Lab(presenting, page)
-    lab.open("notebooks/05_engine.ipynb")
+def _open_presented(lab, path):
+    """Open the presented copy and wait until every cell is there (the kernel already ran them)."""
+    page = lab.page
+    lab.open(path)
     page.evaluate(
         "async () => { const p = window.jupyterapp.shell.currentWidget; await p.context.ready; await p.revealed; }"
     )
     page.wait_for_function("""() => { const nb = window.jupyterapp.shell.currentWidget.content;
         return nb.model.cells.length > 1 && nb.widgets.length === nb.model.cells.length; }""")
-    state = page.evaluate("""() => {
-        const nb = window.jupyterapp.shell.currentWidget.content;
-        const code = nb.widgets.filter(c => c.model.type === 'code');
-        return {active: nb.activeCellIndex, code: code.length,
-                run: code.filter(c => c.model.executionCount !== null).length,
-                trusted: code.every(c => c.model.trusted)};
-    }""")
-    assert state["active"] == 0 and state["code"] == state["run"] > 0 and state["trusted"], state
 
-    # the teacher's click on the deck button in the notebook toolbar starts the slideshow at cell 0
+
+def _start_slideshow(page):
+    """The teacher's click on the deck button in the notebook toolbar: the slideshow starts at cell 0."""
     page.locator(".jp-NotebookPanel-toolbar [data-jp-item-name='deck']").locator(
         "button, jp-button"
     ).first.click()
     page.wait_for_selector("body[data-jp-deck-mode='presenting']", state="attached")
     page.wait_for_function(f"() => ({ON_SCREEN})().includes(0)")
-    assert page.evaluate(ON_SCREEN) == [0]
-    lab.screenshot("slides-title")
 
-    # → : the next slide (cell 3, "The example"); → again: its first fragment (cell 4) joins it
-    assert _advance(page) == [3]
-    assert _advance(page) == [3, 4]
-    lab.screenshot("slides-fragment")
 
-    # on to the stepper's slide (found by its DOM, not by its cell index)
+def _to_the_stepper_slide(page):
+    """Space until the stepper's cell is on screen (found by its DOM, or by its source); its stepper."""
     stepper_cell = page.evaluate("""() => window.jupyterapp.shell.currentWidget.content.widgets
         .findIndex(c => c.node.querySelector('.mg-stepper'))""")
     if stepper_cell < 0:  # cells off screen may not be rendered yet: find it in the model instead
@@ -180,6 +172,37 @@ def test_present_lesson_05_with_a_live_stepper(presenting, page):
         _advance(page, "Space")
     stepper = page.locator(".jp-deck-mod-visible .mg-stepper").first
     stepper.wait_for(state="visible")
+    return stepper
+
+
+def test_present_lesson_05_with_a_live_stepper(presenting, page):
+    text = presenting.output.read_text()
+    assert "code cells run (0 errors), presenter size on, first cell active" in text, text
+    assert f"{presenting.url}/lab/tree/notebooks/05_engine.ipynb?token={presenting.token}" in text
+    assert "Space" in text and "Esc" in text  # the keys are printed
+
+    lab = Lab(presenting, page)
+    _open_presented(lab, "notebooks/05_engine.ipynb")
+    state = page.evaluate("""() => {
+        const nb = window.jupyterapp.shell.currentWidget.content;
+        const code = nb.widgets.filter(c => c.model.type === 'code');
+        return {active: nb.activeCellIndex, code: code.length,
+                run: code.filter(c => c.model.executionCount !== null).length,
+                trusted: code.every(c => c.model.trusted)};
+    }""")
+    assert state["active"] == 0 and state["code"] == state["run"] > 0 and state["trusted"], state
+
+    _start_slideshow(page)
+    assert page.evaluate(ON_SCREEN) == [0]
+    lab.screenshot("slides-title")
+
+    # → : the next slide (cell 3, "The example"); → again: its first fragment (cell 4) joins it
+    assert _advance(page) == [3]
+    assert _advance(page) == [3, 4]
+    lab.screenshot("slides-fragment")
+
+    # on to the stepper's slide (found by its DOM, not by its cell index)
+    stepper = _to_the_stepper_slide(page)
     assert "mg-presenter" in stepper.get_attribute("class")
     first = stepper.evaluate(HIGHLIGHTED)
     assert first["frame"] == 0 and first["fill"] == VERMILLION_TINT, first
@@ -210,3 +233,39 @@ def test_present_lesson_05_with_a_live_stepper(presenting, page):
     )
     assert page.evaluate("() => document.body.dataset.jpDeckMode") == "presenting"
     lab.screenshot("slides-stepper")
+
+
+@pytest.fixture(scope="module")
+def presenting_zh(tmp_path_factory):
+    server = _present(tmp_path_factory, "zh/05")
+    yield server
+    server.stop()
+
+
+def test_present_chinese_lesson_05_in_a_chinese_jupyterlab(presenting_zh, browser):
+    """``make present LESSON=zh/05``: the Chinese twin, JupyterLab's menus in Chinese (the settings of
+    ``make lab-zh``), and on the stepper's slide ▶ shows the next frame with its panel in Chinese.
+    Screenshot: ``test-artifacts/slides-zh-stepper.png``."""
+    text = presenting_zh.output.read_text()
+    assert f"{presenting_zh.url}/lab/tree/notebooks/zh/05_engine.ipynb?token={presenting_zh.token}" in text
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, device_scale_factor=1)
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    lab = Lab(presenting_zh, page)
+    try:
+        _open_presented(lab, "notebooks/zh/05_engine.ipynb")
+        menus = page.locator("#jp-menu-panel .lm-MenuBar-itemLabel").all_inner_texts()
+        assert "文件" in menus and "编辑" in menus, menus  # File, Edit
+        _start_slideshow(page)
+        stepper = _to_the_stepper_slide(page)
+        assert "mg-presenter" in stepper.get_attribute("class")
+        shows(stepper.locator(".mg-panel[data-frame='0']"), "就绪队列")
+        stepper.locator(".mg-nav .mod-active + .widget-toggle-button").click()
+        shows(stepper.locator(".mg-panel[data-frame='1']"), "[第 1/10 帧]")
+        assert page.evaluate("() => document.body.dataset.jpDeckMode") == "presenting"
+        lab.screenshot("slides-zh-stepper")
+    except Exception:
+        lab.screenshot("FAILED-test_present_chinese_lesson_05_in_a_chinese_jupyterlab")
+        raise
+    finally:
+        context.close()
