@@ -60,3 +60,9 @@ JSON
 zh_settings="$VENV/share/jupyter/lab/user-settings-zh/@jupyterlab/translation-extension"
 mkdir -p "$zh_settings"
 printf '{\n  "locale": "zh_CN"\n}\n' > "$zh_settings/plugin.jupyterlab-settings"
+# Code and printed text in a monospace font whose Chinese characters are exactly two Latin columns
+# wide (fonts-noto-cjk, installed above): the lessons' text tables line up.
+zh_themes="$VENV/share/jupyter/lab/user-settings-zh/@jupyterlab/apputils-extension"
+mkdir -p "$zh_themes"
+printf '{\n  "overrides": {"code-font-family": "%s"}\n}\n' "'Noto Sans Mono CJK SC', monospace" \
+  > "$zh_themes/themes.jupyterlab-settings"

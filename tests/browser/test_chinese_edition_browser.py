@@ -2,9 +2,11 @@
 
 - ``make lab-zh``'s JupyterLab: the interface in Chinese (the language pack from requirements.txt, the
   locale from the settings file that ``scripts/setup.sh`` writes), the Chinese lesson 05 run, its
-  stepper stepped with ▶, Chinese in the stepper's panel.
-- ``make export``'s Chinese page (``site/zh/05_engine.html``) from ``file://`` with no network: the
-  stepper steps, its panel speaks Chinese, and ``site/index.html`` lists the Chinese lessons.
+  stepper stepped with ▶, Chinese in the stepper's panel; printed text tables line up (a Chinese
+  character is exactly two columns of the output's monospace font).
+- ``make export``'s Chinese page (``site/zh/05_engine.html``, ``<html lang="zh">``) from ``file://``
+  with no network: the stepper steps, its panel speaks Chinese, its text tables line up too, and
+  ``site/index.html`` lists the Chinese lessons.
 
 Screenshots (look at them: every glyph must render, no tofu boxes): ``test-artifacts/zh-lab-lesson05.png``,
 ``zh-export-lesson05.png``, ``zh-export-index.png``.
@@ -19,10 +21,27 @@ from .harness import REPO, JupyterServer, Lab, shows
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 LESSON = REPO / "notebooks" / "zh" / "05_engine.ipynb"
-LOCALE_SETTINGS = (
-    REPO
-    / ".venv/share/jupyter/lab/user-settings-zh/@jupyterlab/translation-extension/plugin.jupyterlab-settings"
-)
+ZH_SETTINGS = REPO / ".venv/share/jupyter/lab/user-settings-zh"
+LOCALE_SETTINGS = ZH_SETTINGS / "@jupyterlab/translation-extension/plugin.jupyterlab-settings"
+#: Widths in a printed output (a ``pre``) of one Chinese character and of two Latin ones.
+COLUMNS = """(pre) => {
+    const width = (text) => {
+        const span = document.createElement('span');
+        span.textContent = text;
+        pre.appendChild(span);
+        const w = span.getBoundingClientRect().width;
+        span.remove();
+        return w;
+    };
+    return [width('空'), width('ab')];
+}"""
+
+
+def _chinese_is_two_columns(pre):
+    chinese, two = pre.evaluate(COLUMNS)
+    assert abs(chinese - two) < 0.5, f"a Chinese character is {chinese:.1f} px wide, two columns {two:.1f} px"
+
+
 NEXT = ".mg-nav .mod-active + .widget-toggle-button"  # ▶ in viz.FrameControls
 
 
@@ -31,9 +50,7 @@ def chinese_server(tmp_path_factory, jupyter_server):
     """A JupyterLab of its own, with the settings `make lab-zh` uses (jupyter_server: skips without a browser)."""
     assert LOCALE_SETTINGS.exists(), "scripts/setup.sh writes the Chinese locale settings"
     workdir = tmp_path_factory.mktemp("jupyter-zh")
-    target = workdir / "settings" / "@jupyterlab" / "translation-extension" / LOCALE_SETTINGS.name
-    target.parent.mkdir(parents=True)
-    shutil.copy(LOCALE_SETTINGS, target)
+    shutil.copytree(ZH_SETTINGS, workdir / "settings")
     with JupyterServer(workdir) as server:
         yield server
 
@@ -60,10 +77,12 @@ def test_chinese_lesson_in_a_chinese_jupyterlab_steps_in_chinese(chinese_server,
             stepper.locator(NEXT).click()
             stepper.locator(f".mg-panel[data-frame='{k}']").wait_for(state="visible")
         expect(stepper.locator(".mg-panel[data-frame='3']")).to_contain_text(CJK, use_inner_text=True)
-        shows(
-            stepper.locator(".mg-panel[data-frame='3']"), "AddBackward0"
-        )  # PyTorch's names stay as they are
+        shows(stepper.locator(".mg-panel[data-frame='3']"), "AddBackward0")  # PyTorch's names stay
         lab.screenshot("zh-lab-lesson05")
+        table = page.locator(".jp-OutputArea-output pre", has_text="就绪队列").first  # viz.event_table
+        table.scroll_into_view_if_needed()
+        _chinese_is_two_columns(table)
+        table.screenshot(path=str(REPO / "test-artifacts" / "zh-lab-event-table.png"))
     finally:
         context.close()
 
@@ -75,6 +94,8 @@ def test_exported_chinese_lesson_steps_offline_in_chinese(exported, offline):
     o = offline({"width": 1300, "height": 1000})
     page = o.page
     page.goto((site / "zh" / "05_engine.html").as_uri())
+    assert page.evaluate("() => document.documentElement.lang") == "zh"
+    _chinese_is_two_columns(page.locator(".jp-OutputArea-output pre", has_text="就绪队列").first)
     stepper = page.locator(".mg-stepper").first
     stepper.wait_for(state="visible")
     for k in (1, 2, 3):

@@ -130,9 +130,11 @@ def execute(path, timeout):
     return nb
 
 
-def exporters(up=""):
-    """The page and slides exporters; ``up="../"`` for pages one folder down (the Chinese ones)."""
+def exporters(up="", language_code="en"):
+    """The page and slides exporters; ``up="../"`` for pages one folder down (the Chinese ones, whose
+    ``language_code`` is ``zh``: ``<html lang>``, and the templates' monospace font for Chinese)."""
     common = dict(
+        language_code=language_code,
         require_js_url=f"{up}{LIB}/require.js",
         jquery_url=f"{up}{LIB}/jquery.min.js",
         mathjax_url=f"{up}{LIB}/mathjax/MathJax.js?config={MATHJAX_CONFIG}",
@@ -229,7 +231,7 @@ def export(paths, out, timeout=600, log=print):
         folder, prefix = (out / "zh", "zh/") if chinese else (out, "")
         if chinese and not (folder / "@jupyter-widgets").exists():
             copy_widget_fonts(folder)
-        page, slides = exporters(up="../" if chinese else "")
+        page, slides = exporters(up="../", language_code="zh") if chinese else exporters()
         folder.mkdir(exist_ok=True)
         body, _ = page.from_notebook_node(nb, resources={"metadata": {"name": stem}})
         (folder / f"{stem}.html").write_text(body, encoding="utf-8")
