@@ -175,6 +175,21 @@ def _to_the_stepper_slide(page):
     return stepper
 
 
+def _settled_frame(stepper, interval=1.0, timeout=20):
+    """The frame shown once Play has stopped: unchanged for longer than one Play interval (a tick
+    already under way when Pause was clicked can still move it one frame)."""
+    deadline = time.monotonic() + timeout
+    shown, since = None, time.monotonic()
+    while time.monotonic() < deadline:
+        frame = stepper.evaluate(HIGHLIGHTED)["frame"]
+        if frame != shown:
+            shown, since = frame, time.monotonic()
+        elif time.monotonic() - since > 1.5 * interval:
+            return frame
+        time.sleep(0.1)
+    raise AssertionError(f"the stepper was still moving {timeout} s after Pause")
+
+
 def test_present_lesson_05_with_a_live_stepper(presenting, page):
     text = presenting.output.read_text()
     assert "code cells run (0 errors), presenter size on, first cell active" in text, text
@@ -221,11 +236,11 @@ def test_present_lesson_05_with_a_live_stepper(presenting, page):
         timeout=20_000,
     )
     page.mouse.click(x, y)  # the same button pauses
+    frame = _settled_frame(stepper)
     now = stepper.evaluate(HIGHLIGHTED)
     assert now["frame"] > 0 and now["node"] != first["node"] and now["fill"] == VERMILLION_TINT, now
 
     # the next-frame button (▶, minigrad.viz.controls: linked in the browser) works on a slide too
-    frame = stepper.evaluate(HIGHLIGHTED)["frame"]
     stepper.locator(".mg-nav .mod-active + .widget-toggle-button").click()
     page.wait_for_function(
         f"(f) => ({HIGHLIGHTED})(document.querySelector('.jp-deck-mod-visible .mg-stepper')).frame === f + 1",
