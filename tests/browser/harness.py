@@ -13,8 +13,9 @@ Reusable pieces (the fixtures in ``conftest.py`` wrap them):
   files go to ``test-artifacts/``).
 
 Reading text: ``shows(locator, *texts)`` waits until the element's rendered text (``innerText``: what
-a learner sees, hidden frames left out) contains each text. Never ``inner_text()`` right after a box
-became visible: a widget's box can be visible before its HTML has arrived.
+a learner sees, hidden frames left out) contains each text, scrolling it into view (JupyterLab does
+not render cells out of view, and there ``innerText`` is empty). Never ``inner_text()`` right after
+a box became visible: a widget's box can be visible before its HTML has arrived.
 
 Chromium is Debian's (``/usr/bin/chromium``, installed by ``scripts/setup.sh``); Playwright only
 drives it (``playwright install`` is never needed).
@@ -253,12 +254,32 @@ class Lab:
 
 
 def shows(locator, *texts, timeout=30_000):
-    """Wait until ``locator``'s rendered text contains every one of ``texts``; return that text."""
-    from playwright.sync_api import expect
+    """Wait until ``locator``'s rendered text contains every one of ``texts`` (whitespace runs count
+    as one space); return that text.
 
-    for text in texts:
-        expect(locator).to_contain_text(text, use_inner_text=True, timeout=timeout)
-    return locator.inner_text()
+    The rendered text (``innerText``) is what a learner sees: hidden frames are left out. JupyterLab
+    skips rendering cells out of view (``content-visibility: auto``), and there ``innerText`` is
+    empty: so each try scrolls the element into view first."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    wanted = [" ".join(t.split()) for t in texts]
+    deadline = time.monotonic() + timeout / 1000
+    text = ""
+    while True:
+        try:
+            locator.scroll_into_view_if_needed(timeout=5_000)
+            text = locator.inner_text(timeout=5_000)
+        except PlaywrightTimeout:
+            pass
+        seen = " ".join(text.split())
+        missing = [t for t in wanted if t not in seen]
+        if not missing:
+            return text
+        if time.monotonic() > deadline:
+            raise AssertionError(
+                f"{locator} does not show {missing} after {timeout / 1000:g} s; it shows: {text!r}"
+            )
+        time.sleep(0.2)
 
 
 def export_lessons(out, *lessons):

@@ -56,7 +56,6 @@ def chinese_server(tmp_path_factory, jupyter_server):
 
 
 def test_chinese_lesson_in_a_chinese_jupyterlab_steps_in_chinese(chinese_server, browser):
-    from playwright.sync_api import expect
 
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, device_scale_factor=1)
     page = context.new_page()
@@ -76,8 +75,8 @@ def test_chinese_lesson_in_a_chinese_jupyterlab_steps_in_chinese(chinese_server,
         for k in (1, 2, 3):
             stepper.locator(NEXT).click()
             stepper.locator(f".mg-panel[data-frame='{k}']").wait_for(state="visible")
-        expect(stepper.locator(".mg-panel[data-frame='3']")).to_contain_text(CJK, use_inner_text=True)
-        shows(stepper.locator(".mg-panel[data-frame='3']"), "AddBackward0")  # PyTorch's names stay
+        panel = shows(stepper.locator(".mg-panel[data-frame='3']"), "AddBackward0")  # PyTorch's names stay
+        assert CJK.search(panel), panel
         lab.screenshot("zh-lab-lesson05")
         table = page.locator(".jp-OutputArea-output pre", has_text="就绪队列").first  # viz.event_table
         table.scroll_into_view_if_needed()
@@ -111,5 +110,5 @@ def test_exported_chinese_lesson_steps_offline_in_chinese(exported, offline):
     page.goto((site / "index.html").as_uri())
     chinese = page.locator("section[lang='zh-CN'] a").first
     assert chinese.get_attribute("href") == "zh/05_engine.html"
-    expect(chinese).to_contain_text(CJK, use_inner_text=True)
+    expect(chinese).to_contain_text(CJK)
     o.screenshot("zh-export-index")
