@@ -230,10 +230,11 @@ class Lab:
     def click_until(self, locator, condition, tries=3, timeout=10_000):
         """Click ``locator`` until the JavaScript ``condition`` (a function's source) holds.
 
-        Only for clicks that choose something (a toggle button's option, a tab), where a second click
-        changes nothing: a click that lands while the page is still settling (a scroll, a re-render)
-        can be lost; a learner clicks again, and so does this, ``tries`` times, each waiting
-        ``timeout`` ms."""
+        A click that lands while the page is still settling (a scroll, a re-render) can be lost; a
+        learner clicks again, and so does this, ``tries`` times, each waiting ``timeout`` ms. For
+        clicks that choose something (a toggle button's option), or whose effect ``condition`` sees
+        at once (the deck button: clicked again only while the slideshow has not started); never
+        for a button that steps (each click would count)."""
         from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
         for attempt in range(tries):
