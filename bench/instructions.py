@@ -57,6 +57,17 @@ else:
 """
 
 
+STEPS, LINKS = 40, 3000
+#: unit -> (what is subtracted, how many are counted, what one is)
+PER_UNIT = {
+    "a": ("a", STEPS, "per SGD step"),
+    "b": ("forward", LINKS, "per link of backward"),
+    "e": ("e", STEPS, "per step by hand"),
+    "f": ("f_forward", LINKS, "per link of backward"),
+    "g": ("g", 10, "per step by hand"),
+}
+
+
 def instructions(python, lib, unit, count):
     env = dict(os.environ, PYTHONHASHSEED="0", OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1")
     env["MKL_NUM_THREADS"] = "1"  # idle BLAS threads spin, and valgrind would count their spinning
@@ -75,29 +86,18 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--python", default=sys.executable)
     ap.add_argument("--lib", default="minigrad", choices=["minigrad", "torch"])
-    ap.add_argument("--units", default="abef", help="which units to count (default abef)")
+    ap.add_argument("--units", default="abef", help=f"which of {''.join(PER_UNIT)} to count (default abef)")
     args = ap.parse_args()
 
     def count(unit, n):
         return instructions(args.python, args.lib, unit, n)
 
-    steps, links = 40, 3000
     said = []
-    if "a" in args.units:
-        a = (count("a", steps) - count("a", 0)) / steps
-        said.append(f"(a) {a:,.0f} instructions per SGD step")
-    if "b" in args.units:
-        b = (count("b", links) - count("forward", links)) / links
-        said.append(f"(b) {b:,.0f} per link of backward")
-    if "e" in args.units:
-        e = (count("e", steps) - count("e", 0)) / steps
-        said.append(f"(e) {e:,.0f} per step by hand")
-    if "f" in args.units:
-        f = (count("f", links) - count("f_forward", links)) / links
-        said.append(f"(f) {f:,.0f} per link of backward")
-    if "g" in args.units:
-        g = (count("g", 10) - count("g", 0)) / 10
-        said.append(f"(g) {g:,.0f} per step by hand")
+    for unit in args.units:
+        baseline, n, what = PER_UNIT[unit]
+        # a step: n steps minus none; a link of backward: n links minus their forward alone
+        per = (count(unit, n) - count(baseline, 0 if baseline == unit else n)) / n
+        said.append(f"({unit}) {per:,.0f} instructions {what}")
     print(f"{args.lib}: " + "; ".join(said))
 
 

@@ -44,17 +44,8 @@ x = mg.tensor(1.0, requires_grad=True)
 array = A._data
 
 
-def in_backward_modes(fn):
-    def run():
-        previous = grad_mode._state["enabled"]
-        grad_mode._state["enabled"] = False
-        token = grad_mode._quiet_on()
-        try:
-            return fn()
-        finally:
-            grad_mode._quiet_off(token)
-            grad_mode._state["enabled"] = previous
-    return run
+def in_backward_modes(fn):  # grad mode off and numpy quiet around each call, as the engine's steps run
+    return lambda: grad_mode._run_in_modes(False, fn)
 
 
 def tiny_backward():

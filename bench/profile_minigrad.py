@@ -101,18 +101,8 @@ def breakdown(T):
     if minigrad:
         from minigrad.autograd import grad_mode
 
-    def in_backward_modes(fn):  # grad mode off and numpy quiet, as the engine sets them (minigrad)
-        def run():
-            previous = grad_mode._state["enabled"]
-            grad_mode._state["enabled"] = False
-            token = grad_mode._quiet_on()
-            try:
-                return fn()
-            finally:
-                grad_mode._quiet_off(token)
-                grad_mode._state["enabled"] = previous
-
-        return run
+    def in_backward_modes(fn):  # grad mode off and numpy quiet, as the engine's steps run (minigrad)
+        return lambda: grad_mode._run_in_modes(False, fn)
 
     def under_no_grad(fn):
         def run():

@@ -61,6 +61,18 @@ def make(impl, T, name, *data):
     return fn(T, *data) if T is not None else fn(*data)
 
 
+def timed_steps(step, impl, warmup, budget, skipped):
+    """Time one training step (``common.time_it``), with the RSS before and the last loss; or say
+    why it was skipped (``step`` is None where a library cannot run the workload)."""
+    if step is None:
+        return {"skipped": skipped}
+    result = {"baseline_rss": common.rss_bytes()}
+    timing = common.time_it(step, warmup=warmup, min_repeats=10, budget_s=budget)
+    result["loss"] = impl.loss_value(timing.pop("last"))
+    result.update(timing)
+    return result
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("lib")
@@ -102,23 +114,11 @@ def main() -> None:
     elif args.workload == "mlp":
         X, Y = common.mnist_like()
         step = make(impl, T, "mlp_step", X, Y)
-        if step is None:
-            result["skipped"] = "n/a: scalar engine"
-        else:
-            result["baseline_rss"] = common.rss_bytes()
-            timing = common.time_it(step, warmup=5, min_repeats=10, budget_s=args.budget)
-            result["loss"] = impl.loss_value(timing.pop("last"))
-            result.update(timing)
+        result.update(timed_steps(step, impl, 5, args.budget, "n/a: scalar engine"))
     elif args.workload in ("moons_loop", "mlp_loop"):
         X, y = common.two_moons() if args.workload == "moons_loop" else common.mnist_like()
         step = make(impl, T, LOOPS[args.workload], X, y)
-        if step is None:
-            result["skipped"] = "n/a"
-        else:
-            result["baseline_rss"] = common.rss_bytes()
-            timing = common.time_it(step, warmup=10, min_repeats=10, budget_s=args.budget)
-            result["loss"] = impl.loss_value(timing.pop("last"))
-            result.update(timing)
+        result.update(timed_steps(step, impl, 10, args.budget, "n/a"))
     elif args.workload in ("chain", "chain_const"):
         forward, backward, grads = make(impl, T, "chain" if args.workload == "chain" else "chain_const")
         repeats = CHAIN_REPEATS.get(args.links, 3)
