@@ -134,6 +134,7 @@ def exporters(up="", language_code="en"):
     """The page and slides exporters; ``up="../"`` for pages one folder down (the Chinese ones, whose
     ``language_code`` is ``zh``: ``<html lang>``, and the templates' monospace font for Chinese)."""
     common = dict(
+        extra_template_paths=[str(TEMPLATES)],  # (for what both templates include)
         language_code=language_code,
         require_js_url=f"{up}{LIB}/require.js",
         jquery_url=f"{up}{LIB}/jquery.min.js",
