@@ -114,14 +114,14 @@ def presenting(tmp_path_factory):
 
 
 @pytest.fixture
-def page(request, presenting, browser):
+def page(request, browser):
     context = browser.new_context(viewport={"width": 1280, "height": 800}, device_scale_factor=1)
     page = context.new_page()
     page.set_default_timeout(30_000)
     yield page
     report = getattr(request.node, "rep_call", None)  # set by conftest.py's hook
     if report is not None and report.failed:
-        Lab(presenting, page).screenshot(f"FAILED-{request.node.name}")
+        Lab(None, page).screenshot(f"FAILED-{request.node.name}")  # (only its screenshot helper)
     context.close()
 
 
@@ -177,6 +177,16 @@ def _to_the_stepper_slide(page):
     return stepper
 
 
+def _click_where_it_is(page, button):
+    """A real mouse click in the middle of ``button``, once it is on screen and nothing covers it."""
+    box = button.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    assert 0 < y < page.viewport_size["height"], "the button is not on screen on this slide"
+    hit = page.evaluate("([x, y]) => !!document.elementFromPoint(x, y).closest('.mg-play')", [x, y])
+    assert hit, "something covers the Play button on the slide (jupyterlab-slideshow's prompt overlay?)"
+    page.mouse.click(x, y)
+
+
 def _settled_frame(stepper, interval=1.0, timeout=20):
     """The frame shown once Play has stopped: unchanged for longer than one Play interval (a tick
     already under way when Pause was clicked can still move it one frame)."""
@@ -224,25 +234,17 @@ def test_present_lesson_05_with_a_live_stepper(presenting, page):
     first = stepper.evaluate(HIGHLIGHTED)
     assert first["frame"] == 0 and first["fill"] == VERMILLION_TINT, first
 
-    # a real mouse click on Play, where the teacher clicks: nothing covers the button
+    # a real mouse click on Play, where the teacher clicks
     play = stepper.locator(".mg-play button").first
-    box = play.bounding_box()
-    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-    assert 0 < y < page.viewport_size["height"], "Play is not on screen on the stepper's slide"
-    hit = page.evaluate("([x, y]) => !!document.elementFromPoint(x, y).closest('.mg-play')", [x, y])
-    assert hit, "something covers the Play button on the slide (jupyterlab-slideshow's prompt overlay?)"
-    page.mouse.click(x, y)
+    _click_where_it_is(page, play)
     page.wait_for_function(
         f"(first) => ({HIGHLIGHTED})(document.querySelector('.jp-deck-mod-visible .mg-stepper')).node !== first",
         arg=first["node"],
         timeout=20_000,
     )
-    # the same button pauses, where it is now: the first click on a slide taller than the screen can
+    # the same button pauses, looked for again: the first click on a slide taller than the screen can
     # scroll the notebook back to the slide's top (jupyterlab-deck; the button moved 155 px down here)
-    box = play.bounding_box()
-    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-    assert page.evaluate("([x, y]) => !!document.elementFromPoint(x, y).closest('.mg-play')", [x, y])
-    page.mouse.click(x, y)
+    _click_where_it_is(page, play)
     frame = _settled_frame(stepper)
     now = stepper.evaluate(HIGHLIGHTED)
     assert now["frame"] > 0 and now["node"] != first["node"] and now["fill"] == VERMILLION_TINT, now
@@ -264,30 +266,21 @@ def presenting_zh(tmp_path_factory):
     server.stop()
 
 
-def test_present_chinese_lesson_05_in_a_chinese_jupyterlab(presenting_zh, browser):
+def test_present_chinese_lesson_05_in_a_chinese_jupyterlab(presenting_zh, page):
     """``make present LESSON=zh/05``: the Chinese twin, JupyterLab's menus in Chinese (the settings of
     ``make lab-zh``), and on the stepper's slide ▶ shows the next frame with its panel in Chinese.
     Screenshot: ``test-artifacts/slides-zh-stepper.png``."""
     text = presenting_zh.output.read_text()
     assert f"{presenting_zh.url}/lab/tree/notebooks/zh/05_engine.ipynb?token={presenting_zh.token}" in text
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, device_scale_factor=1)
-    page = context.new_page()
-    page.set_default_timeout(30_000)
     lab = Lab(presenting_zh, page)
-    try:
-        _open_presented(lab, "notebooks/zh/05_engine.ipynb")
-        menus = page.locator("#jp-menu-panel .lm-MenuBar-itemLabel").all_inner_texts()
-        assert "文件" in menus and "编辑" in menus, menus  # File, Edit
-        _start_slideshow(lab)
-        stepper = _to_the_stepper_slide(page)
-        assert "mg-presenter" in stepper.get_attribute("class")
-        shows(stepper.locator(".mg-panel[data-frame='0']"), "就绪队列")
-        stepper.locator(".mg-nav .mod-active + .widget-toggle-button").click()
-        shows(stepper.locator(".mg-panel[data-frame='1']"), "[第 1/10 帧]")
-        assert page.evaluate("() => document.body.dataset.jpDeckMode") == "presenting"
-        lab.screenshot("slides-zh-stepper")
-    except Exception:
-        lab.screenshot("FAILED-test_present_chinese_lesson_05_in_a_chinese_jupyterlab")
-        raise
-    finally:
-        context.close()
+    _open_presented(lab, "notebooks/zh/05_engine.ipynb")
+    menus = page.locator("#jp-menu-panel .lm-MenuBar-itemLabel").all_inner_texts()
+    assert "文件" in menus and "编辑" in menus, menus  # File, Edit
+    _start_slideshow(lab)
+    stepper = _to_the_stepper_slide(page)
+    assert "mg-presenter" in stepper.get_attribute("class")
+    shows(stepper.locator(".mg-panel[data-frame='0']"), "就绪队列")
+    stepper.locator(".mg-nav .mod-active + .widget-toggle-button").click()
+    shows(stepper.locator(".mg-panel[data-frame='1']"), "[第 1/10 帧]")
+    assert page.evaluate("() => document.body.dataset.jpDeckMode") == "presenting"
+    lab.screenshot("slides-zh-stepper")
