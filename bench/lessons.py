@@ -25,6 +25,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
+sys.path.insert(0, str(ROOT / "scripts"))
+from present import find_lesson  # noqa: E402  (how `make present` finds a lesson by name)
+
 LESSON_BUDGET_S = 10.0
 IMPORT_BUDGET_S = 0.150
 STEPPER_BUDGET_S = 1.0
@@ -54,19 +57,12 @@ STEPPER_CHECK = textwrap.dedent("""
 
 
 def lessons(names):
-    """The lesson notebooks: all of them (English, then Chinese), or those named like ``05`` or ``zh/05``."""
+    """The lesson notebooks: all of them (English, then Chinese), or those named as ``make present``
+    takes them (``05``, ``05_engine``, ``tour``, ``zh/05``)."""
+    if names:
+        return [find_lesson(name) for name in names]
     every = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")) + [NOTEBOOKS / "tour.ipynb"]
-    every += sorted((NOTEBOOKS / "zh").glob("[0-9][0-9]_*.ipynb")) + [NOTEBOOKS / "zh" / "tour.ipynb"]
-    if not names:
-        return every
-    chosen = []
-    for name in names:
-        folder, _, stem = name.rpartition("/")
-        matches = [p for p in every if p.parent == NOTEBOOKS / folder and p.name.startswith(stem)]
-        if not matches:
-            sys.exit(f"bench/lessons.py: no lesson matches {name!r}")
-        chosen += matches
-    return chosen
+    return every + sorted((NOTEBOOKS / "zh").glob("[0-9][0-9]_*.ipynb")) + [NOTEBOOKS / "zh" / "tour.ipynb"]
 
 
 def run_lesson(path):
